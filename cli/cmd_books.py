@@ -1,0 +1,156 @@
+"""Commands that create and maintain the books: init, demo, units, bill, reading, check, log, sync."""
+from __future__ import annotations
+
+import sys
+
+from ledger import billrun, create, integrity, periods
+from ledger.history import operations
+from ledger.money import plain
+
+from .common import books_dir, open_books, print_json, say_commit
+
+
+def register(sub) -> None:
+    p = sub.add_parser("init", help="create a books folder")
+    p.add_argument("dir")
+    p.add_argument("--config")
+    p.add_argument("--units")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser("demo", help="build the demo books (翠湖苑) with history")
+    p.add_argument("dir")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("units", help="unit register")
+    us = p.add_subparsers(dest="units_cmd", required=True)
+    pi = us.add_parser("import", help="add or update units from CSV/XLSX")
+    pi.add_argument("file")
+    pi.set_defaults(func=cmd_units_import)
+    pl = us.add_parser("list", help="list units")
+    pl.add_argument("--json", action="store_true")
+    pl.set_defaults(func=cmd_units_list)
+
+    p = sub.add_parser("bill", help="bill every unit for a period")
+    p.add_argument("period", nargs="?")
+    p.add_argument("--from", dest="first")
+    p.add_argument("--to", dest="last")
+    p.add_argument("--dry-run", action="store_true")
+    p.set_defaults(func=cmd_bill)
+
+    p = sub.add_parser("reading", help="record a meter reading")
+    p.add_argument("unit")
+    p.add_argument("item")
+    p.add_argument("value")
+    p.add_argument("--date", required=True)
+    p.set_defaults(func=cmd_reading)
+
+    p = sub.add_parser("check", help="beancount checks plus wuye invariants")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser("sync", help="rebuild the derived cache from the ledger")
+    p.set_defaults(func=cmd_sync)
+
+    p = sub.add_parser("log", help="operations and fee-standard changes from git")
+    p.add_argument("-n", type=int, default=30)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_log)
+
+
+def cmd_init(args) -> int:
+    root = create.init_books(args.dir, args.config, args.units)
+    print(f"created books in {root}")
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from ledger.demo import build_demo
+
+    root = build_demo(args.dir, progress=lambda s: print(s, file=sys.stderr))
+    print(f"demo books ready in {root}")
+    return 0
+
+
+def cmd_units_import(args) -> int:
+    books = open_books(args)
+    diff, result = create.import_units(books, args.file)
+    if not diff:
+        print("units: nothing changed")
+        return 0
+    sys.stdout.write(diff)
+    say_commit(result)
+    return 0
+
+
+def cmd_units_list(args) -> int:
+    books = open_books(args)
+    rows = [u.row() for u in books.units.values()]
+    if args.json:
+        print_json(rows)
+    else:
+        for r in rows:
+            print(f"{r['unit']:<10} {r['building']:>3} {r['area_m2']:>8} {r['type']:<12} {r['handover_date']:<10} "
+                  f"{r['parking_spaces']}")
+    return 0
+
+
+def cmd_bill(args) -> int:
+    books = open_books(args)
+    plist = billrun.period_args(args.period, args.first, args.last)
+    if args.dry_run:
+        plan = billrun.preview_bill(books, plist)
+        print(plan.message())
+        return 0
+    plan, result = billrun.run_bill(books, plist)
+    for r in plan.refused:
+        print(f"refused: {r}", file=sys.stderr)
+    if result is None:
+        n = len(plan.already)
+        print(f"nothing to bill for {', '.join(plist)}: {n} unit/item/periods already billed, nothing written")
+        return 1 if plan.refused else 0
+    say_commit(result)
+    if plan.already:
+        print(f"already billed before (skipped): {len(plan.already)}")
+    return 0
+
+
+def cmd_reading(args) -> int:
+    books = open_books(args)
+    say_commit(billrun.record_reading(books, args.unit, args.item, args.value,
+                                      periods.parse_date(args.date, "--date")))
+    return 0
+
+
+def cmd_check(args) -> int:
+    books = open_books(args)
+    problems = integrity.check_books(books)
+    for p in problems:
+        print(str(p), file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem(s)", file=sys.stderr)
+        return 1
+    print(f"ok: {books_dir(args)}")
+    return 0
+
+
+def cmd_sync(args) -> int:
+    from ledger import layout
+
+    books = open_books(args)
+    for t in ("files", "txns", "postings", "customs", "opens"):
+        books.cache.q(f"DELETE FROM {t}")
+    books.cache.sync(layout.ledger_files(books.root))
+    print("cache rebuilt")
+    return 0
+
+
+def cmd_log(args) -> int:
+    books = open_books(args)
+    ops = operations(books.root, args.n)
+    if args.json:
+        print_json([o.as_dict() for o in ops])
+        return 0
+    for o in ops:
+        print(f"{o.date[:16]}  {o.sha[:8]}  {o.author:<8}  {o.subject}")
+        for ch in o.standard_changes:
+            print(f"    fee standard {ch}")
+    return 0

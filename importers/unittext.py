@@ -1,0 +1,197 @@
+"""Find the unit (户号) a payer meant in free remark text.
+
+Unit ids look like `3-1502` (building-room, room padded to 4 digits) or
+`2-1-0601` (building-entrance-room). Amounts are never used here: an amount
+match is only ever a suggestion made elsewhere.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable
+
+_ZW = re.compile('[\u200b-\u200f\u2060\ufeff\u00ad]')
+_DIGIT = {'零': 0, '〇': 0, '○': 0, '一': 1, '壹': 1, '二': 2, '贰': 2, '两': 2, '三': 3, '叁': 3,
+          '四': 4, '肆': 4, '五': 5, '伍': 5, '六': 6, '陆': 6, '七': 7, '柒': 7, '八': 8, '捌': 8,
+          '九': 9, '玖': 9}
+_CN_RUN = re.compile('[零〇○一壹二贰两三叁四肆五伍六陆七柒八捌九玖十拾百佰]+')
+# Building/entrance/room grammar on normalised text ('栋' is the only building word left).
+_SEP = r'\s*(?:-|栋|#)\s*'
+_THREE = re.compile(r'(?<![\dA-Z])(\d{1,2})' + _SEP + r'(\d{1,2})\s*(?:-|单元)\s*(\d{3,4})(?![\d年月])')
+_FLOOR = re.compile(r'(?<![\dA-Z])(\d{1,2})' + _SEP + r'(\d{1,2})楼(\d{1,2})(?!\d)')
+_TWO = re.compile(r'(?<![\dA-Z])(\d{1,2})' + _SEP + r'(\d{3,4})(?![\d年月])')
+_ZONE = re.compile(r'(?<![A-Z0-9])([A-Z])(区)?\s*(\d{1,2})\s*(?:-|栋|#|\s)\s*(\d{3,4})(?![\d年月])')
+_BARE = re.compile(r'(?<![\d.\-/A-Z])(\d{3,4})(?![\d年月日季Q.]|[-/]\d)')
+_OTHER_ID = re.compile(r'(?<![A-Z0-9])([A-Z]{1,2}-?\d{1,4})(?!\d)')
+_ITEMS = [('PK', '车位管理费|车位费|车位|停车'), ('PF', '物业服务费|物业管理费|物业费|物管费'),
+          ('WTR', '水电|水费'), ('DEP', '装修押金|押金'), ('FUND', '维修基金|维修资金'),
+          ('LATE', '滞纳金|违约金')]
+_ITEM_RX = re.compile('|'.join(f'(?P<{code}>{rx})' for code, rx in _ITEMS))
+_YEAR_FULL = re.compile(r'(20\d{2})年?(?:全年|整年|年度|欠费|\s*1\s*-\s*12月)')
+_YEAR_RANGE = re.compile(r'(20\d{2})年(\d{1,2})\s*[-~至到]\s*(\d{1,2})月')
+_YM_RANGE = re.compile(r'(20\d{2})-(\d{2})\s*[~至到]\s*(20\d{2})-(\d{2})')
+_YEAR_Q = re.compile(r'(20\d{2})\s*[Q季]\s*([1-4])')
+_YM = re.compile(r'(20\d{2})(?:年|-)(\d{1,2})(?:月|(?!\d))')
+
+
+@dataclass(frozen=True)
+class UnitMatch:
+    unit: str | None
+    candidates: tuple[str, ...]
+    reason: str
+    item_hint: str | None
+    period_hint: tuple[str, ...]      # 'YYYY-MM' periods when clear, else ()
+    needs_review: bool
+    items: tuple[str, ...] = ()       # every item code mentioned, in text order
+    period_text: str | None = None    # the raw period words, e.g. '2024年全年'
+
+
+class UnitIndex:
+    """Register lookups, built once per register (5,000 units → a few ms)."""
+
+    def __init__(self, units: Iterable[str]):
+        self.units = frozenset(normalise(u).replace(' ', '') for u in units)
+        self.by_room: dict[str, list[str]] = {}
+        for u in sorted(self.units):
+            self.by_room.setdefault(u.rsplit('-', 1)[-1], []).append(u)
+
+
+_CACHE: dict[int, tuple[object, UnitIndex]] = {}
+
+
+def build_index(units: Iterable[str]) -> UnitIndex:
+    return units if isinstance(units, UnitIndex) else UnitIndex(units)
+
+
+def _index_for(units) -> UnitIndex:
+    if isinstance(units, UnitIndex):
+        return units
+    if isinstance(units, (frozenset, tuple)):   # immutable: safe to cache by identity
+        hit = _CACHE.get(id(units))
+        if hit is not None and hit[0] is units:
+            return hit[1]
+        idx = UnitIndex(units)
+        if len(_CACHE) > 32:
+            _CACHE.clear()
+        _CACHE[id(units)] = (units, idx)
+        return idx
+    return UnitIndex(units)
+
+
+def _cn_number(run: str) -> str:
+    if not re.search('[十拾百佰]', run):
+        return ''.join(str(_DIGIT[c]) for c in run)   # 八零一 → 801 (digit by digit)
+    total, cur = 0, 0
+    for c in run:
+        if c in '百佰':
+            total += (cur or 1) * 100
+            cur = 0
+        elif c in '十拾':
+            total += (cur or 1) * 10
+            cur = 0
+        else:
+            cur = _DIGIT[c]
+    return str(total + cur)
+
+
+def normalise(text: str) -> str:
+    s = unicodedata.normalize('NFKC', _ZW.sub('', text or '')).upper()
+    s = re.sub(r'[‐‑‒–—―−－~～]', lambda m: '~' if m.group() in '~～' else '-', s)
+    s = _CN_RUN.sub(lambda m: _cn_number(m.group()), s)
+    s = re.sub(r'号楼|幢|座|栋', '栋', s)
+    s = re.sub(r'(\d)\s*号(?!楼)', r'\1', s)        # 1502号 → 1502
+    s = s.replace('室', ' ')
+    return s
+
+
+def _uid(b: str, r: str, e: str | None = None) -> str:
+    room = f'{int(r):04d}'
+    return f'{int(b)}-{int(e)}-{room}' if e is not None else f'{int(b)}-{room}'
+
+
+def _items(s: str) -> tuple[str, ...]:
+    s = s.replace('临时停车', '')     # temporary parking is other income, not a unit item
+    out: list[str] = []
+    for m in _ITEM_RX.finditer(s):
+        if m.lastgroup not in out:
+            out.append(m.lastgroup)
+    return tuple(out)
+
+
+def _periods(s: str) -> tuple[tuple[str, ...], str | None]:
+    def span(y, a, b):
+        return tuple(f'{y}-{m:02d}' for m in range(a, b + 1)) if 1 <= a <= b <= 12 else ()
+    if m := _YM_RANGE.search(s):
+        y1, m1, y2, m2 = map(int, m.groups())
+        out = [f'{y}-{mo:02d}' for y in range(y1, y2 + 1) for mo in range(1, 13)
+               if (y, mo) >= (y1, m1) and (y, mo) <= (y2, m2)]
+        return tuple(out[:120]), m.group()
+    if m := _YEAR_FULL.search(s):
+        return span(int(m.group(1)), 1, 12), m.group()
+    if m := _YEAR_RANGE.search(s):
+        return span(int(m.group(1)), int(m.group(2)), int(m.group(3))), m.group()
+    if m := _YEAR_Q.search(s):
+        q = int(m.group(2))
+        return span(int(m.group(1)), 3 * q - 2, 3 * q), m.group()
+    if m := _YM.search(s):
+        return span(int(m.group(1)), int(m.group(2)), int(m.group(2))), m.group()
+    if m := re.search(r'(?<!\d)(\d{1,2})\s*月(?!份?\d)', s):
+        return (), m.group()          # a month without a year is not clear enough
+    return (), None
+
+
+def _find_units(s: str) -> tuple[list[str], str]:
+    """Structured unit mentions in order, and the text with them blanked out."""
+    found: list[str] = []
+
+    def take(uid):
+        def sub(m):
+            found.append(uid(m))
+            return ' ' * len(m.group())
+        return sub
+    s = _THREE.sub(take(lambda m: _uid(m.group(1), m.group(3), m.group(2))), s)
+    s = _FLOOR.sub(take(lambda m: _uid(m.group(1), str(int(m.group(2)) * 100 + int(m.group(3))))), s)
+    s = _TWO.sub(take(lambda m: _uid(m.group(1), m.group(2))), s)
+    return found, s
+
+
+def match_unit(text: str, units: Iterable[str] | UnitIndex) -> UnitMatch:
+    idx = _index_for(units)
+    s = normalise(text)
+    items = _items(s)
+    periods, period_text = _periods(s)
+    res = dict(item_hint=items[0] if items else None, items=items, period_hint=periods,
+               period_text=period_text)
+    # Zone prefixes first: 'B区3栋1502' must not be read as a plain 3-1502.
+    if z := _ZONE.search(s):
+        uid = _uid(z.group(3), z.group(4))
+        zone = z.group(1) + ('区' if z.group(2) else z.group(3))
+        cands = (uid,) if uid in idx.units else ()
+        why = f'zone prefix {zone} unknown' + ('' if cands else f'; unknown unit {uid}')
+        return UnitMatch(None, cands, why, needs_review=True, **res)
+    found, rest = _find_units(s)
+    known = list(dict.fromkeys(u for u in found if u in idx.units))
+    unknown = [u for u in dict.fromkeys(found) if u not in idx.units]
+    if len(known) == 1 and not unknown:
+        return UnitMatch(known[0], tuple(known), 'exact', needs_review=False, **res)
+    if known:
+        why = 'several units: ' + ', '.join(known + unknown)
+        return UnitMatch(None, tuple(known), why, needs_review=True, **res)
+    if unknown:
+        return UnitMatch(None, (), f'unknown unit {unknown[0]}', needs_review=True, **res)
+    bare = [m.group(1) for m in _BARE.finditer(rest)]
+    cands = tuple(dict.fromkeys(u for r in bare for u in idx.by_room.get(f'{int(r):04d}', ())))
+    if len(cands) == 1:
+        return UnitMatch(None, cands, f'bare room {bare[0]} without building', needs_review=True, **res)
+    if cands:
+        blds = ','.join(c.split('-')[0] for c in cands)
+        return UnitMatch(None, cands, f'ambiguous: bare room {bare[0]} in buildings {blds}',
+                         needs_review=True, **res)
+    for m in _OTHER_ID.finditer(rest):
+        code = m.group(1)
+        if code in idx.units:
+            return UnitMatch(code, (code,), 'exact', needs_review=False, **res)
+        if not re.fullmatch(r'Q[1-4]', code):
+            return UnitMatch(None, (), f'unknown unit {code}', needs_review=True, **res)
+    return UnitMatch(None, (), 'no unit text', needs_review=True, **res)

@@ -1,0 +1,42 @@
+"""The account-naming scheme: every account name the books use is built here."""
+from __future__ import annotations
+
+RECEIVABLE = "Assets:Receivable:Unit:"
+DEVELOPER = "Assets:Receivable:Developer"
+CREDIT = "Liabilities:Credit:Unit:"
+SUSPENSE = "Assets:Suspense:Unidentified"
+LATE_FEES = "Income:LateFees"
+WAIVERS = "Expenses:Waivers"
+COMPENSATION = "Expenses:Compensation"
+BAD_DEBT = "Expenses:BadDebt"
+PREPAY_DISCOUNT = "Expenses:PrepayDiscount"
+CHANNEL_FEES = "Expenses:ChannelFees"
+DEPOSITS = "Liabilities:Deposits:Renovation"
+MAINTENANCE_FUND = "Liabilities:MaintenanceFund"
+OTHER_INCOME = "Income:Other"
+INTEREST = "Income:Interest"
+OPENING = "Equity:Opening-Balances"
+
+
+def receivable(unit: str) -> str:
+    return RECEIVABLE + unit
+
+
+def credit(unit: str) -> str:
+    return CREDIT + unit
+
+
+def income(item: str, regime: str, pass_through: bool = False) -> str:
+    if pass_through:
+        return f"Liabilities:PassThrough:{item}"
+    # Under 酬金制 the fees belong to the owners; only the agreed remuneration is the company's.
+    if regime == "酬金制":
+        return f"Liabilities:OwnersFund:Fees:{item}"
+    return f"Income:Fees:{item}"
+
+
+def unit_of(account: str) -> str | None:
+    for prefix in (RECEIVABLE, CREDIT):
+        if account.startswith(prefix):
+            return account[len(prefix):]
+    return None
