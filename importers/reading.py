@@ -166,9 +166,10 @@ def find_header(table: Table, required: Columns, optional: Columns | None = None
             best = (idx, missing)
     if best is not None and len(best[1]) < len(required):
         row_no = table.rows[best[0]][0]
-        raise ParseError(table.path, 'missing column(s): ' + ', '.join(best[1]), row=row_no)
+        raise ParseError(table.path, 'missing column(s): '
+                         + ', '.join(required[n][0] for n in best[1]), row=row_no)
     raise ParseError(table.path, 'no header row found; expected columns: '
-                     + ', '.join(required))
+                     + ', '.join(v[0] for v in required.values()))
 
 
 def record(cells: list[str], cols: dict[str, int]) -> dict[str, str]:
