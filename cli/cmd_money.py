@@ -1,6 +1,190 @@
-"""Commands that move money or obligations (filled in by the payments issue)."""
+"""Commands that move money or obligations: pay, void, receipt, refund, waive, compensate, write-off,
+late fees, statement."""
 from __future__ import annotations
+
+import sys
+
+from ledger import adjustments, latefees, payments, receipts, statement
+from ledger.money import fmt
+from ledger.periods import parse_date
+from ledger.config import CHANNELS
+
+from .common import emit, open_books, print_json, say_commit
+
+
+def _date(args, books, name="date"):
+    v = getattr(args, name, None)
+    return parse_date(v, f"--{name.replace('_', '-')}") if v else books.today()
 
 
 def register(sub) -> None:
-    pass
+    p = sub.add_parser("pay", help="record a payment")
+    p.add_argument("unit")
+    p.add_argument("amount")
+    p.add_argument("--channel", required=True, choices=CHANNELS)
+    p.add_argument("--date")
+    p.add_argument("--ref")
+    p.add_argument("--payer", help="owner | tenant[:name] | relative[:name] | developer | other[:name]")
+    p.add_argument("--for", dest="designated", help="ITEM:PERIOD,... the payer said the money is for")
+    p.add_argument("--prepay", action="store_true", help="allow paying periods not billed yet")
+    p.add_argument("--by", help="collector (default: $WUYE_USER or git user)")
+    p.add_argument("--dry-run", action="store_true")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_pay)
+
+    p = sub.add_parser("void", help="void a receipt (作废) with a linked reversing entry")
+    p.add_argument("receipt")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--date")
+    p.set_defaults(func=cmd_void)
+
+    p = sub.add_parser("receipt", help="print a receipt")
+    p.add_argument("receipt")
+    p.add_argument("--html", action="store_true")
+    p.add_argument("--output")
+    p.set_defaults(func=cmd_receipt)
+
+    p = sub.add_parser("refund", help="refund from credit, or reverse a payment (--receipt)")
+    p.add_argument("unit")
+    p.add_argument("amount", nargs="?")
+    p.add_argument("--channel", required=True, choices=CHANNELS)
+    p.add_argument("--reason", required=True)
+    p.add_argument("--receipt")
+    p.add_argument("--date")
+    p.set_defaults(func=cmd_refund)
+
+    p = sub.add_parser("waive", help="waive (减免) part of an item/period")
+    p.add_argument("unit")
+    p.add_argument("amount")
+    p.add_argument("--item", required=True)
+    p.add_argument("--period", required=True)
+    p.add_argument("--reason", required=True)
+    p.add_argument("--approved-by", required=True)
+    p.add_argument("--date")
+    p.set_defaults(func=cmd_waive)
+
+    p = sub.add_parser("compensate", help="compensation (补偿) linked to a dispute")
+    p.add_argument("unit")
+    p.add_argument("amount")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--dispute", required=True)
+    p.add_argument("--approved-by", required=True)
+    p.add_argument("--mode", choices=("offset", "cash"), default="offset")
+    p.add_argument("--channel", choices=CHANNELS, default="cash")
+    p.add_argument("--date")
+    p.set_defaults(func=cmd_compensate)
+
+    p = sub.add_parser("write-off", help="write off (核销) arrear periods")
+    p.add_argument("unit")
+    p.add_argument("--period", nargs="+", required=True)
+    p.add_argument("--reason", required=True)
+    p.add_argument("--approved-by", required=True)
+    p.add_argument("--date")
+    p.set_defaults(func=cmd_writeoff)
+
+    p = sub.add_parser("late-fees", help="assess late fees (违约金) accrued to a date")
+    p.add_argument("--as-of")
+    p.add_argument("--dry-run", action="store_true")
+    p.set_defaults(func=cmd_late)
+
+    p = sub.add_parser("statement", help="a unit's statement (对账单)")
+    p.add_argument("unit")
+    p.add_argument("--as-of")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--html", action="store_true")
+    p.add_argument("--output")
+    p.set_defaults(func=cmd_statement)
+
+
+def cmd_pay(args) -> int:
+    books = open_books(args)
+    kw = dict(ref=args.ref, payer=args.payer, designated=args.designated, prepay=args.prepay, collector=args.by)
+    if args.dry_run:
+        plan = payments.plan_payment(books, args.unit, args.amount, args.channel, _date(args, books), **kw)
+        print(f"would record {plan.receipt}:\n{plan.summary()}")
+        return 0
+    plan, result = payments.record_payment(books, args.unit, args.amount, args.channel, _date(args, books), **kw)
+    if args.json:
+        print_json({"receipt": plan.receipt, "unit": plan.unit, "amount": plan.amount, "commit": result.commit,
+                    "parts": [{"item": p.item, "period": p.period, "amount": p.amount, "kind": p.kind}
+                              for p in plan.parts], "credit": plan.to_credit, "discount": plan.discount})
+        return 0
+    print(f"receipt {plan.receipt}: {plan.unit} ¥{fmt(plan.amount)}")
+    print(plan.summary())
+    say_commit(result)
+    return 0
+
+
+def cmd_void(args) -> int:
+    books = open_books(args)
+    _, result = payments.void(books, args.receipt, args.reason, _date(args, books))
+    say_commit(result)
+    return 0
+
+
+def cmd_receipt(args) -> int:
+    books = open_books(args)
+    rec = receipts.load_receipt(books, args.receipt)
+    html = args.html or (args.output or "").endswith(".html")
+    emit(receipts.render_html(books, rec) if html else receipts.render_text(books, rec), args.output)
+    return 0
+
+
+def cmd_refund(args) -> int:
+    books = open_books(args)
+    if not args.receipt and not args.amount:
+        print("wuye: refund needs an AMOUNT (from credit) or --receipt", file=sys.stderr)
+        return 2
+    _, result = payments.refund(books, args.unit, args.amount, args.channel, args.reason, _date(args, books),
+                                receipt=args.receipt)
+    say_commit(result)
+    return 0
+
+
+def cmd_waive(args) -> int:
+    books = open_books(args)
+    _, result = adjustments.waive(books, args.unit, args.amount, args.item, args.period, args.reason,
+                                  args.approved_by, _date(args, books))
+    say_commit(result)
+    return 0
+
+
+def cmd_compensate(args) -> int:
+    books = open_books(args)
+    _, result = adjustments.compensate(books, args.unit, args.amount, args.reason, args.dispute, args.approved_by,
+                                       args.mode, args.channel, _date(args, books))
+    say_commit(result)
+    return 0
+
+
+def cmd_writeoff(args) -> int:
+    books = open_books(args)
+    _, result = adjustments.writeoff(books, args.unit, args.period, args.reason, args.approved_by, _date(args, books))
+    say_commit(result)
+    return 0
+
+
+def cmd_late(args) -> int:
+    books = open_books(args)
+    as_of = _date(args, books, "as_of")
+    if args.dry_run:
+        plan = latefees.plan_late_fees(books, as_of)
+        print(f"would assess {fmt(plan.total)} CNY on {len(plan.entries)} units")
+        return 0
+    plan, result = latefees.assess(books, as_of)
+    if result is None:
+        print(f"no late fees accrued since the last assessment (as of {as_of}); nothing written")
+        return 0
+    say_commit(result)
+    return 0
+
+
+def cmd_statement(args) -> int:
+    books = open_books(args)
+    st = statement.statement(books, args.unit, _date(args, books, "as_of"))
+    if args.json:
+        print_json(statement.to_json(st))
+        return 0
+    html = args.html or (args.output or "").endswith(".html")
+    emit(statement.render_html(books, st) if html else statement.render_text(books, st), args.output)
+    return 0

@@ -93,7 +93,9 @@ def parse(path) -> ParsedFile:
                     if ref:
                         payments_by_ref.setdefault(ref, txn_id)
         m = _PARTY.match(nfkc(rec.get('party', '')))
-        party, account = (m.group(1), m.group(2)) if m else (rec.get('party', ''), '')
+        party = rec.get('party', '')
+        account = m.group(2) if m else (party if re.search(r'@|\d{4}', party) else '')
+        party = m.group(1) if m else party
         rows.append(StatementRow(
             source=SOURCE, file=path, row=row_no, txn_id=txn_id, original_id=original, date=day,
             time=time, direction=direction, amount=income or expense, kind=kind,

@@ -16,7 +16,7 @@ from .reading import (Columns, clean_id, find_header, parse_amount, parse_dateti
                       read_table, record)
 from .records import FileSummary, ParsedFile, ParseError, StatementRow
 
-_ORIG = re.compile(r'原(?:交易)?(?:流水|凭证)号?\s*[:：]?\s*([A-Za-z0-9]{6,})')
+_ORIG = re.compile(r'原(?:交易)?(?:流水|凭证)号?\s*[:：]?\s*([A-Za-z0-9][A-Za-z0-9_\-]{5,})')
 _FEE = re.compile(r'手续费|服务费|管理费|年费|工本费|短信费|汇划费')
 _INTEREST = re.compile(r'利息|结息')
 _CLEARING = re.compile(r'财付通|支付宝|银联商务|拉卡拉|网联|微信支付')

@@ -53,8 +53,9 @@ def header_key(cell) -> str:
 
 
 def _decode(path: str, data: bytes) -> tuple[str, str]:
-    # A NUL byte never occurs in UTF-8/GB18030 text; UTF-16 exports are not a known format.
-    if b'\x00' in data[:4096]:
+    # NUL never occurs in UTF-8/GB18030 text: many of them mean binary or UTF-16 (not a
+    # known export); a stray one is stripped below like other control characters.
+    if data.count(b'\x00') > max(3, len(data) // 1000):
         raise ParseError(path, 'binary file (NUL bytes); expected a CSV text export or XLSX')
     for enc in ('utf-8-sig', 'gb18030'):
         try:
@@ -65,7 +66,7 @@ def _decode(path: str, data: bytes) -> tuple[str, str]:
         bad = len(_C0.findall(text[:20000]))
         if bad > max(3, len(text[:20000]) // 200):
             raise ParseError(path, f'not a text export: {bad} control characters after decoding as {enc}')
-        return text, enc
+        return _C0.sub('', text), enc
     raise ParseError(path, 'cannot decode as UTF-8 or GB18030 (GBK); re-export the statement, '
                            'do not re-save it in Excel')
 

@@ -25,6 +25,7 @@ class ParseError(Exception):
         self.row = row
         self.column = column
         self.reason = message
+        self.message = message
         where = self.file
         if row is not None:
             where += f', row {row}'

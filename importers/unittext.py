@@ -58,6 +58,7 @@ class UnitIndex:
 
 
 _CACHE: dict[int, tuple[object, UnitIndex]] = {}
+_CONTENT_CACHE: dict[frozenset, UnitIndex] = {}
 
 
 def build_index(units: Iterable[str]) -> UnitIndex:
@@ -65,18 +66,29 @@ def build_index(units: Iterable[str]) -> UnitIndex:
 
 
 def _index_for(units) -> UnitIndex:
+    """Cached index. Tuples/frozensets are cached by identity; other iterables (lists,
+    sets that may be mutated) by content, which costs O(n) per call but is never stale."""
     if isinstance(units, UnitIndex):
         return units
-    if isinstance(units, (frozenset, tuple)):   # immutable: safe to cache by identity
+    if isinstance(units, (frozenset, tuple)):
         hit = _CACHE.get(id(units))
         if hit is not None and hit[0] is units:
             return hit[1]
-        idx = UnitIndex(units)
-        if len(_CACHE) > 32:
-            _CACHE.clear()
+        key: object = units
+    else:
+        key = frozenset(units)
+        hit = _CONTENT_CACHE.get(key)
+        if hit is not None:
+            return hit
+    idx = UnitIndex(key)
+    if len(_CACHE) + len(_CONTENT_CACHE) > 32:
+        _CACHE.clear()
+        _CONTENT_CACHE.clear()
+    if key is units:
         _CACHE[id(units)] = (units, idx)
-        return idx
-    return UnitIndex(units)
+    else:
+        _CONTENT_CACHE[key] = idx
+    return idx
 
 
 def _cn_number(run: str) -> str:

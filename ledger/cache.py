@@ -17,7 +17,7 @@ from . import accounts as acc
 from .money import to_cents
 from .store import sha256_bytes
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, sha TEXT, entries INTEGER, errors TEXT);
@@ -37,7 +37,8 @@ CREATE INDEX IF NOT EXISTS c_file ON customs(file);
 CREATE INDEX IF NOT EXISTS c_type ON customs(type, unit);
 """
 _KEEP_META = ("op", "unit", "receipt", "channel", "ref", "payer", "collector", "reason", "approved-by",
-              "dispute", "voids", "refunds", "mode", "queue", "source", "period", "doc", "by")
+              "dispute", "voids", "refunds", "mode", "queue", "source", "period", "doc", "by",
+              "accrued-to", "discount")
 
 
 def classify(account: str) -> str:

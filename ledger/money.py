@@ -112,6 +112,5 @@ def chinese_capital(value: Decimal) -> str:
         parts.append("零")
     if fen:
         parts.append(_DIGITS[fen] + "分")
-    else:
-        parts.append("整")
+    # 《支付结算办法》: 整 after 元 is required, after 角 optional; we omit it there.
     return "".join(parts)

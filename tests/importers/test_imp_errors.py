@@ -4,7 +4,7 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-from conftest import DATA
+from imp_helpers import DATA
 
 from importers import alipay_personal, bank_cmb, detect, wechat_merchant, wechat_personal
 from importers.reading import parse_amount, parse_datetime

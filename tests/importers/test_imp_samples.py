@@ -2,7 +2,7 @@
 from decimal import Decimal
 
 import pytest
-from conftest import DATA, check_golden
+from imp_helpers import DATA, check_golden
 
 from importers import alipay_personal, bank_cmb, wechat_merchant, wechat_personal
 

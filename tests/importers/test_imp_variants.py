@@ -5,7 +5,7 @@ import io
 
 import openpyxl
 import pytest
-from conftest import DATA, render
+from imp_helpers import DATA, render
 
 from importers import alipay_personal, bank_cmb, detect, wechat_merchant, wechat_personal
 
@@ -111,7 +111,7 @@ def test_other_samples_encodings(tmp_path, src, enc_in, mod, enc, newline):
 
 def test_zero_width_and_nul_chars_are_stripped(tmp_path):
     text = (DATA / 'bank_cmb.csv').read_bytes().decode('gbk')
-    text = text.replace('3-1502物业费', '3-1502\u200b物业费')
+    text = text.replace('3-1502物业费', '3-1502\u200b物业\x00费')
     path = tmp_path / 'b.csv'
     path.write_bytes(text.encode('gb18030'))
     rows = bank_cmb.parse(path).rows

@@ -1,4 +1,4 @@
-"""Shared helpers for the importer tests: sample paths and golden-file comparison.
+"""Shared helpers for the importer tests (not a conftest: tests/conftest.py belongs to others): sample paths and golden-file comparison.
 
 Regenerate golden files with:  WUYE_GOLDEN_UPDATE=1 pytest tests/importers
 (check every changed row against the expectations in test_imp_samples.py first).

@@ -1,0 +1,286 @@
+"""Payments, voids and refunds: money between a household and the office."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from beancount.core import data
+from beancount.parser import parser
+
+from . import accounts as acc
+from . import beans, layout, periods
+from .allocation import OpenItem, Part, allocate
+from .config import CHANNELS, LATE_FEE_ITEM
+from .errors import InputError
+from .money import ZERO, fmt, parse_amount, q
+from .openitems import credit_balances, open_items
+from .receipts import CHANNEL_LABELS, next_receipt
+from .units import mask_name
+
+PAYER_ROLES = {"owner": "业主", "tenant": "租户", "relative": "亲属", "developer": "开发商", "other": "其他"}
+_PII = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)\d{17}[\dXx](?!\d)")
+
+
+def check_no_pii(text: str, what: str) -> None:
+    if text and _PII.search(text):
+        raise InputError(f"{what}: looks like a phone or ID number; personal data stays out of the ledger")
+
+
+def payer_text(payer: str | None) -> str:
+    """'tenant:吴小明' -> 'tenant 吴**'; names are masked before they reach the ledger."""
+    if not payer:
+        return "owner"
+    check_no_pii(payer, "--payer")
+    role, _, name = payer.partition(":")
+    if role not in PAYER_ROLES:
+        role, name = "other", payer
+    return f"{role} {mask_name(name.strip())}".strip()
+
+
+def check_date(books, date: dt.date, what: str = "date") -> None:
+    if date < books.config.books_start:
+        raise InputError(f"{what} {date} is before the books start {books.config.books_start}")
+    if date > books.today() + dt.timedelta(days=31):
+        raise InputError(f"{what} {date} is more than 31 days ahead of today {books.today()}")
+
+
+def parse_designated(text: str | None, books) -> list[tuple[str, str]]:
+    """'PF:2026-10,PK:2026-10' -> [('PF','2026-10'), ('PK','2026-10')]."""
+    out = []
+    for part in filter(None, (p.strip() for p in (text or "").split(","))):
+        item, _, period = part.partition(":")
+        item = item.strip().upper()
+        if item not in books.config.fees and item != LATE_FEE_ITEM:
+            raise InputError(f"--for: unknown fee item '{item}'")
+        out.append((item, periods.parse_period(period)))
+    return out
+
+
+def find_ref(books, channel: str, ref: str) -> str | None:
+    """The receipt of a live (not voided or refunded) payment with this channel reference."""
+    rows = books.cache.q("SELECT receipt FROM txns WHERE op='pay' AND channel=? AND ref=?", (channel, ref))
+    dead = reversed_receipts(books)
+    for (receipt,) in rows:
+        if receipt not in dead:
+            return receipt
+    return None
+
+
+def reversed_receipts(books) -> dict[str, str]:
+    out = {}
+    for op, meta in books.cache.q("SELECT op, meta FROM txns WHERE op IN ('void','refund')"):
+        m = json.loads(meta)
+        r = m.get("voids") or m.get("refunds")
+        if r:
+            out[r] = op
+    return out
+
+
+@dataclass
+class PaymentPlan:
+    unit: str
+    amount: Decimal
+    channel: str
+    date: dt.date
+    ref: str | None
+    payer: str
+    collector: str
+    receipt: str
+    parts: list[Part] = field(default_factory=list)
+    to_credit: Decimal = ZERO
+    discount: Decimal = ZERO
+    open_before: Decimal = ZERO
+    entry: data.Transaction | None = None
+
+    def summary(self) -> str:
+        """Allocation grouped by kind and item: 'arrears PF 2024-01..2026-10 (34): 7,326.00'."""
+        groups: dict[tuple[str, str], list[Part]] = {}
+        for p in self.parts:
+            groups.setdefault((p.kind, p.item), []).append(p)
+        lines = []
+        for (kind, item), ps in groups.items():
+            span = ps[0].period if len(ps) == 1 else f"{min(p.period for p in ps)}..{max(p.period for p in ps)} ({len(ps)})"
+            lines.append(f"{kind} {item} {span}: {fmt(sum((p.amount for p in ps), ZERO))}")
+        if self.to_credit:
+            lines.append(f"to credit: {fmt(self.to_credit)}")
+        if self.discount:
+            lines.append(f"prepayment discount: {fmt(self.discount)}")
+        return "\n".join(lines)
+
+
+def _prepay_discount(books, unit, on: dt.date, remainder: Decimal, has_open: bool) -> Decimal:
+    """预交优惠: explicit discount when the payment covers the policy's months ahead with no arrears."""
+    cfg = books.config
+    for pol in cfg.prepay_discounts:
+        if pol.start <= on and (pol.end is None or on <= pol.end) and not has_open:
+            monthly = ZERO
+            for code in pol.items:
+                item = cfg.fees[code]
+                found = item.rate_on(on, unit.type)
+                qty = {"area": unit.area, "unit": Decimal(1), "parking": Decimal(unit.parking)}.get(item.basis)
+                if found and qty:
+                    monthly += q(qty * found[0])
+            full = monthly * pol.months
+            discount = q(full * pol.rate)
+            if monthly and remainder >= full - discount:
+                return discount
+    return ZERO
+
+
+def plan_payment(books, unit: str, amount: str | Decimal, channel: str, date: dt.date, ref: str | None = None,
+                 payer: str | None = None, designated: str | list | None = None, prepay: bool = False,
+                 collector: str | None = None) -> PaymentPlan:
+    u = books.unit(unit)
+    value = parse_amount(str(amount), "amount")
+    if channel not in CHANNELS:
+        raise InputError(f"unknown channel '{channel}' (one of {', '.join(CHANNELS)})")
+    check_date(books, date)
+    ref = (ref or "").strip() or None
+    if ref:
+        used = find_ref(books, channel, ref)
+        if used:
+            raise InputError(f"{channel} reference {ref} was already recorded on receipt {used}")
+    who = payer_text(payer)
+    debtor = "developer" if who.startswith("developer") else "unit"
+    wanted = designated if isinstance(designated, list) else parse_designated(designated, books)
+    opens = open_items(books.cache, unit=u.unit, debtor=debtor)
+    items = [OpenItem(i, p, a) for (_u, i, p), a in opens.items() if a > 0]
+    open_keys = {(i.item, i.period) for i in items}
+    billed = {(i, p) for i, p in books.cache.q(
+        "SELECT DISTINCT item, period FROM postings WHERE unit=? AND acct IN ('ar','dev') AND kind IS NULL",
+        (u.unit,))}
+    for key in wanted:
+        if key in open_keys:
+            continue
+        if key in billed:
+            raise InputError(f"{u.unit} {key[0]} {key[1]} is already settled")
+        if not prepay:
+            raise InputError(f"{u.unit} {key[0]} {key[1]} is not billed yet; use --prepay to pay in advance")
+    pay_period = periods.period_of(date)
+    priority = {code: f.priority for code, f in books.config.fees.items()}
+    parts, rest = allocate(value, items, pay_period, priority, [k for k in wanted if k in open_keys])
+    has_open = sum(i.amount for i in items) > sum(p.amount for p in parts)
+    discount = _prepay_discount(books, u, date, rest, has_open) if prepay and rest else ZERO
+    plan = PaymentPlan(u.unit, value, channel, date, ref, who, collector or books.collector(),
+                       next_receipt(books.cache, books.config.receipt_prefix, date.year), parts, rest, discount,
+                       sum((i.amount for i in items), ZERO))
+    plan.entry = payment_entry(books, plan, debtor)
+    return plan
+
+
+def payment_entry(books, plan: PaymentPlan, debtor: str = "unit") -> data.Transaction:
+    money = books.config.channel_accounts[plan.channel]
+    postings = [beans.posting(money, plan.amount)]
+    for p in plan.parts:
+        meta = {"item": p.item, "period": p.period, "kind": p.kind}
+        if debtor == "developer":
+            postings.append(beans.posting(acc.DEVELOPER, -p.amount, {"unit": plan.unit, **meta}))
+        else:
+            postings.append(beans.posting(acc.receivable(plan.unit), -p.amount, meta))
+    if plan.to_credit:
+        postings.append(beans.posting(acc.credit(plan.unit), -plan.to_credit, {"kind": "prepay"}))
+    if plan.discount:
+        postings.append(beans.posting(acc.PREPAY_DISCOUNT, plan.discount))
+        postings.append(beans.posting(acc.credit(plan.unit), -plan.discount, {"kind": "discount"}))
+    links = [plan.receipt] + ([beans.link(plan.channel, plan.ref)] if plan.ref else [])
+    meta = {"op": "pay", "unit": plan.unit, "receipt": plan.receipt, "channel": plan.channel, "ref": plan.ref,
+            "payer": plan.payer, "collector": plan.collector,
+            "discount": plan.discount if plan.discount else None}
+    narration = f"收款 {plan.receipt} {plan.unit} {CHANNEL_LABELS.get(plan.channel, plan.channel)}"
+    return beans.txn(plan.date, narration, postings, meta, tags=("pay",), links=tuple(links))
+
+
+def record_payment(books, *args, **kwargs):
+    plan = plan_payment(books, *args, **kwargs)
+    msg = (f"pay {plan.unit} {fmt(plan.amount)} CNY {plan.channel} {plan.receipt}\n\n{plan.summary()}\n")
+    result = books.write(books.append_changes({layout.month_file(plan.date): beans.render([plan.entry])}), msg)
+    return plan, result
+
+
+# --- reversing a payment ------------------------------------------------------------------------
+
+def load_entry(books, file: str, lineno: int) -> data.Transaction:
+    entries, _, _ = parser.parse_string(books.text(file), report_filename=file)
+    for e in entries:
+        if e.meta.get("lineno") == lineno:
+            return e
+    raise InputError(f"{file}:{lineno}: entry not found")
+
+
+def _payment(books, receipt: str):
+    rows = books.cache.q("SELECT file, lineno, unit, date FROM txns WHERE op='pay' AND receipt=?", (receipt,))
+    if not rows:
+        raise InputError(f"receipt {receipt} not found")
+    gone = reversed_receipts(books).get(receipt)
+    if gone == "void":
+        raise InputError(f"receipt {receipt} is already void (作废)")
+    if gone == "refund":
+        raise InputError(f"receipt {receipt} was already refunded")
+    file, lineno, unit, _ = rows[0]
+    return load_entry(books, file, lineno), unit
+
+
+def reversal(books, receipt: str, date: dt.date, op: str, reason: str, channel: str | None = None):
+    """A linked entry negating every posting of the payment (money leg via `channel` for refunds)."""
+    if not reason or not reason.strip():
+        raise InputError("--reason is required")
+    check_no_pii(reason, "--reason")
+    orig, unit = _payment(books, receipt)
+    check_date(books, date)
+    if date < orig.date:
+        raise InputError(f"date {date} is before the payment {receipt} of {orig.date}")
+    credit_part = sum((p.units.number for p in orig.postings if p.account == acc.credit(unit)), ZERO)
+    credit_now = credit_balances(books.cache, unit=unit).get(unit, ZERO)
+    if -credit_part > credit_now:
+        raise InputError(f"{receipt} put {fmt(-credit_part)} on {unit}'s credit but only {fmt(credit_now)} is left "
+                         "(it was used by later bills); refund or correct the bills first")
+    money = books.config.channel_accounts[channel] if channel else None
+    postings = []
+    for p in orig.postings:
+        meta = {k: v for k, v in (p.meta or {}).items() if k not in ("filename", "lineno")}
+        account = money if (money and p.account.startswith(("Assets:Cash", "Assets:Bank", "Assets:Clearing"))) else p.account
+        postings.append(beans.posting(account, -p.units.number, meta))
+    key = "voids" if op == "void" else "refunds"
+    meta = {"op": op, "unit": unit, key: receipt, "reason": reason.strip(), "collector": books.collector(),
+            "channel": channel}
+    label = "作废" if op == "void" else "退款"
+    return beans.txn(date, f"{label} {receipt} {unit}", postings, meta, tags=(op,), links=(receipt,))
+
+
+def void(books, receipt: str, reason: str, date: dt.date | None = None):
+    entry = reversal(books, receipt, date or books.today(), "void", reason)
+    msg = f"void {receipt} ({entry.meta['unit']}): {reason.strip()}\n"
+    return entry, books.write(books.append_changes({layout.month_file(entry.date): beans.render([entry])}), msg)
+
+
+def refund(books, unit: str, amount: str | None, channel: str, reason: str, date: dt.date | None = None,
+           receipt: str | None = None):
+    """Pay back out of the unit's credit, or reverse one payment (`receipt`)."""
+    date = date or books.today()
+    if channel not in CHANNELS:
+        raise InputError(f"unknown channel '{channel}' (one of {', '.join(CHANNELS)})")
+    u = books.unit(unit)
+    if receipt:
+        entry = reversal(books, receipt, date, "refund", reason, channel)
+        if entry.meta["unit"] != u.unit:
+            raise InputError(f"receipt {receipt} belongs to {entry.meta['unit']}, not {u.unit}")
+        msg = f"refund {receipt} ({u.unit}) {channel}: {reason.strip()}\n"
+    else:
+        if not reason or not reason.strip():
+            raise InputError("--reason is required")
+        check_no_pii(reason, "--reason")
+        value = parse_amount(str(amount), "amount")
+        check_date(books, date)
+        have = credit_balances(books.cache, unit=u.unit).get(u.unit, ZERO)
+        if value > have:
+            raise InputError(f"{u.unit} has {fmt(have)} credit; cannot refund {fmt(value)}")
+        entry = beans.txn(date, f"退款 {u.unit} 预存款", [
+            beans.posting(acc.credit(u.unit), value, {"kind": "refund"}),
+            beans.posting(books.config.channel_accounts[channel], -value)],
+            {"op": "refund", "unit": u.unit, "channel": channel, "reason": reason.strip(),
+             "collector": books.collector()}, tags=("refund",))
+        msg = f"refund {u.unit} {fmt(value)} CNY {channel} from credit: {reason.strip()}\n"
+    return entry, books.write(books.append_changes({layout.month_file(entry.date): beans.render([entry])}), msg)

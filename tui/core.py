@@ -1,0 +1,390 @@
+"""The TUI's one door into `ledger/`: thin adapters that turn core results into plain rows for screens.
+
+Every function here is called from a worker thread (`@work(thread=True)`), never from the event loop, and
+none of them touches a file except through the core's own write path. Screens import nothing from
+`ledger/` themselves; what they need (money formatting, the error base class) is re-exported here.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from ledger import billrun, history, periods, vcs
+from ledger.books import Books
+from ledger.errors import (BooksStateError, ExternallyChangedError, InputError, LockHeldError,  # noqa: F401
+                           ValidationError, VcsError, WuyeError)
+from ledger.money import ZERO, fmt, parse_amount
+from ledger.openitems import item_lines, last_billed_period, unit_totals
+from ledger.units import mask_name, mask_phone, unit_sort_key
+
+__all__ = ["WuyeError", "InputError", "LockHeldError", "BooksStateError", "ExternallyChangedError",
+           "ValidationError", "VcsError", "money", "open_books"]
+
+
+def money(value: Decimal | None, blank_zero: bool = False) -> str:
+    """¥1,234.50 (the one way the UI shows an amount)."""
+    if value is None:
+        return ""
+    if blank_zero and value == 0:
+        return ""
+    return fmt(value, "¥")
+
+
+def optional(module: str):
+    """A core module that may not exist yet (payments, rates ...), or None."""
+    try:
+        return importlib.import_module(f"ledger.{module}")
+    except ModuleNotFoundError as exc:
+        if exc.name == f"ledger.{module}":
+            return None
+        raise
+
+
+# --- opening ------------------------------------------------------------------------------
+
+def open_books(root: str | Path) -> Books:
+    return Books(root)
+
+
+def reload(books: Books) -> None:
+    books.reload()
+
+
+@dataclass
+class Summary:
+    name: str
+    root: str
+    head: str
+    today: dt.date
+    units: int
+
+
+def summary(books: Books) -> Summary:
+    return Summary(books.config.name, str(books.root), (books.head or "")[:8], books.today(), len(books.units))
+
+
+# --- units ------------------------------------------------------------------------------
+
+@dataclass
+class UnitRow:
+    unit: str
+    building: str
+    area: Decimal
+    type: str
+    outstanding: Decimal
+    credit: Decimal
+    oldest: str | None
+    age_months: int  # months from the oldest open period to this month (0 when none)
+    collector: str
+    last_contact: str | None
+    sort_key: tuple
+
+
+def _months_between(first: str, last: str) -> int:
+    return (int(last[:4]) * 12 + int(last[5:7])) - (int(first[:4]) * 12 + int(first[5:7]))
+
+
+def unit_rows(books: Books) -> list[UnitRow]:
+    """Every unit with its balances, from one pass over the open items (fast on 5,000 units)."""
+    totals = unit_totals(books.cache)
+    this = periods.period_of(books.today())
+    contacts = last_contacts(books)
+    out = []
+    for u in books.units.values():
+        tot = totals.get(u.unit, {})
+        oldest = tot.get("oldest")
+        out.append(UnitRow(u.unit, u.building, u.area, u.type, tot.get("outstanding", ZERO), tot.get("credit", ZERO),
+                           oldest, _months_between(oldest, this) if oldest else 0,
+                           books.config.collector_of(u.building) or "", contacts.get(u.unit),
+                           unit_sort_key(u.unit)))
+    out.sort(key=lambda r: r.sort_key)
+    return out
+
+
+def last_contacts(books: Books) -> dict[str, str]:
+    """{unit: date of the last contact} once the contact log exists (issue 7); empty until then."""
+    mod = optional("contacts")
+    fn = getattr(mod, "last_contacts", None) if mod else None
+    if fn:
+        try:
+            return {u: str(d) for u, d in fn(books).items()}
+        except TypeError:
+            return {}
+    return {}
+
+
+def collectors(books: Books) -> list[str]:
+    return [c.name for c in books.config.collectors]
+
+
+def buildings(books: Books) -> list[str]:
+    return sorted({u.building for u in books.units.values()}, key=lambda b: (not b.isdigit(), b.zfill(4)))
+
+
+# --- unit detail ---------------------------------------------------------------------------
+
+@dataclass
+class Line:
+    period: str
+    item: str
+    item_name: str
+    billed: Decimal
+    paid: Decimal
+    waived: Decimal
+    compensated: Decimal
+    written_off: Decimal
+    open: Decimal
+    status: str
+
+
+@dataclass
+class UnitDetail:
+    unit: str
+    building: str
+    area: Decimal
+    type: str
+    handover: str
+    parking: int
+    collector: str
+    owner_name: str
+    owner_phone: str
+    revealed: bool
+    outstanding: Decimal
+    credit: Decimal
+    lines: list[Line]
+    receipts: list[dict] = field(default_factory=list)
+
+
+def unit_detail(books: Books, uid: str, reveal: bool = False) -> UnitDetail:
+    u = books.unit(uid)
+    owner = books.owners().get(u.owner_id) if u.owner_id else None
+    name, phone = (owner.name, owner.phone) if owner else ("", "")
+    if not reveal:
+        name, phone = mask_name(name), mask_phone(phone)
+    lines = []
+    for ln in item_lines(books.cache, u.unit):
+        fee = books.config.fees.get(ln.item)
+        lines.append(Line(ln.period, ln.item, fee.name if fee else ("违约金" if ln.item == "LATE" else ln.item),
+                          ln.billed, ln.paid, ln.waived, ln.compensated, ln.written_off, ln.open, ln.status))
+    from ledger.openitems import credit_balances
+
+    credit = credit_balances(books.cache, u.unit).get(u.unit, ZERO)
+    outstanding = sum((ln.open for ln in lines), ZERO)
+    return UnitDetail(u.unit, u.building, u.area, u.type, u.handover.isoformat() if u.handover else "", u.parking,
+                      books.config.collector_of(u.building) or "", name, phone, reveal, outstanding, credit,
+                      lines, receipts(books, u.unit))
+
+
+def receipts(books: Books, uid: str) -> list[dict]:
+    """The unit's payment transactions (receipt, date, channel, amount, voided) from the fact cache."""
+    rows = books.cache.q(
+        "SELECT t.id, t.date, t.op, t.receipt, t.channel, t.ref, t.meta FROM txns t "
+        "WHERE t.unit=? AND t.op IN ('pay','void','refund') ORDER BY t.date, t.id", (uid,))
+    out, voided = [], set()
+    import json
+
+    for tid, date, op, receipt, channel, ref, meta in rows:
+        m = json.loads(meta or "{}")
+        if op == "void" and m.get("voids"):
+            voided.add(m["voids"])
+        cents = books.cache.q("SELECT COALESCE(SUM(cents),0) FROM postings WHERE txn=? AND acct='money'", (tid,))
+        out.append({"date": date, "op": op, "receipt": receipt or m.get("voids") or m.get("refunds") or "",
+                    "channel": channel or "", "ref": ref or "", "amount": Decimal(cents[0][0]) / 100})
+    for r in out:
+        r["voided"] = r["op"] == "pay" and r["receipt"] in voided
+    return out
+
+
+# --- dashboard -------------------------------------------------------------------------------
+
+@dataclass
+class Dashboard:
+    summary: Summary
+    period: str
+    billed_items: list[tuple[str, str, Decimal]]  # (code, name, amount) this month
+    billed_total: Decimal
+    months: list[tuple[str, Decimal]]  # last 12 months billed
+    collected_today: list[tuple[str, Decimal]] | None  # by channel; None until payments exist
+    collected_month: list[tuple[str, Decimal]] | None
+    rates: dict[str, Decimal | None] | None  # None until ledger/rates.py exists
+    rate_months: list[tuple[str, Decimal | None]] | None
+    largest: list[tuple[str, Decimal, str | None]]
+    oldest: list[tuple[str, Decimal, str | None]]
+    arrears_units: int
+    arrears_total: Decimal
+    credit_total: Decimal
+    import_queue: int | None
+    ops: list[history.Operation]
+
+
+def _billed_by_month(books: Books, first: str, last: str) -> dict[str, Decimal]:
+    rows = books.cache.q("SELECT period, SUM(cents) FROM postings WHERE op='bill' AND kind IS NULL "
+                         "AND acct IN ('ar','dev') AND period BETWEEN ? AND ? GROUP BY period", (first, last))
+    return {p: Decimal(c) / 100 for p, c in rows}
+
+
+def _billed_items(books: Books, period: str) -> list[tuple[str, str, Decimal]]:
+    rows = books.cache.q("SELECT item, SUM(cents) FROM postings WHERE op='bill' AND kind IS NULL "
+                         "AND acct IN ('ar','dev') AND period=? GROUP BY item ORDER BY item", (period,))
+    out = []
+    for item, cents in rows:
+        fee = books.config.fees.get(item)
+        out.append((item, fee.name if fee else item, (Decimal(cents) / 100).quantize(Decimal("0.01"))))
+    return out
+
+
+def collections(books: Books, first: dt.date, last: dt.date) -> list[tuple[str, Decimal]] | None:
+    """Money received per channel between two dates (payments net of voids and refunds), or None
+    while the payments core does not exist."""
+    if optional("payments") is None:
+        return None
+    rows = books.cache.q(
+        "SELECT t.channel, SUM(p.cents) FROM postings p JOIN txns t ON t.id = p.txn "
+        "WHERE p.acct='money' AND t.op IN ('pay','void','refund') AND t.date BETWEEN ? AND ? "
+        "GROUP BY t.channel ORDER BY t.channel", (first.isoformat(), last.isoformat()))
+    return [(ch or "?", (Decimal(c) / 100).quantize(Decimal("0.01"))) for ch, c in rows]
+
+
+def _rates(books: Books, period: str):
+    """(当期收缴率, 清欠率) for the period and the monthly rate for 12 months, once ledger/rates.py exists."""
+    mod = optional("rates")
+    if mod is None:
+        return None, None
+    fn = getattr(mod, "period_rates", None) or getattr(mod, "rates", None) or getattr(mod, "compute_rates", None)
+    if fn is None:
+        return None, None
+    try:
+        r = fn(books, period=period)
+    except TypeError:
+        r = fn(books, period)
+
+    def pick(obj, *names):
+        for n in names:
+            v = obj.get(n) if isinstance(obj, dict) else getattr(obj, n, None)
+            if v is not None:
+                return getattr(v, "rate", v) if not isinstance(v, (Decimal, float, int)) else v
+        return None
+
+    now = {"current": pick(r, "current", "current_rate", "当期收缴率"),
+           "arrears": pick(r, "arrears", "arrears_rate", "recovery", "清欠率")}
+    months = []
+    for i in range(11, -1, -1):
+        p = periods.add(period, -i)
+        try:
+            try:
+                rr = fn(books, period=p)
+            except TypeError:
+                rr = fn(books, p)
+            months.append((p, pick(rr, "current", "current_rate", "当期收缴率")))
+        except WuyeError:
+            months.append((p, None))
+    return now, months
+
+
+def dashboard(books: Books) -> Dashboard:
+    today = books.today()
+    this = periods.period_of(today)
+    first = periods.add(this, -11)
+    by_month = _billed_by_month(books, first, this)
+    months = [(p, by_month.get(p, ZERO)) for p in periods.span(first, this)]
+    items = _billed_items(books, this)
+    totals = unit_totals(books.cache)
+    owing = [(u, v["outstanding"], v["oldest"]) for u, v in totals.items() if v["outstanding"] > 0]
+    largest = sorted(owing, key=lambda r: (-r[1], unit_sort_key(r[0])))[:6]
+    oldest = sorted(owing, key=lambda r: (r[2] or "9999", -r[1]))[:6]
+    rates, rate_months = _rates(books, this)
+    return Dashboard(
+        summary(books), this, items, sum((a for _, _, a in items), ZERO), months,
+        collections(books, today, today), collections(books, periods.start(this), today),
+        rates, rate_months, largest, oldest, len(owing), sum((r[1] for r in owing), ZERO),
+        sum((v["credit"] for v in totals.values()), ZERO), import_queue_count(books),
+        history.operations(books.root, limit=8))
+
+
+def import_queue_count(books: Books) -> int | None:
+    """Items waiting in the import queue, once the importers' queue exists (None until then)."""
+    for name in ("importqueue", "queue", "imports"):
+        mod = optional(name)
+        fn = getattr(mod, "queue_count", None) if mod else None
+        if fn:
+            return fn(books)
+    return None
+
+
+# --- billing ---------------------------------------------------------------------------------
+
+@dataclass
+class BillPreview:
+    periods: list[str]
+    units: int
+    totals: list[tuple[str, str, Decimal]]
+    total: Decimal
+    developer_total: Decimal
+    credit_applied: Decimal
+    credit_units: int
+    already: list[str]
+    refused: list[str]
+    entries: int
+    message: str
+
+
+def default_bill_period(books: Books) -> str:
+    """The month after the last one billed (the books' first month when nothing is billed yet)."""
+    last = last_billed_period(books.cache)
+    if last is None:
+        return periods.period_of(books.config.books_start)
+    return periods.add(last, 1)
+
+
+def parse_periods(first: str, last: str = "") -> list[str]:
+    first, last = (first or "").strip(), (last or "").strip()
+    if last:
+        return billrun.period_args(None, first, last)
+    return billrun.period_args(first or None, None, None)
+
+
+def _preview(books: Books, plan) -> BillPreview:
+    totals = []
+    for code, amount in sorted(plan.totals.items()):
+        fee = books.config.fees.get(code)
+        totals.append((code, fee.name if fee else code, amount))
+    return BillPreview(list(plan.periods), len(plan.units_billed), totals, plan.total, plan.developer_total,
+                       plan.credit_applied, plan.credit_units, list(plan.already), list(plan.refused),
+                       len(plan.entries), plan.message())
+
+
+def bill_preview(books: Books, period_list: list[str]) -> BillPreview:
+    return _preview(books, billrun.preview_bill(books, period_list))
+
+
+@dataclass
+class WriteDone:
+    commit: str
+    message: str
+    files: tuple[str, ...]
+
+
+def bill_run(books: Books, period_list: list[str]) -> tuple[BillPreview, WriteDone | None]:
+    plan, result = billrun.run_bill(books, period_list)
+    done = WriteDone(result.commit, result.message, result.files) if result else None
+    return _preview(books, plan), done
+
+
+# --- history -----------------------------------------------------------------------------------
+
+def operations(books: Books, limit: int = 200) -> list[history.Operation]:
+    return history.operations(books.root, limit=limit)
+
+
+def config_diff(books: Books, sha: str) -> str:
+    """The raw `git show` of config.yaml in one commit (empty when the commit did not touch it)."""
+    return vcs.git(books.root, "show", "--format=", "--no-color", sha, "--", "config.yaml", check=False)
+
+
+# --- amounts typed by the user -------------------------------------------------------------------
+
+def parse_money(text: str, what: str = "amount") -> Decimal:
+    return parse_amount(text, what)
