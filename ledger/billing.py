@@ -98,16 +98,22 @@ def quantity(item: FeeItem, unit: Unit, usage: Decimal | None) -> Decimal | None
 
 
 def meter_usage(readings: list[tuple[dt.date, Decimal]], period: str) -> tuple[Decimal | None, str]:
-    """Usage in a month: last reading inside it minus the latest reading before that one."""
+    """Usage in a month: the last reading inside it minus the last reading before the month (so that
+    consecutive months chain and no usage falls between two bills); for a meter whose first reading is
+    inside the month, minus that first reading."""
     first, last = periods.start(period), periods.end(period)
     inside = [r for r in readings if first <= r[0] <= last]
     if not inside:
         return None, "no reading"
     cur = max(inside)
-    before = [r for r in readings if r[0] < cur[0]]
-    if not before:
+    before = [r for r in readings if r[0] < first]
+    earlier_inside = [r for r in inside if r[0] < cur[0]]
+    if before:
+        prev = max(before)
+    elif earlier_inside:
+        prev = min(earlier_inside)
+    else:
         return None, "no earlier reading"
-    prev = max(before)
     if cur[1] < prev[1]:
         return None, f"reading {cur[1]} on {cur[0]} is below {prev[1]} on {prev[0]}"
     return cur[1] - prev[1], f"{prev[1]}→{cur[1]}"

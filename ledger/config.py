@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
+from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import YAMLError
 
 from .errors import ConfigError
@@ -191,16 +192,31 @@ class _Reader:
             raise self.fail(key, f"'{value}' must be a non-negative whole number")
         return value
 
+    def boolean(self, value: Any, key: str) -> bool:
+        if not isinstance(value, bool):
+            raise self.fail(key, f"'{value}' must be true or false")
+        return value
+
     def seq(self, value: Any, key: str) -> list:
         if not isinstance(value, list):
             raise self.fail(key, "must be a list")
         return value
 
 
+class _Constructor(SafeConstructor):
+    """Dates stay text until `_Reader.date` parses them, so a bad date (2024-13-01) names its key
+    instead of escaping from the YAML parser as a bare ValueError."""
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
+
+
 def load_yaml(path: Path) -> Any:
     try:
         with open(path, encoding="utf-8") as fh:
-            return YAML(typ="safe", pure=True).load(fh)
+            yaml = YAML(typ="safe", pure=True)
+            yaml.Constructor = _Constructor
+            return yaml.load(fh)
     except FileNotFoundError:
         raise ConfigError(str(path), "-", "file not found") from None
     except YAMLError as exc:
@@ -257,8 +273,9 @@ def parse_config(raw: Any, path: str) -> Config:
         if starts != sorted(starts) or len(set(starts)) != len(starts):
             raise r.fail(f"{key}.rates", "effective dates must be strictly increasing")
         fees[code] = FeeItem(code, r.text(spec["name"], f"{key}.name"), basis, tuple(rates),
-                             int(spec.get("priority", n + 1)), bool(spec.get("pass_through", False)),
-                             bool(spec.get("billed", True)), str(spec.get("unit_label", "")))
+                             r.integer(spec.get("priority", n + 1), f"{key}.priority"),
+                             r.boolean(spec.get("pass_through", False), f"{key}.pass_through"),
+                             r.boolean(spec.get("billed", True), f"{key}.billed"), str(spec.get("unit_label", "")))
 
     channels = dict(DEFAULT_CHANNEL_ACCOUNTS)
     if "channels" in raw:
@@ -309,8 +326,11 @@ def parse_config(raw: Any, path: str) -> Config:
         rate = r.decimal(v["rate"], f"{k}.rate")
         if rate > 1:
             raise r.fail(f"{k}.rate", "is the share charged, at most 1")
-        vacancies.append(Vacancy(r.text(v["unit"], f"{k}.unit"), vs, ve, rate,
-                                 tuple(str(x) for x in v.get("items", ["PF"]))))
+        vitems = tuple(str(x) for x in r.seq(v.get("items", ["PF"]), f"{k}.items"))
+        for it in vitems if "items" in v else ():
+            if it not in fees:
+                raise r.fail(f"{k}.items", f"unknown fee item '{it}'")
+        vacancies.append(Vacancy(r.text(v["unit"], f"{k}.unit"), vs, ve, rate, vitems))
 
     collectors = []
     for i, c in enumerate(r.seq(raw.get("collectors", []) or [], "collectors")):

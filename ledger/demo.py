@@ -1,18 +1,28 @@
-"""The demo books: 翠湖苑 from config.yaml with billing history (and, as later issues land, payments)."""
+"""The demo books: 翠湖苑 from config.yaml with billing and collection history up to today.
+
+Households follow a few habits (monthly, quarterly, yearly in advance, late, not paying over a
+dispute) drawn from a fixed seed, so every build of the demo is the same for the same day.
+"""
 from __future__ import annotations
 
 import datetime as dt
 import random
+from decimal import Decimal
 from pathlib import Path
 
-from . import periods
+from . import adjustments, beans, latefees, layout, payments, periods
 from .billrun import run_bill
 from .books import Books
 from .create import DEMO_CONFIG, init_books
+from .errors import InputError
+from .money import ZERO
+from .openitems import open_items
 from .units import Owner, load_units, save_owners
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = ["建国", "晓梅", "小红", "伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "艳", "军", "杰", "涛"]
+CHANNELS = ["wechat", "wechat", "wechat", "alipay", "alipay", "bank", "cash", "pos", "autodebit"]
+HABITS = ["monthly"] * 14 + ["quarterly"] * 2 + ["yearly", "late", "late", "never"]
 
 
 def demo_owners(units) -> dict[str, Owner]:
@@ -26,15 +36,117 @@ def demo_owners(units) -> dict[str, Owner]:
     return out
 
 
+def _pay_day(rnd: random.Random, period: str, today: dt.date) -> dt.date | None:
+    day = periods.start(period) + dt.timedelta(days=rnd.randint(3, 24))
+    return day if day <= today else None
+
+
+def _month_payments(books, rnd, period: str, habits: dict[str, str], today: dt.date):
+    """Payments of one month as specs (unit, amount, channel, date, ref, prepay)."""
+    specs = []
+    for uid, habit in habits.items():
+        opens = open_items(books.cache, unit=uid)
+        owed = sum((a for a in opens.values() if a > 0), ZERO)
+        day = _pay_day(rnd, period, today)
+        if day is None:
+            continue
+        channel = rnd.choice(CHANNELS)
+        if habit == "monthly" and owed > 0 and rnd.random() < 0.93:
+            amount = owed
+        elif habit == "quarterly" and period[5:] in ("01", "04", "07", "10") and owed > 0:
+            amount = owed
+        elif habit == "late" and rnd.random() < 0.18 and owed > 0:
+            amount = owed if rnd.random() < 0.6 else (owed / 2).quantize(Decimal("0.01"))
+        elif habit == "yearly" and period[5:] == "01":
+            u = books.units[uid]
+            amount = owed + (u.area * Decimal("2.20") * 12).quantize(Decimal("0.01"))
+            specs.append((uid, amount, channel, day, True))
+            continue
+        else:
+            continue
+        specs.append((uid, amount, channel, day, False))
+    return specs
+
+
+def _write_payments(books, specs, period: str) -> int:
+    state = payments.PaymentState(books)
+    entries = []
+    for n, (uid, amount, channel, day, prepay) in enumerate(sorted(specs, key=lambda s: (s[3], s[0]))):
+        ref = None if channel == "cash" else f"{channel[:2].upper()}{day:%Y%m%d}{n:04d}{uid.replace('-', '')}"
+        plan = payments.plan_payment(books, uid, amount, channel, day, ref=ref, prepay=prepay,
+                                     collector=books.config.collector_of(books.units[uid].building) or "前台",
+                                     state=state)
+        entries.append(plan.entry)
+    if not entries:
+        return 0
+    by_file: dict[str, list] = {}
+    for e in entries:
+        by_file.setdefault(layout.month_file(e.date), []).append(e)
+    books.write(books.append_changes({f: beans.render(es) for f, es in by_file.items()}),
+                f"demo: {len(entries)} payments in {period}\n")
+    return len(entries)
+
+
+def _readings(books, period: str, meters: dict[str, Decimal], rnd) -> None:
+    entries = []
+    day = periods.start(period) + dt.timedelta(days=24)
+    if day > books.today():
+        return
+    for uid in sorted(meters):
+        meters[uid] += Decimal(rnd.randint(18, 45))
+        entries.append(beans.custom(day, "wuye-reading", [uid, "WTR", meters[uid]], {"by": "王敏"}))
+    books.write(books.append_changes({layout.month_file(day): beans.render(entries)}),
+                f"readings {period}: {len(entries)} meters\n")
+
+
 def build_demo(target: str | Path, today: dt.date | None = None, progress=print) -> Path:
-    today = today or dt.date.today()
+    import os
+
+    today = today or dt.date.fromisoformat(os.environ.get("WUYE_TODAY") or dt.date.today().isoformat())
+    os.environ.setdefault("WUYE_TODAY", today.isoformat())
     root = init_books(target, DEMO_CONFIG)
     books = Books(root)
     save_owners(root, demo_owners(load_units(root / books.config.units_file)))
+    rnd = random.Random(2024)
+    habits = {uid: rnd.choice(HABITS) for uid, u in sorted(books.units.items()) if u.handover}
+    habits["5-0302"] = "never"  # the leak case: nothing paid while the dispute is open
+    meters = {uid: Decimal(100) for uid, u in books.units.items() if u.type == "commercial"}
+    start = books.config.books_start
+    # baseline readings on the books' first day, so the first month has a usage
+    books.write(books.append_changes({layout.month_file(start): beans.render(
+        [beans.custom(start, "wuye-reading", [uid, "WTR", v], {"by": "王敏"}) for uid, v in sorted(meters.items())])}),
+        "readings: meters at the start of the books\n")
     last = periods.period_of(today)
-    plist = periods.span(periods.period_of(books.config.books_start), last)
-    for year in sorted({p[:4] for p in plist}):
-        chunk = [p for p in plist if p[:4] == year]
-        plan, _ = run_bill(books, chunk)
-        progress(f"billed {chunk[0]}..{chunk[-1]}: {plan.total} CNY")
+    total_pay = 0
+    for period in periods.span(periods.period_of(start), last):
+        _readings(books, period, meters, rnd)
+        run_bill(books, [period])
+        total_pay += _write_payments(books, _month_payments(books, rnd, period, habits, today), period)
+        qend = periods.end(period)
+        if period >= "2025-03" and period[5:] in ("03", "06", "09", "12") and qend <= today:
+            latefees.assess(books, qend)
+        if period.endswith("12") or period == last:
+            progress(f"demo: {period[:4]} done, {total_pay} payments so far")
+    _corrections(books, today)
     return root
+
+
+def _corrections(books, today: dt.date) -> None:
+    """A few of everything else, so every screen and report has a case to show."""
+    cfg_units = books.units
+    try:
+        adjustments.waive(books, "4-0602", "100.00", "PF", "2025-02", "装修期间电梯停运两周", "物业经理 陈",
+                          dt.date(2025, 3, 10))
+        adjustments.compensate(books, "1-1-0301", "300.00", "楼上漏水损坏吊顶", "TS2025-0003", "物业经理 陈",
+                               "offset", "cash", dt.date(2025, 8, 12))
+        late_unit = next(u for u, amt in sorted(books.cache.q(
+            "SELECT unit, SUM(cents) FROM postings WHERE acct='ar' AND period<'2024-07' GROUP BY unit "
+            "HAVING SUM(cents) > 0")) if u in cfg_units)
+        adjustments.writeoff(books, late_unit, ["2024-01"], "业主已故，无继承人可追", "公司总经理 赵",
+                             dt.date(2026, 6, 30))
+        receipt = books.cache.q("SELECT MAX(receipt) FROM txns WHERE op='pay' AND date<=?",
+                                ((today - dt.timedelta(days=3)).isoformat(),))[0][0]
+        if receipt:
+            payments.void(books, receipt, "房号录错，重新开票", today - dt.timedelta(days=2))
+    except (InputError, StopIteration):  # a demo built on an unusual date may lack a case
+        pass

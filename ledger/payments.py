@@ -130,9 +130,55 @@ def _prepay_discount(books, unit, on: dt.date, remainder: Decimal, has_open: boo
     return ZERO
 
 
+class PaymentState:
+    """What a batch of payments needs to know and update in memory: open items, credit, receipts, refs.
+
+    One payment is a batch of one; an import or the demo plans many and writes them in one commit.
+    """
+
+    def __init__(self, books):
+        self.books = books
+        self.opens: dict[tuple[str, str], dict[tuple[str, str], Decimal]] = {}
+        self.billed: dict[str, set] = {}
+        self.receipts: dict[int, int] = {}
+        self.refs: set[tuple[str, str]] = set()
+
+    def open_for(self, unit: str, debtor: str) -> dict[tuple[str, str], Decimal]:
+        key = (unit, debtor)
+        if key not in self.opens:
+            self.opens[key] = {(i, p): a for (_u, i, p), a in
+                               open_items(self.books.cache, unit=unit, debtor=debtor).items() if a > 0}
+        return self.opens[key]
+
+    def billed_for(self, unit: str) -> set:
+        if unit not in self.billed:
+            self.billed[unit] = {(i, p) for i, p in self.books.cache.q(
+                "SELECT DISTINCT item, period FROM postings WHERE unit=? AND acct IN ('ar','dev') AND kind IS NULL",
+                (unit,))}
+        return self.billed[unit]
+
+    def next_receipt(self, year: int) -> str:
+        prefix = self.books.config.receipt_prefix
+        if year not in self.receipts:
+            last = next_receipt(self.books.cache, prefix, year)
+            self.receipts[year] = int(last.rsplit("-", 1)[1]) - 1
+        self.receipts[year] += 1
+        return f"{prefix}{year:04d}-{self.receipts[year]:06d}"
+
+    def check_ref(self, channel: str, ref: str) -> None:
+        used = find_ref(self.books, channel, ref)
+        if used:
+            raise InputError(f"{channel} reference {ref} was already recorded on receipt {used}")
+        if (channel, ref) in self.refs:
+            raise InputError(f"{channel} reference {ref} appears twice in this batch")
+        self.refs.add((channel, ref))
+
+
 def plan_payment(books, unit: str, amount: str | Decimal, channel: str, date: dt.date, ref: str | None = None,
                  payer: str | None = None, designated: str | list | None = None, prepay: bool = False,
-                 collector: str | None = None) -> PaymentPlan:
+                 collector: str | None = None, state: PaymentState | None = None,
+                 extra_meta: dict | None = None) -> PaymentPlan:
+    state = state or PaymentState(books)
     u = books.unit(unit)
     value = parse_amount(str(amount), "amount")
     if channel not in CHANNELS:
@@ -140,38 +186,36 @@ def plan_payment(books, unit: str, amount: str | Decimal, channel: str, date: dt
     check_date(books, date)
     ref = (ref or "").strip() or None
     if ref:
-        used = find_ref(books, channel, ref)
-        if used:
-            raise InputError(f"{channel} reference {ref} was already recorded on receipt {used}")
+        state.check_ref(channel, ref)
     who = payer_text(payer)
     debtor = "developer" if who.startswith("developer") else "unit"
     wanted = designated if isinstance(designated, list) else parse_designated(designated, books)
-    opens = open_items(books.cache, unit=u.unit, debtor=debtor)
-    items = [OpenItem(i, p, a) for (_u, i, p), a in opens.items() if a > 0]
-    open_keys = {(i.item, i.period) for i in items}
-    billed = {(i, p) for i, p in books.cache.q(
-        "SELECT DISTINCT item, period FROM postings WHERE unit=? AND acct IN ('ar','dev') AND kind IS NULL",
-        (u.unit,))}
+    opens = state.open_for(u.unit, debtor)
+    items = [OpenItem(i, p, a) for (i, p), a in sorted(opens.items())]
     for key in wanted:
-        if key in open_keys:
+        if key in opens:
             continue
-        if key in billed:
+        if key in state.billed_for(u.unit):
             raise InputError(f"{u.unit} {key[0]} {key[1]} is already settled")
         if not prepay:
             raise InputError(f"{u.unit} {key[0]} {key[1]} is not billed yet; use --prepay to pay in advance")
     pay_period = periods.period_of(date)
     priority = {code: f.priority for code, f in books.config.fees.items()}
-    parts, rest = allocate(value, items, pay_period, priority, [k for k in wanted if k in open_keys])
-    has_open = sum(i.amount for i in items) > sum(p.amount for p in parts)
+    parts, rest = allocate(value, items, pay_period, priority, [k for k in wanted if k in opens])
+    open_total = sum(opens.values(), ZERO)
+    has_open = open_total > sum((p.amount for p in parts), ZERO)
     discount = _prepay_discount(books, u, date, rest, has_open) if prepay and rest else ZERO
+    for p in parts:
+        opens[(p.item, p.period)] -= p.amount
+        if opens[(p.item, p.period)] == 0:
+            del opens[(p.item, p.period)]
     plan = PaymentPlan(u.unit, value, channel, date, ref, who, collector or books.collector(),
-                       next_receipt(books.cache, books.config.receipt_prefix, date.year), parts, rest, discount,
-                       sum((i.amount for i in items), ZERO))
-    plan.entry = payment_entry(books, plan, debtor)
+                       state.next_receipt(date.year), parts, rest, discount, open_total)
+    plan.entry = payment_entry(books, plan, debtor, extra_meta)
     return plan
 
 
-def payment_entry(books, plan: PaymentPlan, debtor: str = "unit") -> data.Transaction:
+def payment_entry(books, plan: PaymentPlan, debtor: str = "unit", extra_meta: dict | None = None) -> data.Transaction:
     money = books.config.channel_accounts[plan.channel]
     postings = [beans.posting(money, plan.amount)]
     for p in plan.parts:
@@ -188,7 +232,7 @@ def payment_entry(books, plan: PaymentPlan, debtor: str = "unit") -> data.Transa
     links = [plan.receipt] + ([beans.link(plan.channel, plan.ref)] if plan.ref else [])
     meta = {"op": "pay", "unit": plan.unit, "receipt": plan.receipt, "channel": plan.channel, "ref": plan.ref,
             "payer": plan.payer, "collector": plan.collector,
-            "discount": plan.discount if plan.discount else None}
+            "discount": plan.discount if plan.discount else None, **(extra_meta or {})}
     narration = f"收款 {plan.receipt} {plan.unit} {CHANNEL_LABELS.get(plan.channel, plan.channel)}"
     return beans.txn(plan.date, narration, postings, meta, tags=("pay",), links=tuple(links))
 

@@ -76,6 +76,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "oldest_open": ("最早欠费期", "Oldest open"),
     "collector": ("收费员", "Collector"),
     "last_contact": ("最近联系", "Last contact"),
+    "building_suffix": ("栋", ""),
     "all_buildings": ("全部楼栋", "All buildings"),
     "all_collectors": ("全部收费员", "All collectors"),
     "age_all": ("全部", "All"),
@@ -224,3 +225,17 @@ def t(key: str, **kw) -> str:
 
 def has(key: str) -> bool:
     return key in LABELS
+
+
+def localize_bindings(node) -> None:
+    """Binding descriptions are i18n keys in the class; show them in the current language."""
+    from dataclasses import replace
+
+    merged = type(node)._merged_bindings
+    if merged is None:
+        return
+    node._bindings = merged.copy()
+    for key, found in node._bindings.key_to_bindings.items():
+        node._bindings.key_to_bindings[key] = [
+            replace(b, description=t(b.description)) if b.description and has(b.description) else b
+            for b in found]

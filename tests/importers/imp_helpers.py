@@ -1,4 +1,6 @@
-"""Shared helpers for the importer tests (not a conftest: tests/conftest.py belongs to others): sample paths and golden-file comparison.
+"""Shared helpers for the importer tests: sample paths and golden-file comparison.
+
+A plain module, not a conftest, so it cannot clash with tests/conftest.py.
 
 Regenerate golden files with:  WUYE_GOLDEN_UPDATE=1 pytest tests/importers
 (check every changed row against the expectations in test_imp_samples.py first).
@@ -9,7 +11,6 @@ import json
 import os
 from pathlib import Path
 
-import pytest
 
 DATA = Path(__file__).parent / 'data'
 GOLDEN = Path(__file__).parent / 'golden'
@@ -44,8 +45,3 @@ def check_golden(name: str, parsed) -> None:
         return
     assert path.exists(), f'missing golden {path}; run with WUYE_GOLDEN_UPDATE=1'
     assert json.loads(text) == json.loads(path.read_text(encoding='utf-8'))
-
-
-@pytest.fixture
-def data_dir() -> Path:
-    return DATA

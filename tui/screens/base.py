@@ -6,6 +6,7 @@ from typing import Any, Callable
 from textual import work
 from textual.screen import ModalScreen, Screen
 
+from ..i18n import localize_bindings
 from ..messages import CoreDone, CoreFailed
 
 
@@ -46,6 +47,10 @@ class WuyeScreen(CoreCalls, Screen):
 
     seen_version = -1
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        localize_bindings(self)
+
     def on_screen_resume(self) -> None:
         if self.seen_version != self.app.books_version and self.app.books is not None:
             self.seen_version = self.app.books_version
@@ -56,4 +61,6 @@ class WuyeScreen(CoreCalls, Screen):
 
 
 class WuyeModal(CoreCalls, ModalScreen):
-    pass
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        localize_bindings(self)

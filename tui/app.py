@@ -1,0 +1,206 @@
+"""The bookkeeper's terminal UI: `wuye` with no command opens it on the books.
+
+Screens are modes (dashboard, units, billing, history); forms and the unit detail are pushed on top.
+Every read and write goes through `tui.core` in a worker thread; errors come back as notifications.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Iterable
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from . import core, i18n
+from .i18n import localize_bindings, t
+from .screens.billing import BillingScreen
+from .screens.dashboard import DashboardScreen
+from .screens.help import HelpScreen
+from .screens.history import HistoryScreen
+from .screens.start import StartScreen
+from .screens.units import UnitsScreen
+
+MAIN_MODES = {"dashboard": DashboardScreen, "units": UnitsScreen, "billing": BillingScreen,
+              "history": HistoryScreen}
+
+
+class WuyeApp(App):
+    CSS_PATH = "app.tcss"
+    MODES = {"start": StartScreen, **MAIN_MODES}
+    BINDINGS = [
+        Binding("f1", "help", "help", key_display="F1"),
+        Binding("question_mark", "help", "help", show=False),
+        Binding("f2", "goto('dashboard')", "dashboard", key_display="F2"),
+        Binding("f3", "goto('units')", "units", key_display="F3"),
+        Binding("f4", "pay", "pay", key_display="F4"),
+        Binding("f5", "goto('billing')", "billing", key_display="F5"),
+        Binding("f6", "goto('history')", "history", key_display="F6"),
+        Binding("ctrl+r", "reload", "reload", show=False),
+        Binding("ctrl+l", "toggle_lang", "switch_lang", show=False),
+        Binding("ctrl+q", "quit", "quit", key_display="^q", priority=True),
+    ]
+
+    def __init__(self, books: str | Path, lang: str | None = None) -> None:
+        i18n.set_lang(lang)
+        super().__init__()
+        localize_bindings(self)
+        self.books_path = Path(books)
+        self.books = None
+        self.books_version = 0
+        self.title = t("app_title")
+
+    # --- start ----------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.switch_mode("start")
+        self.open_books()
+
+    @work(thread=True, exit_on_error=False, group="open")
+    def open_books(self) -> None:
+        try:
+            books = core.open_books(self.books_path)
+        except BaseException as exc:
+            self.call_from_thread(self._open_failed, exc)
+            return
+        self.call_from_thread(self._opened, books)
+
+    def _opened(self, books) -> None:
+        self.books = books
+        self.sub_title = f"{books.config.name} · {books.root}"
+        self.switch_mode("dashboard")
+
+    def _open_failed(self, exc: BaseException) -> None:
+        screen = self.screen
+        if isinstance(screen, StartScreen):
+            screen.failed(exc)
+
+    # --- navigation -------------------------------------------------------------------------
+    def action_goto(self, mode: str) -> None:
+        if self.books is None:
+            return
+        if self.current_mode == mode and len(self.screen_stack) > 1:
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+            return
+        self.switch_mode(mode)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_pay(self, unit: str | None = None) -> None:
+        if self.books is None:
+            return
+        from .screens.payment import PaymentScreen
+
+        if unit is None:
+            unit = getattr(self.screen, "current_unit", lambda: None)()
+        self.push_screen(PaymentScreen(unit))
+
+    def action_adjust(self, kind: str, unit: str | None = None) -> None:
+        if self.books is None:
+            return
+        from .screens.adjust import AdjustScreen
+
+        if unit is None:
+            unit = getattr(self.screen, "current_unit", lambda: None)()
+        self.push_screen(AdjustScreen(kind, unit))
+
+    def action_open_unit(self, unit: str) -> None:
+        from .screens.unit_detail import UnitDetailScreen
+
+        self.push_screen(UnitDetailScreen(unit))
+
+    def action_reload(self) -> None:
+        if self.books is not None:
+            self._reload_books(notify=True)
+
+    @work(thread=True, exit_on_error=False, group="reload")
+    def _reload_books(self, notify: bool = False) -> None:
+        try:
+            core.reload(self.books)
+        except BaseException as exc:
+            self.call_from_thread(self.report_error, exc)
+            return
+        self.call_from_thread(self._reloaded, notify)
+
+    def _reloaded(self, notify: bool) -> None:
+        self.books_written()
+        if notify:
+            self.notify(t("books_reloaded"))
+
+    def books_written(self) -> None:
+        """The books changed (a write here, or a reload): screens refresh when next shown."""
+        self.books_version += 1
+        screen = self.screen
+        if hasattr(screen, "seen_version") and hasattr(screen, "refresh_data"):
+            screen.seen_version = self.books_version
+            screen.refresh_data()
+
+    async def action_toggle_lang(self) -> None:
+        i18n.set_lang("en" if i18n.lang() == "zh" else "zh")
+        localize_bindings(self)
+        self.title = t("app_title")
+        current = self.current_mode
+        if current not in MAIN_MODES:
+            self.refresh_bindings()
+            return
+        await self.switch_mode("start")
+        for mode, cls in MAIN_MODES.items():
+            await self.remove_mode(mode)
+            self.add_mode(mode, cls)
+        await self.switch_mode(current)
+        self.refresh_bindings()
+
+    # --- errors ------------------------------------------------------------------------------
+    def report_error(self, exc: BaseException, write: bool = False) -> None:
+        """Every error the core raises, as a notification with the error's title; never a crash."""
+        if isinstance(exc, core.WuyeError):
+            title = t(f"err_{type(exc).__name__}") if i18n.has(f"err_{type(exc).__name__}") else exc.title
+            message = str(exc)
+            if write:
+                message += "\n" + t("books_unchanged")
+            if isinstance(exc, core.ExternallyChangedError) and self.books is not None:
+                message += "\n" + t("reloaded_retry")
+                self._reload_books()
+        else:
+            title = t("err_unexpected")
+            message = f"{type(exc).__name__}: {exc}"
+        self.notify(message, title=title, severity="error", timeout=12)
+
+    # --- command palette -----------------------------------------------------------------------
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        if self.books is not None:
+            yield SystemCommand(f"{t('dashboard')} (F2)", t("cmd_help_dashboard"), lambda: self.action_goto("dashboard"))
+            yield SystemCommand(f"{t('units')} (F3)", t("cmd_help_units"), lambda: self.action_goto("units"))
+            yield SystemCommand(f"{t('pay')} (F4)", t("cmd_help_pay"), self.action_pay)
+            yield SystemCommand(f"{t('billing')} (F5)", t("cmd_help_billing"), lambda: self.action_goto("billing"))
+            yield SystemCommand(f"{t('history')} (F6)", t("cmd_help_history"), lambda: self.action_goto("history"))
+            from .screens.adjust import KINDS
+
+            for kind in KINDS:
+                yield SystemCommand(t(f"adj_{kind}"), t(f"adj_{kind}_help"),
+                                    lambda kind=kind: self.action_adjust(kind))
+            yield SystemCommand(t("reload") + " (Ctrl+R)", t("cmd_help_reload"), self.action_reload)
+        yield SystemCommand(t("help") + " (F1)", t("cmd_help_help"), self.action_help)
+        yield SystemCommand(t("switch_lang") + " (Ctrl+L)", t("cmd_help_lang"), self.action_toggle_lang)
+        yield from super().get_system_commands(screen)
+
+
+def run_app(args) -> int:
+    books = getattr(args, "books", None) or os.environ.get("WUYE_BOOKS")
+    lang = getattr(args, "lang", None)
+    i18n.set_lang(lang)
+    if not books:
+        print(f"wuye: {t('no_books')}", file=sys.stderr)
+        return 2
+    root = Path(books)
+    if not (root / "main.beancount").exists() or not (root / ".git").exists():
+        print(f"wuye: {t('cannot_open')}: {root} (main.beancount + git; `wuye init DIR` or `wuye demo DIR`)",
+              file=sys.stderr)
+        return 2
+    WuyeApp(root, lang).run()
+    return 0

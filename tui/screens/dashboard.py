@@ -1,0 +1,126 @@
+"""概览: collections, rates, the 12-month chart, largest/oldest arrears, import queue, last operations."""
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal
+from textual.widgets import Footer, Header, Static
+
+from .. import core
+from ..i18n import t
+from ..widgets.barchart import bars
+from .base import WuyeScreen
+
+
+def _pct(v) -> str:
+    return "—" if v is None else f"{float(v) * 100:.1f}%"
+
+
+def money_table(rows, empty: str) -> Table | Text:
+    if not rows:
+        return Text(empty, style="dim")
+    table = Table.grid(padding=(0, 1), expand=True)
+    table.add_column()
+    table.add_column(justify="right")
+    for label, amount in rows:
+        table.add_row(label, core.money(amount))
+    if len(rows) > 1:
+        table.add_row(Text(t("total"), style="bold"),
+                      Text(core.money(sum((a for _, a in rows), core.ZERO)), style="bold"))
+    return table
+
+
+def channel_label(ch: str) -> str:
+    key = f"ch_{ch}"
+    label = t(key)
+    return ch if label == key else label
+
+
+class Panel(Static):
+    DEFAULT_CSS = "Panel { border: round $primary; padding: 0 1; height: 100%; }"
+
+    def __init__(self, title_key: str, **kw) -> None:
+        super().__init__(t("loading"), **kw)
+        self.border_title = t(title_key)
+
+
+class DashboardScreen(WuyeScreen):
+    BINDINGS = [Binding("r", "refresh", "reload")]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static(t("loading"), id="dash-head")
+        with Grid(id="dash-grid"):
+            yield Panel("collections_today", id="dash-today")
+            yield Panel("collections_month", id="dash-month")
+            yield Panel("rates", id="dash-rates")
+            yield Panel("billed_by_item", id="dash-billed")
+            yield Panel("chart_12", id="dash-chart")
+            yield Panel("arrears_total", id="dash-arrears")
+            yield Panel("largest_arrears", id="dash-largest")
+            yield Panel("oldest_arrears", id="dash-oldest")
+            yield Panel("last_ops", id="dash-ops")
+        yield Footer()
+
+    def action_refresh(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        self.core("dashboard", core.dashboard)
+
+    def done_dashboard(self, d: core.Dashboard) -> None:
+        s = d.summary
+        head = Text.assemble((f" {s.name} ", "bold reverse"), "  ", (t("today"), "dim"), f" {s.today.isoformat()}  ",
+                             (t("period"), "dim"), f" {d.period}  ", (t("units"), "dim"), f" {s.units}  ",
+                             (t("head"), "dim"), f" {s.head}")
+        self.query_one("#dash-head", Static).update(head)
+        pending = t("not_yet")
+        self.query_one("#dash-today", Static).update(
+            money_table([(channel_label(c), a) for c, a in d.collected_today], t("none"))
+            if d.collected_today is not None else Text(pending, style="dim"))
+        self.query_one("#dash-month", Static).update(
+            money_table([(channel_label(c), a) for c, a in d.collected_month], t("none"))
+            if d.collected_month is not None else Text(pending, style="dim"))
+        if d.rates is None:
+            rates = Text(t("rates_pending"), style="dim")
+        else:
+            rates = Table.grid(padding=(0, 1), expand=True)
+            rates.add_column()
+            rates.add_column(justify="right")
+            rates.add_row(t("rate_current"), Text(_pct(d.rates.get("current")), style="bold"))
+            rates.add_row(t("rate_arrears"), Text(_pct(d.rates.get("arrears")), style="bold"))
+        self.query_one("#dash-rates", Static).update(rates)
+        self.query_one("#dash-billed", Static).update(
+            money_table([(f"{code} {name}", a) for code, name, a in d.billed_items], t("none")))
+        chart = self.query_one("#dash-chart", Static)
+        if d.rate_months:
+            chart.border_title = t("chart_rate")
+            chart.update(bars(d.rate_months, height=5, width=6, value_fmt=lambda v: f"{float(v) * 100:.0f}%"))
+        else:
+            chart.border_title = t("chart_billed")
+            chart.update(bars(d.months, height=5, width=6, value_fmt=lambda v: f"{float(v) / 1000:.0f}k"))
+        arrears = Table.grid(padding=(0, 1), expand=True)
+        arrears.add_column()
+        arrears.add_column(justify="right")
+        arrears.add_row(t("arrears_units"), str(d.arrears_units))
+        arrears.add_row(t("arrears_total"), Text(core.money(d.arrears_total), style="bold red"))
+        arrears.add_row(t("credit_total"), core.money(d.credit_total))
+        arrears.add_row(t("import_queue"), "—" if d.import_queue is None else str(d.import_queue))
+        self.query_one("#dash-arrears", Static).update(arrears)
+        for wid, rows in (("#dash-largest", d.largest), ("#dash-oldest", d.oldest)):
+            table = Table.grid(padding=(0, 1), expand=True)
+            table.add_column()
+            table.add_column()
+            table.add_column(justify="right")
+            for unit, amount, oldest in rows:
+                table.add_row(unit, oldest or "", core.money(amount))
+            self.query_one(wid, Static).update(table if rows else Text(t("none"), style="dim"))
+        ops = Table.grid(padding=(0, 1), expand=True)
+        ops.add_column(no_wrap=True, style="dim")
+        ops.add_column(no_wrap=True, style="cyan")
+        ops.add_column(overflow="ellipsis", no_wrap=True)
+        for op in d.ops:
+            ops.add_row(op.date[:10], op.sha[:7], op.subject)
+        self.query_one("#dash-ops", Static).update(ops)

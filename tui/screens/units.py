@@ -1,0 +1,200 @@
+"""房屋: every unit in one table; type to search, filter by building, arrears age and collector, sort."""
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.widgets import DataTable, Footer, Header, Input, Select, Static
+
+from .. import core
+from ..i18n import t
+from .base import WuyeScreen
+
+# (column key, label key, sort key on a UnitRow, right-aligned)
+COLUMNS = [
+    ("unit", "unit", lambda r: r.sort_key, False),
+    ("building", "building", lambda r: (not r.building.isdigit(), r.building.zfill(4)), False),
+    ("area", "area", lambda r: r.area, True),
+    ("outstanding", "outstanding", lambda r: r.outstanding, True),
+    ("credit", "credit", lambda r: r.credit, True),
+    ("oldest", "oldest_open", lambda r: r.oldest or "9999-99", False),
+    ("collector", "collector", lambda r: r.collector, False),
+    ("contact", "last_contact", lambda r: r.last_contact or "", False),
+]
+AGES = [("all", "age_all"), ("any", "age_any"), ("3", "age_3"), ("12", "age_12"), ("36", "age_36"),
+        ("none", "age_none")]
+
+
+def age_ok(row: core.UnitRow, age: str) -> bool:
+    if age == "all":
+        return True
+    if age == "none":
+        return row.outstanding <= 0
+    if row.outstanding <= 0:
+        return False
+    return age == "any" or row.age_months > int(age)
+
+
+def cells(r: core.UnitRow) -> tuple:
+    owe = Text(core.money(r.outstanding, blank_zero=True), justify="right",
+               style="bold red" if r.age_months > 36 else ("red" if r.outstanding > 0 else ""))
+    return (r.unit, r.building, Text(f"{r.area:,.2f}", justify="right"), owe,
+            Text(core.money(r.credit, blank_zero=True), justify="right", style="green"),
+            Text(r.oldest or "", style="bold red" if r.age_months > 36 else ""), r.collector, r.last_contact or "")
+
+
+class UnitsScreen(WuyeScreen):
+    BINDINGS = [
+        Binding("slash", "search", "search", key_display="/"),
+        Binding("s", "sort", "sort"),
+        Binding("S", "reverse", "k_reverse", show=False),
+        Binding("p", "pay_selected", "pay", show=False),
+        Binding("escape", "leave_search", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[core.UnitRow] = []
+        self.sort_col = 0
+        self.sort_reverse = False
+        self._timer = None
+        self._options_set = False
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="units-bar"):
+            yield Input(placeholder=t("search"), id="units-search")
+            yield Select([], prompt=t("all_buildings"), id="units-building")
+            yield Select([(t(k), v) for v, k in AGES], value="all", allow_blank=False, id="units-age")
+            yield Select([], prompt=t("all_collectors"), id="units-collector")
+        yield Static("", id="units-count")
+        table = DataTable(id="units-table", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        for key, label, _, right in COLUMNS:
+            table.add_column(Text(t(label), justify="right") if right else t(label), key=key)
+        table.focus()
+
+    def refresh_data(self) -> None:
+        self.core("units", lambda books: (core.unit_rows(books), core.buildings(books), core.collectors(books)))
+
+    def done_units(self, result) -> None:
+        self.rows, buildings, collectors = result
+        if not self._options_set:
+            self._options_set = True
+            self.query_one("#units-building", Select).set_options(
+                [(f"{x}{t('building_suffix')}", x) for x in buildings])
+            self.query_one("#units-collector", Select).set_options([(x, x) for x in collectors])
+        self.apply_filter()
+
+    # --- filtering and sorting ----------------------------------------------------------------
+    def filtered(self) -> list[core.UnitRow]:
+        text = self.query_one("#units-search", Input).value.strip().upper()
+        building = self.query_one("#units-building", Select).value
+        collector = self.query_one("#units-collector", Select).value
+        age = self.query_one("#units-age", Select).value
+        out = []
+        for r in self.rows:
+            if text and text not in r.unit:
+                continue
+            if building is not Select.BLANK and r.building != building:
+                continue
+            if collector is not Select.BLANK and r.collector != collector:
+                continue
+            if not age_ok(r, age):
+                continue
+            out.append(r)
+        key = COLUMNS[self.sort_col][2]
+        out.sort(key=lambda r: (key(r), r.sort_key), reverse=self.sort_reverse)
+        return out
+
+    def apply_filter(self) -> None:
+        table = self.query_one(DataTable)
+        keep = self.current_unit()
+        rows = self.filtered()
+        table.clear()
+        for r in rows:
+            table.add_row(*cells(r), key=r.unit)
+        arrow = "↓" if self.sort_reverse else "↑"
+        col = t(COLUMNS[self.sort_col][1])
+        self.query_one("#units-count", Static).update(
+            f"{t('shown', n=len(rows), total=len(self.rows))}   {t('sort_by', col=col)} {arrow}")
+        if keep and keep in table.rows:
+            table.move_cursor(row=table.get_row_index(keep), animate=False)
+
+    @on(Input.Changed, "#units-search")
+    def _search_changed(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(0.15, self.apply_filter)
+
+    @on(Input.Submitted, "#units-search")
+    def _search_submitted(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self.apply_filter()
+        table = self.query_one(DataTable)
+        table.focus()
+        if table.row_count == 1:
+            self.app.action_open_unit(str(table.coordinate_to_cell_key((0, 0)).row_key.value))
+
+    @on(Select.Changed)
+    def _select_changed(self) -> None:
+        if self.rows:
+            self.apply_filter()
+
+    @on(DataTable.HeaderSelected)
+    def _header(self, event: DataTable.HeaderSelected) -> None:
+        idx = event.column_index
+        if idx == self.sort_col:
+            self.sort_reverse = not self.sort_reverse
+        else:
+            self.sort_col, self.sort_reverse = idx, COLUMNS[idx][3]
+        self.apply_filter()
+
+    @on(DataTable.RowSelected)
+    def _open(self, event: DataTable.RowSelected) -> None:
+        self.app.action_open_unit(str(event.row_key.value))
+
+    def on_key(self, event) -> None:
+        """Type to search: a digit or '-' typed in the table goes to the search box."""
+        if isinstance(self.focused, DataTable) and event.character and (event.character.isdigit()
+                                                                        or event.character == "-"):
+            box = self.query_one("#units-search", Input)
+            box.value += event.character
+            box.cursor_position = len(box.value)
+            box.focus()
+            event.stop()
+            event.prevent_default()
+
+    def action_search(self) -> None:
+        self.query_one("#units-search", Input).focus()
+
+    def action_leave_search(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def action_sort(self) -> None:
+        self.sort_col = (self.sort_col + 1) % len(COLUMNS)
+        self.sort_reverse = COLUMNS[self.sort_col][3]  # amounts largest first
+        self.apply_filter()
+
+    def action_reverse(self) -> None:
+        self.sort_reverse = not self.sort_reverse
+        self.apply_filter()
+
+    def action_pay_selected(self) -> None:
+        self.app.action_pay(self.current_unit())
+
+    def current_unit(self) -> str | None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        try:
+            return str(table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value)
+        except Exception:
+            return None
