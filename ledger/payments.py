@@ -177,7 +177,15 @@ class PaymentState:
 def plan_payment(books, unit: str, amount: str | Decimal, channel: str, date: dt.date, ref: str | None = None,
                  payer: str | None = None, designated: str | list | None = None, prepay: bool = False,
                  collector: str | None = None, state: PaymentState | None = None,
-                 extra_meta: dict | None = None) -> PaymentPlan:
+                 extra_meta: dict | None = None, money_account: str | None = None,
+                 extra_postings: list | None = None, coupon: Decimal = ZERO,
+                 links: tuple[str, ...] = ()) -> PaymentPlan:
+    """Plan one payment (and its receipt) without writing.
+
+    `money_account` replaces the channel's account (e.g. the suspense account when a queued item is
+    assigned); `extra_postings` must balance among themselves (channel fees); `coupon` is a
+    merchant-funded discount settled as a waiver after the money (never counted as collected).
+    """
     state = state or PaymentState(books)
     u = books.unit(unit)
     value = parse_amount(str(amount), "amount")
@@ -209,14 +217,32 @@ def plan_payment(books, unit: str, amount: str | Decimal, channel: str, date: dt
         opens[(p.item, p.period)] -= p.amount
         if opens[(p.item, p.period)] == 0:
             del opens[(p.item, p.period)]
+    waived: list[Part] = []
+    if coupon:
+        left = [OpenItem(i, p, a) for (i, p), a in sorted(opens.items())]
+        waived, extra = allocate(coupon, left, pay_period, priority, [k for k in wanted if k in opens],
+                                 kind="waived")
+        if extra:
+            raise InputError(f"coupon {fmt(coupon)} exceeds what {u.unit} still owes")
+        for p in waived:
+            opens[(p.item, p.period)] -= p.amount
+            if opens[(p.item, p.period)] == 0:
+                del opens[(p.item, p.period)]
     plan = PaymentPlan(u.unit, value, channel, date, ref, who, collector or books.collector(),
                        state.next_receipt(date.year), parts, rest, discount, open_total)
-    plan.entry = payment_entry(books, plan, debtor, extra_meta)
+    extra = list(extra_postings or [])
+    if waived:
+        extra.append(beans.posting(acc.WAIVERS, coupon))
+        extra += [beans.posting(acc.receivable(u.unit), -p.amount,
+                                {"item": p.item, "period": p.period, "kind": "waived"}) for p in waived]
+    plan.entry = payment_entry(books, plan, debtor, extra_meta, money_account, extra, links)
     return plan
 
 
-def payment_entry(books, plan: PaymentPlan, debtor: str = "unit", extra_meta: dict | None = None) -> data.Transaction:
-    money = books.config.channel_accounts[plan.channel]
+def payment_entry(books, plan: PaymentPlan, debtor: str = "unit", extra_meta: dict | None = None,
+                  money_account: str | None = None, extra_postings: list | None = None,
+                  extra_links: tuple[str, ...] = ()) -> data.Transaction:
+    money = money_account or books.config.channel_accounts[plan.channel]
     postings = [beans.posting(money, plan.amount)]
     for p in plan.parts:
         meta = {"item": p.item, "period": p.period, "kind": p.kind}
@@ -229,7 +255,8 @@ def payment_entry(books, plan: PaymentPlan, debtor: str = "unit", extra_meta: di
     if plan.discount:
         postings.append(beans.posting(acc.PREPAY_DISCOUNT, plan.discount))
         postings.append(beans.posting(acc.credit(plan.unit), -plan.discount, {"kind": "discount"}))
-    links = [plan.receipt] + ([beans.link(plan.channel, plan.ref)] if plan.ref else [])
+    postings += list(extra_postings or [])
+    links = [plan.receipt] + ([beans.link(plan.channel, plan.ref)] if plan.ref else []) + list(extra_links)
     meta = {"op": "pay", "unit": plan.unit, "receipt": plan.receipt, "channel": plan.channel, "ref": plan.ref,
             "payer": plan.payer, "collector": plan.collector,
             "discount": plan.discount if plan.discount else None, **(extra_meta or {})}
