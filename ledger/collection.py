@@ -59,7 +59,9 @@ def clean_text(books, text: str | None, what: str, required: bool = True) -> str
     if len(text) > MAX_TEXT:
         raise InputError(f"{what}: {len(text)} characters; keep it under {MAX_TEXT}")
     # beancount strings: no bare double quotes, backslashes or line breaks
-    return re.sub(r"\s*[\r\n]+\s*", " ", text).replace('"', "”").replace("\\", "＼")
+    text = re.sub(r"\s*[\r\n]+\s*", " ", text).replace("\\", "＼")
+    parts = text.split('"')
+    return "".join(p + ("“" if i % 2 == 0 else "”") for i, p in enumerate(parts[:-1])) + parts[-1]
 
 
 @dataclass

@@ -48,6 +48,7 @@ def init_books(target: str | Path, config: str | Path | None = None, units: str 
     cfg = load_config(src_cfg)
     src_units = Path(units) if units else src_cfg.parent / cfg.units_file
     parsed, owners = read_units_file(src_units)
+    made = not root.exists()
     root.mkdir(parents=True, exist_ok=True)
     try:
         shutil.copyfile(src_cfg, root / layout.CONFIG)
@@ -62,7 +63,14 @@ def init_books(target: str | Path, config: str | Path | None = None, units: str 
         vcs.commit(root, [".gitignore", layout.CONFIG, cfg.units_file, layout.MAIN, layout.ACCOUNTS],
                    f"init {cfg.name}: {len(parsed)} units, {len(cfg.fees)} fee items")
     except BaseException:
-        shutil.rmtree(root, ignore_errors=True)
+        if made:
+            shutil.rmtree(root, ignore_errors=True)
+        else:  # the user's own (empty) folder: empty it again, keep it
+            for child in root.iterdir():
+                if child.is_dir() and not child.is_symlink():
+                    shutil.rmtree(child, ignore_errors=True)
+                else:
+                    child.unlink(missing_ok=True)
         raise
     return root
 

@@ -150,13 +150,14 @@ def build_notice(books, unit: str, as_of: dt.date, deadline_days: int = DEFAULT_
         n.lines.append(NoticeLine(ln.period, ln.item, names.get(ln.item, ln.item), ln.billed,
                                   ln.billed - ln.open, ln.open, overdue))
         n.total += ln.open
-    n.lines.sort(key=lambda x: (x.period, x.item == LATE_FEE_ITEM, x.item))
+    prio = {c: f.priority for c, f in books.config.fees.items()}
+    n.lines.sort(key=lambda x: (x.period, x.item == LATE_FEE_ITEM, prio.get(x.item, 999), x.item))
     n.credit = credit_balances(books.cache, u.unit, as_of).get(u.unit, ZERO)
     policy = books.config.late_fee_policy(as_of)
     if policy is not None:
         cap = "以欠费本金为限" if policy.cap == "principal" else f"以{policy.cap}元为限"
         n.late_policy = (f"按物业服务合同约定，逾期超过{policy.grace_days}天的{'、'.join(names.get(i, i) for i in policy.items)}"
-                         f"按日{policy.daily_rate}计收违约金，{cap}")
+                         f"按日{format((policy.daily_rate * 100).normalize(), 'f')}%计收违约金，{cap}")
         n.late_accrued = _late_accrued(books, u.unit, as_of)
     return n
 

@@ -116,6 +116,18 @@ def validate(root: Path, changed: list[str]) -> tuple[list[LedgerProblem], dict[
     return out, by_rel
 
 
+def _remove_empty_dirs(root: Path, folder: Path) -> None:
+    """Remove folders a rolled-back write created (txns/2026/), up to the books folder."""
+    root = root.resolve()
+    folder = folder.resolve()
+    while folder != root and root in folder.parents and folder.name != layout.TXNS:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent
+
+
 def write(books: "Books", changes: list[Change], message: str) -> WriteResult:
     root = books.root
     if not changes:
@@ -134,8 +146,10 @@ def write(books: "Books", changes: list[Change], message: str) -> WriteResult:
         written: list[str] = []
         try:
             for ch in changes:
-                store.write_atomic(root / ch.path, ch.text.encode("utf-8"))
+                # recorded before the write: write_atomic may fail after its rename (fsync of the folder),
+                # leaving the new bytes in place, and those must be put back too
                 written.append(ch.path)
+                store.write_atomic(root / ch.path, ch.text.encode("utf-8"))
             problems, counts = validate(root, [c.path for c in changes])
             for ch in changes:
                 if ch.path in counts:
@@ -145,12 +159,16 @@ def write(books: "Books", changes: list[Change], message: str) -> WriteResult:
             if problems:
                 raise ValidationError(problems)
             sha = vcs.commit(root, [c.path for c in changes], message, books.author)
-        except BaseException:
-            for rel in written:
-                if old[rel] is None:
-                    store.remove(root / rel)
-                else:
-                    store.write_atomic(root / rel, old[rel])
+        except BaseException as exc:
+            for rel in written:  # each file on its own: one failed restore must not stop the others
+                try:
+                    if old[rel] is None:
+                        store.remove(root / rel)
+                        _remove_empty_dirs(root, (root / rel).parent)
+                    elif store.sha256_file(root / rel) != store.sha256_bytes(old[rel]):
+                        store.write_atomic(root / rel, old[rel])
+                except OSError as undo:
+                    exc.add_note(f"wuye: could not restore {rel}: {undo}; `git checkout -- {rel}` restores it")
             vcs.unstage(root, [c.path for c in changes])
             raise
         books.after_write(changes, sha)

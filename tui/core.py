@@ -293,8 +293,8 @@ def dashboard(books: Books) -> Dashboard:
     items = _billed_items(books, this)
     totals = unit_totals(books.cache)
     owing = [(u, v["outstanding"], v["oldest"]) for u, v in totals.items() if v["outstanding"] > 0]
-    largest = sorted(owing, key=lambda r: (-r[1], unit_sort_key(r[0])))[:6]
-    oldest = sorted(owing, key=lambda r: (r[2] or "9999", -r[1]))[:6]
+    largest = sorted(owing, key=lambda r: (-r[1], unit_sort_key(r[0])))[:10]
+    oldest = sorted(owing, key=lambda r: (r[2] or "9999", -r[1]))[:10]
     rates, rate_months = _rates(books, this)
     return Dashboard(
         summary(books), this, items, sum((a for _, _, a in items), ZERO), months,

@@ -58,7 +58,7 @@ class DashboardScreen(WuyeScreen):
             yield Panel("rates", id="dash-rates")
             yield Panel("billed_by_item", id="dash-billed")
             yield Panel("chart_12", id="dash-chart")
-            yield Panel("arrears_total", id="dash-arrears")
+            yield Panel("arrears_summary", id="dash-arrears")
             yield Panel("largest_arrears", id="dash-largest")
             yield Panel("oldest_arrears", id="dash-oldest")
             yield Panel("last_ops", id="dash-ops")
@@ -97,10 +97,10 @@ class DashboardScreen(WuyeScreen):
         chart = self.query_one("#dash-chart", Static)
         if d.rate_months:
             chart.border_title = t("chart_rate")
-            chart.update(bars(d.rate_months, height=5, width=6, value_fmt=lambda v: f"{float(v) * 100:.0f}%"))
+            chart.update(bars(d.rate_months, height=5, width=8, value_fmt=lambda v: f"{float(v) * 100:.0f}%"))
         else:
             chart.border_title = t("chart_billed")
-            chart.update(bars(d.months, height=5, width=6, value_fmt=lambda v: f"{float(v) / 1000:.0f}k"))
+            chart.update(bars(d.months, height=5, width=8, value_fmt=lambda v: f"{float(v) / 1000:.0f}k"))
         arrears = Table.grid(padding=(0, 1), expand=True)
         arrears.add_column()
         arrears.add_column(justify="right")

@@ -41,8 +41,8 @@ class HistoryScreen(WuyeScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for key in ("date", "commit", "author", "subject", "files"):
-            table.add_column(t(key), key=key)
+        for key, width in (("date", 19), ("commit", 8), ("author", 12), ("subject", 80), ("files", 5)):
+            table.add_column(t(key), key=key, width=width)
         table.focus()
 
     def refresh_data(self) -> None:

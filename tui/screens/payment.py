@@ -34,6 +34,7 @@ class PaymentScreen(WuyeModal):
         self.previewed: core.PaymentForm | None = None
         self.done: core.PaymentDone | None = None
         self.busy = False
+        self._pending: core.PaymentForm | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box", classes="form-box") as box:

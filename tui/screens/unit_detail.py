@@ -51,10 +51,12 @@ class UnitDetailScreen(WuyeScreen):
         lines = self.query_one("#ud-lines", DataTable)
         for key in LINE_COLS:
             right = key not in ("period", "item", "status")
-            lines.add_column(Text(t(key), justify="right") if right else t(key), key=key)
+            width = {"period": 8, "item": 16, "status": 10}.get(key, 12)
+            lines.add_column(Text(t(key), justify="right") if right else t(key), key=key, width=width)
         rec = self.query_one("#ud-receipts", DataTable)
-        for key in ("date", "receipt", "channel", "reference", "amount", "status"):
-            rec.add_column(Text(t(key), justify="right") if key == "amount" else t(key), key=key)
+        for key, width in (("date", 10), ("receipt", 14), ("channel", 10), ("reference", 30), ("amount", 12),
+                           ("status", 8)):
+            rec.add_column(Text(t(key), justify="right") if key == "amount" else t(key), key=key, width=width)
 
     def refresh_data(self) -> None:
         self.core("detail", core.unit_detail, self.unit, reveal=self.revealed)

@@ -14,14 +14,14 @@ from .base import WuyeScreen
 
 # (column key, label key, sort key on a UnitRow, right-aligned)
 COLUMNS = [
-    ("unit", "unit", lambda r: r.sort_key, False),
-    ("building", "building", lambda r: (not r.building.isdigit(), r.building.zfill(4)), False),
-    ("area", "area", lambda r: r.area, True),
-    ("outstanding", "outstanding", lambda r: r.outstanding, True),
-    ("credit", "credit", lambda r: r.credit, True),
-    ("oldest", "oldest_open", lambda r: r.oldest or "9999-99", False),
-    ("collector", "collector", lambda r: r.collector, False),
-    ("contact", "last_contact", lambda r: r.last_contact or "", False),
+    ("unit", "unit", lambda r: r.sort_key, False, 10),
+    ("building", "building", lambda r: (not r.building.isdigit(), r.building.zfill(4)), False, 8),
+    ("area", "area", lambda r: r.area, True, 10),
+    ("outstanding", "outstanding", lambda r: r.outstanding, True, 14),
+    ("credit", "credit", lambda r: r.credit, True, 12),
+    ("oldest", "oldest_open", lambda r: r.oldest or "9999-99", False, 12),
+    ("collector", "collector", lambda r: r.collector, False, 12),
+    ("contact", "last_contact", lambda r: r.last_contact or "", False, 12),
 ]
 AGES = [("all", "age_all"), ("any", "age_any"), ("3", "age_3"), ("12", "age_12"), ("36", "age_36"),
         ("none", "age_none")]
@@ -76,8 +76,8 @@ class UnitsScreen(WuyeScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for key, label, _, right in COLUMNS:
-            table.add_column(Text(t(label), justify="right") if right else t(label), key=key)
+        for key, label, _, right, width in COLUMNS:
+            table.add_column(Text(t(label), justify="right") if right else t(label), key=key, width=width)
         table.focus()
 
     def refresh_data(self) -> None:
@@ -102,9 +102,9 @@ class UnitsScreen(WuyeScreen):
         for r in self.rows:
             if text and text not in r.unit:
                 continue
-            if building is not Select.BLANK and r.building != building:
+            if building is not Select.NULL and r.building != building:
                 continue
-            if collector is not Select.BLANK and r.collector != collector:
+            if collector is not Select.NULL and r.collector != collector:
                 continue
             if not age_ok(r, age):
                 continue

@@ -1,0 +1,389 @@
+"""The one safe write path: faults at write, fsync, rename, validation and commit leave the books
+byte-for-byte as before with nothing committed; refusals for unsafe states name the reason."""
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import os
+import subprocess
+import sys
+import types
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from ledger_testkit import HDR, PF_ONLY, git, snapshot
+
+from ledger import accounts as acc
+from ledger import beans, billrun, integrity, store
+from ledger.books import Books
+from ledger.errors import BooksStateError, ExternallyChangedError, LockHeldError, ValidationError, VcsError
+from ledger.writer import Change
+
+REPO = Path(__file__).resolve().parents[2]
+JUNE = "txns/2026/2026-06.beancount"
+AUG = "txns/2026/2026-08.beancount"
+UNITS = HDR + "1-0101,1,89.36,residential,2023-12-01,0,O-1\n1-0102,1,100.00,residential,,0,\n"
+
+
+@pytest.fixture
+def books(tmp_path, make_books, run_cli):
+    root = make_books(tmp_path, PF_ONLY, UNITS)
+    assert run_cli("bill", "2026-06", books=root).rc == 0
+    return root
+
+
+def state(root: Path) -> tuple:
+    return snapshot(root), git(root, "rev-parse", "HEAD"), git(root, "status", "--porcelain")
+
+
+def assert_unchanged(root: Path, before: tuple) -> None:
+    files, head, status = before
+    assert status == ""
+    now = snapshot(root)
+    assert sorted(now) == sorted(files), "files appeared or vanished"
+    for rel in files:
+        assert now[rel] == files[rel], f"{rel} changed"
+    assert git(root, "rev-parse", "HEAD") == head, "something was committed"
+    assert git(root, "status", "--porcelain") == ""
+    assert [p for p in root.rglob("*.tmp") if ".git" not in p.parts] == []
+    assert not (root / "txns/2026/2026-07.beancount").exists() and not (root / "txns" / "2027").exists()
+
+
+def a_txn(day: dt.date, unit: str, amount: str, balanced: bool = True):
+    value = Decimal(amount)
+    postings = [beans.posting(acc.receivable(unit), value, {"item": "PF", "period": f"{day:%Y-%m}"}),
+                beans.posting("Income:Fees:PF", -value if balanced else -value + Decimal("0.01"))]
+    return beans.txn(day, f"test {unit}", postings, {"op": "bill", "unit": unit, "period": f"{day:%Y-%m}"})
+
+
+# --- the operations a fault hits -------------------------------------------------------------
+
+def op_bill_new_month(b: Books):
+    """`wuye bill 2026-07`: one new month file (and a new folder when the year is new)."""
+    return billrun.run_bill(b, ["2026-07"])
+
+
+def op_two_files(b: Books):
+    """An append to the existing June file and a new August file, in one write."""
+    changes = b.append_changes({JUNE: beans.render([a_txn(dt.date(2026, 6, 1), "1-0101", "1.00")]),
+                                AUG: beans.render([a_txn(dt.date(2026, 8, 1), "1-0101", "2.00")])})
+    return b.write(changes, "two files\n")
+
+
+def op_new_year(b: Books):
+    return billrun.run_bill(b, ["2027-01"])
+
+
+OPS = {"bill-new-month": op_bill_new_month, "two-files": op_two_files, "new-year-folder": op_new_year}
+
+
+class FaultyOS(types.SimpleNamespace):
+    """Stands in for `os` inside ledger.store: the n-th call of one function raises, the rest pass."""
+
+    def __init__(self, name: str, nth: int, err: int):
+        super().__init__()
+        self._name, self._nth, self._err, self.calls = name, nth, err, 0
+
+    def __getattr__(self, attr):
+        real = getattr(os, attr)
+        if attr != self._name:
+            return real
+
+        def faulty(*args, **kw):
+            self.calls += 1
+            if self.calls == self._nth:
+                raise OSError(self._err, f"{os.strerror(self._err)} (injected)")
+            return real(*args, **kw)
+        return faulty
+
+
+# os.write: 1 call per small file. os.fsync: file, then folder, per file. os.replace: 1 per file.
+FAULTS = [
+    ("write", 1, errno.ENOSPC), ("write", 2, errno.ENOSPC),
+    ("fsync", 1, errno.EIO), ("fsync", 2, errno.EIO), ("fsync", 3, errno.EIO), ("fsync", 4, errno.EIO),
+    ("replace", 1, errno.EIO), ("replace", 2, errno.EXDEV),
+]
+
+
+@pytest.mark.parametrize("op", OPS)
+@pytest.mark.parametrize("fault,nth,err", FAULTS, ids=[f"{f}#{n}" for f, n, _ in FAULTS])
+def test_io_fault_leaves_books_as_before(books, monkeypatch, op, fault, nth, err):
+    b = Books(books)
+    before = state(books)
+    faulty = FaultyOS(fault, nth, err)
+    monkeypatch.setattr(store, "os", faulty)
+    try:
+        OPS[op](b)
+    except OSError as exc:
+        assert exc.errno == err and "(injected)" in str(exc)
+    else:
+        # the op made fewer calls than nth: the fault never fired, which is only allowed for one-file ops
+        assert faulty.calls < nth and op != "two-files", f"{fault}#{nth} did not fire"
+        return
+    finally:
+        monkeypatch.setattr(store, "os", os)
+    assert_unchanged(books, before)
+    # the lock is released and the same Books object can write afterwards
+    OPS[op](b)
+    assert git(books, "status", "--porcelain") == ""
+    b.close()
+
+
+def test_validation_failure_unbalanced(books):
+    b = Books(books)
+    before = state(books)
+    changes = b.append_changes({JUNE: beans.render([a_txn(dt.date(2026, 6, 2), "1-0101", "5.00", balanced=False)])})
+    with pytest.raises(ValidationError) as exc:
+        b.write(changes, "unbalanced\n")
+    assert f"{JUNE}:" in str(exc.value) and "does not balance" in str(exc.value)
+    assert_unchanged(books, before)
+
+
+def test_validation_failure_in_a_new_file_removes_it(books):
+    b = Books(books)
+    before = state(books)
+    changes = b.append_changes({AUG: beans.render([a_txn(dt.date(2026, 8, 2), "9-9999", "5.00")])})
+    with pytest.raises(ValidationError) as exc:
+        b.write(changes, "unknown account\n")
+    assert "Assets:Receivable:Unit:9-9999" in str(exc.value)
+    assert_unchanged(books, before)
+
+
+def test_validation_refuses_an_entry_count_drop(books):
+    b = Books(books)
+    before = state(books)
+    text = (books / JUNE).read_text(encoding="utf-8")
+    first_entry = text.split("\n\n")[0] + "\n"
+    with pytest.raises(ValidationError) as exc:
+        b.write([Change(JUNE, first_entry)], "drop\n")
+    assert "entry count dropped from 2 to 1" in str(exc.value)
+    assert_unchanged(books, before)
+
+
+def install_hook(root: Path, body: str = "echo 'pre-commit: refused' >&2\nexit 1\n") -> None:
+    hook = root / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\n" + body)
+    hook.chmod(0o755)
+
+
+@pytest.mark.parametrize("op", OPS)
+def test_commit_failure_leaves_books_as_before(books, op):
+    b = Books(books)
+    before = state(books)
+    install_hook(books)
+    with pytest.raises(VcsError) as exc:
+        OPS[op](b)
+    assert "pre-commit: refused" in str(exc.value)
+    assert_unchanged(books, before)
+    (books / ".git" / "hooks" / "pre-commit").unlink()
+    OPS[op](b)
+    assert git(books, "status", "--porcelain") == ""
+
+
+def test_commit_failure_through_the_cli(books, run_cli):
+    before = state(books)
+    install_hook(books)
+    res = run_cli("bill", "2026-07", books=books)
+    assert res.rc == 2 and "pre-commit: refused" in res.err
+    assert_unchanged(books, before)
+
+
+def test_kill_during_commit_hook_is_not_a_half_write(books):
+    """A writer killed after the file is replaced but before the commit leaves a dirty tree, which the next
+    writer refuses; the old bytes are in git (W1 for the commit step)."""
+    install_hook(books, "kill -9 $PPID\nsleep 5\n")
+    res = subprocess.run([sys.executable, "-m", "cli.main", "--books", str(books), "bill", "2026-07"],
+                         cwd=REPO, capture_output=True, text=True)
+    assert res.returncode != 0
+    (books / ".git" / "hooks" / "pre-commit").unlink()
+    b = Books(books)
+    with pytest.raises(BooksStateError):
+        billrun.run_bill(b, ["2026-08"])
+
+
+# --- refusals ------------------------------------------------------------------------------
+
+def test_refuses_dirty_tree_untracked(books, run_cli):
+    (books / "notes.txt").write_text("mine\n")
+    before = snapshot(books)
+    res = run_cli("bill", "2026-07", books=books)
+    assert res.rc == 2 and "uncommitted changes (notes.txt)" in res.err
+    assert snapshot(books) == before
+
+
+def test_refuses_dirty_tree_modified(books):
+    b = Books(books)
+    with open(books / "config.yaml", "a", encoding="utf-8") as fh:
+        fh.write("# edited\n")
+    with pytest.raises(BooksStateError, match=r"uncommitted changes \(config.yaml\)"):
+        op_bill_new_month(b)
+    assert not (books / "txns/2026/2026-07.beancount").exists()
+
+
+def test_refuses_merge_in_progress(books, run_cli):
+    (books / "NOTES.md").write_text("base\n")
+    git(books, "add", "NOTES.md")
+    git(books, "commit", "-qm", "notes")
+    git(books, "checkout", "-qb", "other")
+    (books / "NOTES.md").write_text("theirs\n")
+    git(books, "commit", "-qam", "theirs")
+    git(books, "checkout", "-q", "main")
+    (books / "NOTES.md").write_text("ours\n")
+    git(books, "commit", "-qam", "ours")
+    merge = subprocess.run(["git", "-C", str(books), "merge", "other"], capture_output=True, text=True)
+    assert merge.returncode != 0 and (books / ".git" / "MERGE_HEAD").exists()
+    res = run_cli("bill", "2026-07", books=books)
+    assert res.rc == 2 and "a merge is in progress" in res.err
+    assert not (books / "txns/2026/2026-07.beancount").exists()
+
+
+def test_refuses_rebase_in_progress(books):
+    (books / ".git" / "rebase-merge").mkdir()
+    b = Books(books)
+    with pytest.raises(BooksStateError, match="a rebase is in progress"):
+        op_bill_new_month(b)
+
+
+def test_refuses_index_lock(books):
+    b = Books(books)
+    (books / ".git" / "index.lock").write_text("")
+    with pytest.raises(BooksStateError, match="index.lock exists"):
+        op_bill_new_month(b)
+
+
+def test_refuses_conflict_markers(books, run_cli):
+    text = (books / JUNE).read_text(encoding="utf-8")
+    (books / JUNE).write_text("<<<<<<< HEAD\n" + text + "=======\n>>>>>>> other\n", encoding="utf-8")
+    git(books, "commit", "-qam", "committed a conflicted file")
+    b = Books(books)
+    before = state(books)
+    changes = b.append_changes({JUNE: beans.render([a_txn(dt.date(2026, 6, 2), "1-0101", "1.00")])})
+    with pytest.raises(ValidationError, match="conflict markers"):
+        b.write(changes, "x\n")
+    assert_unchanged(books, before)
+    assert run_cli("check", books=books).rc == 1
+
+
+def test_refuses_file_committed_underneath(books):
+    b = Books(books)
+    with open(books / JUNE, "a", encoding="utf-8") as fh:
+        fh.write("\n" + beans.render([a_txn(dt.date(2026, 6, 3), "1-0101", "3.00")]))
+    git(books, "commit", "-qam", "edited by hand")
+    head, before = git(books, "rev-parse", "HEAD"), snapshot(books)
+    changes = b.append_changes({JUNE: beans.render([a_txn(dt.date(2026, 6, 2), "1-0101", "1.00")])})
+    with pytest.raises(ExternallyChangedError, match="the books changed since they were read"):
+        b.write(changes, "x\n")
+    assert snapshot(books) == before and git(books, "rev-parse", "HEAD") == head
+
+
+def test_refuses_file_changed_underneath_uncommitted(books):
+    b = Books(books)
+    with open(books / JUNE, "a", encoding="utf-8") as fh:
+        fh.write("\n; a note\n")
+    before = snapshot(books)
+    changes = b.append_changes({JUNE: beans.render([a_txn(dt.date(2026, 6, 2), "1-0101", "1.00")])})
+    with pytest.raises(BooksStateError, match=rf"uncommitted changes \({JUNE}\)"):
+        b.write(changes, "x\n")
+    assert snapshot(books) == before
+
+
+def test_refuses_file_reverted_underneath(books):
+    """Read while the file was edited, then the edit was discarded: HEAD is the same, the bytes are not."""
+    with open(books / JUNE, "a", encoding="utf-8") as fh:
+        fh.write("\n; a note\n")
+    b = Books(books)
+    git(books, "checkout", "--", JUNE)
+    before = state(books)
+    changes = [Change(JUNE, b.text(JUNE) + "\n; more\n")]
+    with pytest.raises(ExternallyChangedError, match=f"{JUNE} changed on disk since it was read"):
+        b.write(changes, "x\n")
+    assert_unchanged(books, before)
+
+
+HOLDER = """
+import sys, time
+from pathlib import Path
+from ledger.writer import books_lock
+with books_lock(Path(sys.argv[1])):
+    print("locked", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_lock_held_by_another_process(books, run_cli, monkeypatch):
+    env = {**os.environ, "WUYE_USER": "李会计"}
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(books)], cwd=REPO, env=env,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        before = state(books)
+        monkeypatch.setenv("WUYE_LOCK_TIMEOUT", "0.3")
+        res = run_cli("bill", "2026-07", books=books)
+        assert res.rc == 2
+        assert f"the books are being written by 李会计 (pid {holder.pid} on " in res.err
+        assert_unchanged(books, before)
+    finally:
+        holder.kill()
+        holder.wait()
+    res = run_cli("bill", "2026-07", books=books)  # the lock died with its holder
+    assert res.rc == 0, res.err
+
+
+def test_second_writer_waits_for_the_lock(books, run_cli, monkeypatch):
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER.replace("time.sleep(60)", "time.sleep(0.5)"),
+                               str(books)], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        monkeypatch.setenv("WUYE_LOCK_TIMEOUT", "10")
+        res = run_cli("bill", "2026-07", books=books)
+        assert res.rc == 0, res.err
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_lock_error_type(books, monkeypatch):
+    from ledger.writer import books_lock
+
+    holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(books)], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        with pytest.raises(LockHeldError):
+            with books_lock(books, timeout=0.1):
+                pass
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+# --- truncation (W8) -----------------------------------------------------------------------
+
+def truncate_at_entry_boundary(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.split("\n\n")[0] + "\n", encoding="utf-8")
+
+
+def test_uncommitted_truncation_caught_by_check_though_beancount_passes(books, run_cli):
+    truncate_at_entry_boundary(books / JUNE)
+    entries, errors, _ = integrity.full_load(books)
+    assert errors == []  # beancount is happy with the shorter file
+    res = run_cli("check", books=books)
+    assert res.rc == 1
+    assert f"{JUNE}:0: entry count dropped from 2 to 1 vs HEAD" in res.err
+    bean = subprocess.run([str(Path(sys.executable).parent / "bean-check"), "main.beancount"], cwd=books,
+                          capture_output=True, text=True, env={**os.environ, "BEANCOUNT_DISABLE_LOAD_CACHE": "1"})
+    assert bean.returncode == 0, bean.stderr
+
+
+def test_check_passes_on_untouched_books(books, run_cli):
+    res = run_cli("check", books=books)
+    assert res.rc == 0 and res.out.startswith("ok: ")
+
+
+def test_clean_temp_files_after_a_killed_writer(books):
+    stale = books / "txns" / "2026" / ".2026-06.beancount.12345.tmp"
+    stale.write_text("half")
+    assert store.clean_temp_files(books) == [stale]
+    assert not stale.exists()
+    assert (books / JUNE).exists()

@@ -1,0 +1,164 @@
+"""Corrections: waiver, compensation, refund, void, write-off, late-fee run. Each form demands what the
+rules demand (reason, approver), previews the effect on the unit, and writes only on confirmation."""
+from __future__ import annotations
+
+from rich.console import Group
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.suggester import SuggestFromList
+from textual.widgets import Button, Input, Label, Select, Static
+
+from .. import core
+from ..i18n import t
+from ..widgets.effect import render_effect, render_latefees
+from ..widgets.errorpanel import ErrorPanel
+from .base import WuyeModal
+
+KINDS = ("waive", "compensate", "refund", "void", "writeoff", "latefees")
+PLACEHOLDERS = {"amount": "100.00", "period": "2026-10", "periods": "2024-01,2024-02", "receipt": "SJ2026-000001",
+                "dispute": "D-2026-001", "date": "YYYY-MM-DD", "reason": "", "approved_by": ""}
+
+
+class AdjustScreen(WuyeModal):
+    BINDINGS = [Binding("escape", "close", "back"), Binding("ctrl+s", "confirm", "confirm_write", key_display="^s")]
+
+    def __init__(self, kind: str, unit: str | None = None, **preset: str) -> None:
+        super().__init__()
+        self.kind = kind
+        self.preset = {k: v for k, v in preset.items() if v}
+        if unit:
+            self.preset["unit"] = unit
+        self.fields = core.ADJUST_FIELDS[kind]
+        self.previewed: dict | None = None
+        self._pending: dict | None = None
+        self.busy = False
+        self.written = None
+
+    def compose(self) -> ComposeResult:
+        required = core.ADJUST_REQUIRED[self.kind]
+        with Vertical(id="form-box", classes="form-box") as box:
+            box.border_title = t(f"adj_{self.kind}")
+            box.border_subtitle = t("pay_hint")
+            yield Static(t(f"adj_{self.kind}_help"), classes="hint")
+            fields = list(self.fields)
+            for i in range(0, len(fields), 2):
+                with Horizontal(classes="form-row"):
+                    for name in fields[i:i + 2]:
+                        mark = " *" if name in required else ""
+                        yield Label(t(f"f_{name}") + mark, classes="form-label")
+                        yield self._field(name)
+            with Horizontal(classes="form-buttons"):
+                yield Button(t("preview"), id="adj-preview-btn")
+                yield Button(t("confirm_write"), id="adj-confirm-btn", variant="warning", disabled=True)
+                yield Button(t("close"), id="adj-close-btn")
+            yield ErrorPanel(id="adj-error")
+            with VerticalScroll(id="adj-out"):
+                yield Static("", id="adj-preview")
+
+    def _field(self, name: str):
+        value = self.preset.get(name, "")
+        if name == "item":
+            return Select([], id="f-item", prompt=t("f_item"))
+        if name == "mode":
+            return Select([(t("mode_offset"), "offset"), (t("mode_cash"), "cash")], value="offset",
+                          allow_blank=False, id="f-mode")
+        if name == "channel":
+            return Select([(t(f"ch_{c}"), c) for c in core.CHANNELS], value="cash", allow_blank=False, id="f-channel")
+        return Input(str(value), id=f"f-{name}", placeholder=PLACEHOLDERS.get(name, ""))
+
+    def on_mount(self) -> None:
+        self.core("init", lambda books: (core.unit_ids(books), core.fee_items(books), core.today(books)))
+        for name in self.fields:
+            if not self.preset.get(name) and name not in ("item", "mode", "channel"):
+                self.query_one(f"#f-{name}").focus()
+                break
+
+    def done_init(self, result) -> None:
+        ids, items, today = result
+        if "unit" in self.fields:
+            self.query_one("#f-unit", Input).suggester = SuggestFromList(ids, case_sensitive=False)
+        if "item" in self.fields:
+            sel = self.query_one("#f-item", Select)
+            sel.set_options([(f"{code} {name}", code) for code, name in items])
+            if self.preset.get("item"):
+                sel.value = self.preset["item"]
+        if "date" in self.fields:
+            box = self.query_one("#f-date", Input)
+            if not box.value:
+                box.value = today.isoformat()
+
+    def values(self) -> dict:
+        out = {}
+        for name in self.fields:
+            w = self.query_one(f"#f-{name}")
+            if isinstance(w, Select):
+                out[name] = "" if w.value is Select.NULL else str(w.value)
+            else:
+                out[name] = w.value.strip()
+        if out.get("unit"):
+            out["unit"] = out["unit"].upper()
+        return out
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _changed(self) -> None:
+        if self.previewed is not None and self.values() != self.previewed:
+            self.previewed = None
+            self.query_one("#adj-confirm-btn", Button).disabled = True
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#adj-preview-btn")
+    def action_preview(self) -> None:
+        if self.busy:
+            return
+        self.query_one(ErrorPanel).clear()
+        self._pending = self.values()
+        self.query_one("#adj-preview", Static).update(t("loading"))
+        self.core("preview", core.adjust_preview, self.kind, self._pending)
+
+    def done_preview(self, effect) -> None:
+        self.previewed = self._pending if self._pending == self.values() else None
+        body = render_latefees(effect) if self.kind == "latefees" else render_effect(effect)
+        self.query_one("#adj-preview", Static).update(Group(Text(t("preview_label"), style="bold reverse"), body))
+        btn = self.query_one("#adj-confirm-btn", Button)
+        btn.disabled = self.previewed is None
+        if self.previewed is not None:
+            btn.focus()
+
+    def failed_preview(self, exc: BaseException) -> None:
+        self.query_one("#adj-preview", Static).update("")
+        self.query_one(ErrorPanel).show(getattr(exc, "title", None) or t("error"), str(exc))
+
+    @on(Button.Pressed, "#adj-confirm-btn")
+    def action_confirm(self) -> None:
+        if self.busy:
+            return
+        if self.previewed is None or self.previewed != self.values():
+            self.notify(t("preview_first"), severity="warning")
+            return
+        self.busy = True
+        self.query_one("#adj-confirm-btn", Button).disabled = True
+        self.query_one("#adj-preview", Static).update(t("writing"))
+        self.core("write", core.adjust_write, self.kind, self.previewed, write=True)
+
+    def done_write(self, done: core.WriteDone) -> None:
+        self.busy = False
+        self.previewed = None
+        self.written = done
+        self.query_one("#adj-preview", Static).update(Group(
+            Text(t("committed", sha=done.commit[:10]), style="bold green"), Text(done.message)))
+        self.notify(t("committed", sha=done.commit[:10]) + "  " + done.message.splitlines()[0])
+
+    def failed_write(self, exc: BaseException) -> None:
+        self.busy = False
+        self.previewed = None
+        self.query_one("#adj-preview", Static).update("")
+        self.query_one(ErrorPanel).show(getattr(exc, "title", None) or t("error"), f"{exc}\n{t('books_unchanged')}")
+
+    @on(Button.Pressed, "#adj-close-btn")
+    def action_close(self) -> None:
+        if not self.busy:
+            self.dismiss(self.written)
