@@ -15,6 +15,7 @@ Adding a measurement: write a function taking the `Bench` context and register i
         b.measure("pay", lambda: b.wuye("pay", "1-1-0101", "100.00", "--channel", "cash"))
 
 `measure(name, fn)` times fn once and records the figure; `--only pay,check` runs just those.
+Measurements registered with default=False (e.g. check-parts) run only when named in --only.
 Measurements run in registration order; the `bill` measurement bills the last month, so it runs
 before anything that expects the whole history billed.
 """
@@ -52,10 +53,10 @@ fees:
     name: 物业服务费
     basis: area
     rates:
-      - {{from: {start}, residential: "2.20", commercial: "5.00"}}
+      - {{from: 2000-01-01, residential: "2.20", commercial: "5.00"}}
       - {{from: 2026-07-01, residential: "2.40", commercial: "5.00"}}
-  PK: {{name: 车位管理费, basis: parking, rates: [{{from: {start}, all: "80.00"}}]}}
-  GC: {{name: 垃圾清运费, basis: unit, rates: [{{from: {start}, residential: "10.00", commercial: "30.00"}}]}}
+  PK: {{name: 车位管理费, basis: parking, rates: [{{from: 2000-01-01, all: "80.00"}}]}}
+  GC: {{name: 垃圾清运费, basis: unit, rates: [{{from: 2000-01-01, residential: "10.00", commercial: "30.00"}}]}}
 """
 
 
@@ -136,11 +137,14 @@ def cli(*args: str) -> int:
 # --- registry -------------------------------------------------------------------------------
 
 REGISTRY: dict[str, tuple[str, Callable[[Bench], None]]] = {}
+EXTRA: set[str] = set()  # registered, but only run when named in --only
 
 
-def measurement(name: str, help_: str):
+def measurement(name: str, help_: str, default: bool = True):
     def deco(fn: Callable[[Bench], None]):
         REGISTRY[name] = (help_, fn)
+        if not default:
+            EXTRA.add(name)
         return fn
     return deco
 
@@ -190,6 +194,21 @@ def m_cache_cold(b: Bench) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(str(db) + suffix).unlink(missing_ok=True)
     b.measure("cache build (cold)", lambda: b.wuye("sync") and "")
+
+
+@measurement("check-parts", "where `wuye check` spends its time (in this process)", default=False)
+def m_check_parts(b: Bench) -> None:
+    from ledger import integrity
+    from ledger.books import Books
+
+    books = Books(b.books)
+    try:
+        b.measure("check: beancount full load", lambda: f"{len(integrity.full_load(books.root)[1])} errors")
+        b.measure("check: cache vs rebuild", lambda: f"{len(integrity.cache_problems(books))} problems")
+        b.measure("check: receipts + shrink", lambda: str(len(integrity.receipt_problems(books.cache))
+                                                            + len(integrity.shrink_problems(books.root, books.cache))))
+    finally:
+        books.close()
 
 
 @measurement("size", "ledger size: transactions, postings, MB of ledger files")
@@ -254,7 +273,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reuse", action="store_true", help="reuse an existing books folder instead of rebuilding")
     ap.add_argument("--only", help="comma-separated measurement names: " + ",".join(REGISTRY))
     args = ap.parse_args(argv)
-    names = [n.strip() for n in args.only.split(",")] if args.only else list(REGISTRY)
+    names = [n.strip() for n in args.only.split(",")] if args.only else [n for n in REGISTRY if n not in EXTRA]
     unknown = [n for n in names if n not in REGISTRY]
     if unknown:
         ap.error(f"unknown measurement(s): {', '.join(unknown)}; known: {', '.join(REGISTRY)}")

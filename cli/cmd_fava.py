@@ -1,6 +1,58 @@
-"""(stub: filled in by its issue)"""
+"""`wuye fava`: serve the books with Fava, read-only, on the loopback interface, with fava_ext."""
 from __future__ import annotations
+
+import ipaddress
+import sys
+
+from ledger import layout
+from ledger.errors import WuyeError
+
+from .common import books_dir
 
 
 def register(sub) -> None:
-    pass
+    p = sub.add_parser("fava", help="serve the books with Fava (read-only, 127.0.0.1) for auditors")
+    p.add_argument("--port", type=int, default=5000)
+    p.add_argument("--host", default="127.0.0.1",
+                   help="address to bind (default 127.0.0.1; Fava has no login, keep it on loopback)")
+    p.set_defaults(func=cmd_fava)
+
+
+def make_app(main_file: str):
+    """The Fava WSGI app for one ledger, read-only: every non-GET request is answered 401."""
+    from fava.application import create_app
+
+    return create_app([main_file], load=True, read_only=True)
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def cmd_fava(args) -> int:
+    root = books_dir(args).resolve()
+    main_file = root / layout.MAIN
+    if not main_file.exists():
+        raise WuyeError(f"{root}: no {layout.MAIN}; not a books folder")
+    host = "127.0.0.1" if args.host == "localhost" else args.host
+    if not _loopback(host):
+        print(f"wuye fava: warning: binding {host} exposes the books without a login; "
+              "prefer 127.0.0.1 behind an authenticating proxy", file=sys.stderr)
+    app = make_app(str(main_file))
+    slug = next(iter(app.config["LEDGERS"].ledgers_by_slug), "")
+    from cheroot.wsgi import Server
+
+    server = Server((host, args.port), app)
+    print(f"Fava (read-only) on http://{host}:{args.port}/{slug}/  — Ctrl-C to stop", file=sys.stderr, flush=True)
+    try:
+        server.start()
+    except KeyboardInterrupt:
+        server.stop()
+    except OSError as exc:
+        raise WuyeError(f"cannot serve on {host}:{args.port}: {exc}") from None
+    return 0

@@ -1,6 +1,93 @@
-"""(stub: filled in by its issue)"""
+"""`wuye import FILE...`, `wuye queue`, `wuye assign QUEUE_ID UNIT`: statements into the books."""
 from __future__ import annotations
+
+import sys
+
+from ledger.money import fmt
+
+from .common import open_books, print_json, say_commit
 
 
 def register(sub) -> None:
-    pass
+    p = sub.add_parser("import", help="import WeChat/Alipay/bank statements (one commit for all files)")
+    p.add_argument("files", nargs="+", metavar="FILE")
+    p.add_argument("--dry-run", action="store_true", help="show what would be booked; write nothing")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("queue", help="open 待认领 items: money the import could not assign")
+    p.add_argument("--all", action="store_true", help="include assigned/closed items")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_queue)
+
+    p = sub.add_parser("assign", help="assign a queue item to a unit (a payment with a receipt)")
+    p.add_argument("queue_id")
+    p.add_argument("unit")
+    p.add_argument("--for", dest="designated", help="ITEM:PERIOD,... the money is for")
+    p.add_argument("--prepay", action="store_true", help="allow periods not billed yet")
+    p.add_argument("--date", help="receipt date (default: the date the money came in)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_assign)
+
+
+def cmd_import(args) -> int:
+    from importers.booking import run_import
+    from importers.records import ParseError
+
+    books = open_books(args)
+    try:
+        plan, result = run_import(books, args.files, dry_run=args.dry_run)
+    except ParseError as exc:
+        print(f"wuye: import refused, nothing imported: {exc}", file=sys.stderr)
+        return 2
+    if args.json:
+        doc = plan.to_json()
+        doc["commit"] = result.commit if result else None
+        doc["dry_run"] = bool(args.dry_run)
+        print_json(doc)
+        return 0
+    sys.stdout.write(plan.render_text())
+    if args.dry_run:
+        print("dry run: nothing written")
+    say_commit(result)
+    return 0
+
+
+def cmd_queue(args) -> int:
+    from importers.queue import list_queue
+
+    books = open_books(args)
+    items = list_queue(books, include_closed=args.all)
+    if args.json:
+        print_json({"items": [i.as_dict() for i in items], "count": len(items)})
+        return 0
+    if not items:
+        print("queue: nothing waiting")
+        return 0
+    for i in items:
+        status = "" if i.status == "open" else f" [{i.status}]"
+        print(f"{i.id}{status}  {i.date}  {fmt(i.amount):>12} {i.direction} {i.channel}  {i.payer}  {i.remark}")
+        print(f"    reason: {i.reason}")
+        for s in i.suggestions:
+            print(f"    suggestion: {s}")
+    return 0
+
+
+def cmd_assign(args) -> int:
+    from importers.queue import assign
+    from ledger.periods import parse_date
+
+    books = open_books(args)
+    date = parse_date(args.date, "--date") if args.date else None
+    ap, result = assign(books, args.queue_id, args.unit, args.designated, args.prepay, date)
+    if args.json:
+        print_json({"queue": ap.item.id, "unit": ap.unit, "receipt": ap.receipt, "amount": ap.item.amount,
+                    "summary": ap.summary, "aliases_learned": ap.learned, "commit": result.commit})
+        return 0
+    print(f"{ap.item.id} -> {ap.unit}" + (f"  receipt {ap.receipt}" if ap.receipt else "") + f"  {fmt(ap.item.amount)}")
+    if ap.summary:
+        print(ap.summary)
+    for x in ap.learned:
+        print(f"alias learned: {x}")
+    say_commit(result)
+    return 0

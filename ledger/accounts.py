@@ -16,6 +16,10 @@ MAINTENANCE_FUND = "Liabilities:MaintenanceFund"
 OTHER_INCOME = "Income:Other"
 INTEREST = "Income:Interest"
 OPENING = "Equity:Opening-Balances"
+TRANSIT = "Assets:Transit"  # 在途资金: settlements between own accounts (clearing -> bank)
+DEVELOPER_CREDIT = "Liabilities:Credit:Developer"  # developer money not yet allocated to units
+OFFICE_EXPENSES = "Expenses:Office"
+CASH = "Assets:Cash"
 
 
 def receivable(unit: str) -> str:

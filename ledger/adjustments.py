@@ -100,7 +100,7 @@ def writeoff_entry(books, unit: str, period_list: list[str], reason: str, approv
         raise InputError("--period is required (one or more YYYY-MM)")
     opens = open_items(books.cache, unit=u.unit)
     postings, total = [], ZERO
-    for period in [periods.parse_period(p) for p in period_list]:
+    for period in dict.fromkeys(periods.parse_period(p) for p in period_list):  # a period named twice once
         if period >= periods.period_of(date):
             raise InputError(f"{period} is not in arrears on {date}; only arrears can be written off")
         found = [(i, a) for (_u, i, p), a in sorted(opens.items()) if p == period and a > 0]

@@ -20,7 +20,6 @@ Developer receivables (units not yet handed over) are included with debtor 'deve
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 from . import periods

@@ -50,18 +50,45 @@ def clean_text(books, text: str | None, what: str, required: bool = True) -> str
     if found:
         raise InputError(f"{what}: the text contains {found}; personal data stays out of the ledger "
                          "(it lives only in owners.private.csv)")
-    staff = {c.name for c in books.config.collectors}
-    for owner in books.owners().values():
-        name = (owner.name or "").strip()
-        if len(name) >= 2 and name not in staff and name in text:
-            raise InputError(f"{what}: the text contains an owner's name; write the unit instead "
-                             "(names live only in owners.private.csv)")
+    if _has_owner_name(books, text):
+        raise InputError(f"{what}: the text contains an owner's name; write the unit instead "
+                         "(names live only in owners.private.csv)")
     if len(text) > MAX_TEXT:
         raise InputError(f"{what}: {len(text)} characters; keep it under {MAX_TEXT}")
     # beancount strings: no bare double quotes, backslashes or line breaks
     text = re.sub(r"\s*[\r\n]+\s*", " ", text).replace("\\", "＼")
     parts = text.split('"')
     return "".join(p + ("“" if i % 2 == 0 else "”") for i, p in enumerate(parts[:-1])) + parts[-1]
+
+
+def _owner_names(books) -> tuple[set[str], list[str]]:
+    """Owners' names (2+ characters, collectors excluded): short ones as a set, long ones as a list.
+
+    Cached on the Books object per modification time of the private file (a batch of 5,000 notices
+    must not re-read it 5,000 times)."""
+    from .units import OWNERS_FILE
+
+    path = books.root / OWNERS_FILE
+    stamp = path.stat().st_mtime_ns if path.exists() else None
+    cached = getattr(books, "_collect_owner_names", None)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    staff = {c.name for c in books.config.collectors}
+    names = {(o.name or "").strip() for o in books.owners().values()}
+    names = {n for n in names if len(n) >= 2 and n not in staff}
+    value = ({n for n in names if len(n) <= 4}, [n for n in names if len(n) > 4])
+    books._collect_owner_names = (stamp, value)
+    return value
+
+
+def _has_owner_name(books, text: str) -> bool:
+    short, long_ = _owner_names(books)
+    if short:
+        for size in (2, 3, 4):
+            for i in range(len(text) - size + 1):
+                if text[i:i + size] in short:
+                    return True
+    return any(n in text for n in long_)
 
 
 @dataclass

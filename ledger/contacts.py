@@ -10,7 +10,7 @@ Ledger form, in the month file of the contact's date:
       promise-date: 2026-11-20
       promise-amount: 500.00
 
-Rules (documented in ledger/docs-collection.md as well):
+Rules:
 - No phone numbers, ID numbers or owner names in any text (collection.clean_text).
 - Interruption of the limitation period (民法典 195): a contact *interrupts* when it is a proven demand
   or a proven acknowledgement:
@@ -134,6 +134,13 @@ def load_contacts(books, unit: str | None = None, as_of: dt.date | None = None) 
                            bool(m.get("interrupts")), bool(m.get("acknowledged")), m.get("doc", ""),
                            meta_date(m.get("promise-date")), meta_amount(m.get("promise-amount")), r.file, r.lineno))
     return out
+
+
+def last_contacts(books, as_of: dt.date | None = None) -> dict[str, dt.date]:
+    """{unit: date of its latest contact} (for the units screen of the TUI). One query."""
+    sql = "SELECT unit, MAX(date) FROM customs WHERE type=?" + (" AND date<=?" if as_of else "") + " GROUP BY unit"
+    args = (CONTACT,) + ((as_of.isoformat(),) if as_of else ())
+    return {u: dt.date.fromisoformat(dd) for u, dd in books.cache.q(sql, args) if u}
 
 
 # --- payments as the collection log sees them --------------------------------------------------

@@ -17,7 +17,8 @@ DEMO_CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
 def base_accounts(cfg: Config) -> list[str]:
     names = {acc.DEVELOPER, acc.SUSPENSE, acc.LATE_FEES, acc.WAIVERS, acc.COMPENSATION, acc.BAD_DEBT,
              acc.PREPAY_DISCOUNT, acc.CHANNEL_FEES, acc.DEPOSITS, acc.MAINTENANCE_FUND, acc.OTHER_INCOME,
-             acc.INTEREST, acc.OPENING, "Expenses:Office", "Liabilities:Payable:Other"}
+             acc.INTEREST, acc.OPENING, "Expenses:Office", "Liabilities:Payable:Other",
+             acc.TRANSIT, acc.DEVELOPER_CREDIT}
     names |= set(cfg.channel_accounts.values())
     names |= {"Assets:Bank:CMB", "Assets:Bank:ICBC", "Assets:Bank:CCB", "Assets:Clearing:WeChat", "Assets:Clearing:Alipay"}
     for item in cfg.fees.values():
@@ -58,9 +59,11 @@ def init_books(target: str | Path, config: str | Path | None = None, units: str 
         store.write_atomic(root / ".gitignore", layout.GITIGNORE.encode())
         store.write_atomic(root / layout.MAIN, layout.main_text(f"{cfg.name} 物业费账本", cfg.books_start).encode())
         store.write_atomic(root / layout.ACCOUNTS, accounts_text(cfg, parsed).encode())
-        (root / layout.TXNS).mkdir(exist_ok=True)
+        # beancount treats an include glob that matches nothing as an error: start with the first month file
+        first = layout.month_file(cfg.books_start)
+        store.write_atomic(root / first, f"; {cfg.name} {cfg.books_start:%Y-%m}\n".encode())
         vcs.init(root)
-        vcs.commit(root, [".gitignore", layout.CONFIG, cfg.units_file, layout.MAIN, layout.ACCOUNTS],
+        vcs.commit(root, [".gitignore", layout.CONFIG, cfg.units_file, layout.MAIN, layout.ACCOUNTS, first],
                    f"init {cfg.name}: {len(parsed)} units, {len(cfg.fees)} fee items")
     except BaseException:
         if made:

@@ -23,7 +23,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from . import beans
-from .collection import UNASSIGNED, arrears_by_unit, check_date, clean_text, collector_of_unit, customs, \
+from .collection import arrears_by_unit, check_date, clean_text, collector_of_unit, customs, \
     meta_amount, next_sequence, write_entries
 from .errors import InputError
 from .money import ZERO, fmt, parse_amount, plain
@@ -206,4 +206,4 @@ def dispute_report(books, as_of: dt.date) -> dict:
             "compensation_total": plain(comp),
             "avg_days_to_resolve": round(sum(days) / len(days), 1) if days else None,
             "max_days_open": max((r["days"] for r in open_rows), default=None),
-            "by_category": by_cat, "disputes": rows, "unassigned_label": UNASSIGNED}
+            "by_category": by_cat, "disputes": rows}

@@ -161,7 +161,7 @@ def to_text(title: str, tables: list[Table], notes: list[str] = (), ansi: bool =
         if v is None:
             return ""
         if isinstance(v, bool):
-            return "⚠" if v else ""
+            return "是" if v else ""
         if isinstance(v, Decimal):
             return fmt(v) if v.as_tuple().exponent == -2 else str(v)
         return str(v)

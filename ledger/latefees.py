@@ -20,6 +20,7 @@ from .config import LATE_FEE_ITEM
 from .errors import InputError
 from .money import ZERO, fmt, from_cents, q
 from .openitems import open_items
+from .payments import check_date
 
 
 @dataclass
@@ -42,6 +43,7 @@ def last_assessed(books) -> dict[str, dt.date]:
 
 
 def plan_late_fees(books, as_of: dt.date, unit: str | None = None) -> LateFeePlan:
+    check_date(books, as_of, "--as-of")
     policy = books.config.late_fee_policy(as_of)
     if policy is None:
         raise InputError(f"no late-fee policy in force on {as_of} (late fees are off unless config.yaml "

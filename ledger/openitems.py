@@ -29,6 +29,7 @@ class ItemLine:
     compensated: Decimal = Decimal("0.00")
     written_off: Decimal = Decimal("0.00")
     open: Decimal = Decimal("0.00")
+    debtor: str = "unit"
 
     @property
     def status(self) -> str:
@@ -75,14 +76,19 @@ def credit_balances(cache: FactCache, unit: str | None = None, as_of: dt.date | 
     return {u: from_cents(c) for u, c in cache.q(sql, args + da)}
 
 
-def item_lines(cache: FactCache, unit: str, as_of: dt.date | None = None) -> list[ItemLine]:
-    """Every (item, period) ever billed to the unit, with how it was settled."""
+def item_lines(cache: FactCache, unit: str, as_of: dt.date | None = None, debtor: str = "unit") -> list[ItemLine]:
+    """Every (item, period) ever billed for the unit, with how it was settled.
+
+    debtor: 'unit' (the owner's receivable), 'developer' (billed to the developer before handover) or 'all'.
+    """
     dc, da = _date_clause(as_of)
-    rows = cache.q("SELECT item, period, op, kind, SUM(cents) FROM postings WHERE acct='ar' AND unit=?" + dc +
-                   " GROUP BY item, period, op, kind", (unit,) + da)
-    lines: dict[tuple[str, str], ItemLine] = {}
-    for item, period, op, kind, cents in rows:
-        ln = lines.setdefault((item, period), ItemLine(unit, item, period))
+    accts = {"unit": "('ar')", "developer": "('dev')", "all": "('ar','dev')"}[debtor]
+    rows = cache.q(f"SELECT item, period, op, kind, SUM(cents), acct FROM postings WHERE acct IN {accts} AND unit=?" + dc +
+                   " GROUP BY item, period, op, kind, acct", (unit,) + da)
+    lines: dict[tuple[str, str, str], ItemLine] = {}
+    for item, period, op, kind, cents, acct in rows:
+        who = "developer" if acct == "dev" else "unit"
+        ln = lines.setdefault((item, period, who), ItemLine(unit, item, period, debtor=who))
         amt = from_cents(cents)
         ln.open += amt
         if kind is None and op in ("bill", "late", "opening"):
@@ -97,7 +103,7 @@ def item_lines(cache: FactCache, unit: str, as_of: dt.date | None = None) -> lis
             ln.written_off -= amt
         else:
             ln.billed += amt
-    return sorted(lines.values(), key=lambda x: (x.period, x.item))
+    return sorted(lines.values(), key=lambda x: (x.debtor != "unit", x.period, x.item))
 
 
 def billed_keys(cache: FactCache, period: str) -> set[tuple[str, str]]:

@@ -15,7 +15,7 @@ from . import beans, layout, periods
 from .allocation import OpenItem, Part, allocate
 from .config import CHANNELS, LATE_FEE_ITEM
 from .errors import InputError
-from .money import ZERO, fmt, parse_amount, q
+from .money import ZERO, fmt, from_cents, parse_amount, q
 from .openitems import credit_balances, open_items
 from .receipts import CHANNEL_LABELS, next_receipt
 from .units import mask_name
@@ -179,12 +179,14 @@ def plan_payment(books, unit: str, amount: str | Decimal, channel: str, date: dt
                  collector: str | None = None, state: PaymentState | None = None,
                  extra_meta: dict | None = None, money_account: str | None = None,
                  extra_postings: list | None = None, coupon: Decimal = ZERO,
-                 links: tuple[str, ...] = ()) -> PaymentPlan:
+                 links: tuple[str, ...] = (), only_designated: bool = False) -> PaymentPlan:
     """Plan one payment (and its receipt) without writing.
 
     `money_account` replaces the channel's account (e.g. the suspense account when a queued item is
     assigned); `extra_postings` must balance among themselves (channel fees); `coupon` is a
     merchant-funded discount settled as a waiver after the money (never counted as collected).
+    `only_designated` settles only the designated open items and puts the rest on credit (a payer who
+    named periods not billed yet, or an item with nothing open, e.g. water with no reading billed).
     """
     state = state or PaymentState(books)
     u = books.unit(unit)
@@ -196,7 +198,9 @@ def plan_payment(books, unit: str, amount: str | Decimal, channel: str, date: dt
     if ref:
         state.check_ref(channel, ref)
     who = payer_text(payer)
-    debtor = "developer" if who.startswith("developer") else "unit"
+    # A unit not handed over by the payment date is the developer's to pay (第十六条), whoever brings the money.
+    unsold = u.handover is None or u.handover > date
+    debtor = "developer" if who.startswith("developer") or unsold else "unit"
     wanted = designated if isinstance(designated, list) else parse_designated(designated, books)
     opens = state.open_for(u.unit, debtor)
     items = [OpenItem(i, p, a) for (i, p), a in sorted(opens.items())]
@@ -209,7 +213,12 @@ def plan_payment(books, unit: str, amount: str | Decimal, channel: str, date: dt
             raise InputError(f"{u.unit} {key[0]} {key[1]} is not billed yet; use --prepay to pay in advance")
     pay_period = periods.period_of(date)
     priority = {code: f.priority for code, f in books.config.fees.items()}
-    parts, rest = allocate(value, items, pay_period, priority, [k for k in wanted if k in opens])
+    if only_designated:
+        keys = [k for k in wanted if k in opens]
+        parts, rest = allocate(value, [oi for oi in items if (oi.item, oi.period) in set(keys)], pay_period,
+                               priority, keys)
+    else:
+        parts, rest = allocate(value, items, pay_period, priority, [k for k in wanted if k in opens])
     open_total = sum(opens.values(), ZERO)
     has_open = open_total > sum((p.amount for p in parts), ZERO)
     discount = _prepay_discount(books, u, date, rest, has_open) if prepay and rest else ZERO
@@ -348,6 +357,13 @@ def refund(books, unit: str, amount: str | None, channel: str, reason: str, date
         have = credit_balances(books.cache, unit=u.unit).get(u.unit, ZERO)
         if value > have:
             raise InputError(f"{u.unit} has {fmt(have)} credit; cannot refund {fmt(value)}")
+        # A prepayment discount (预交优惠) sits on the credit but was never paid in: it is not paid out.
+        (granted,) = books.cache.q("SELECT -COALESCE(SUM(cents), 0) FROM postings WHERE acct='credit' AND unit=? "
+                                   "AND kind='discount'", (u.unit,))[0]
+        granted = from_cents(granted)
+        if granted > 0 and value > have - granted:
+            raise InputError(f"{u.unit} has {fmt(have)} credit, {fmt(granted)} of it a prepayment discount (预交优惠) "
+                             f"that is not paid out in cash; at most {fmt(max(have - granted, ZERO))} can be refunded")
         entry = beans.txn(date, f"退款 {u.unit} 预存款", [
             beans.posting(acc.credit(u.unit), value, {"kind": "refund"}),
             beans.posting(books.config.channel_accounts[channel], -value)],

@@ -39,6 +39,10 @@ Every rate carries its numerator and denominator (Decimal) and the ratio (Decima
 or None when the denominator is 0. Rates can be grouped by building, fee item or collector
 (config `collectors[].buildings`; a unit's building is units.csv `building`; units in no collector's
 buildings go to 未分配).
+
+Computation: totals and by-item figures fold one SQL summary of the receivable postings by
+(period, month of the date, class); households come from the postings of P's periods per unit; by
+building/collector uses one per-(unit, item) query. A test checks that all three agree for any P and D.
 """
 from __future__ import annotations
 
@@ -278,50 +282,164 @@ def group_key(books, by: str | None, unit: str, item: str) -> str:
     raise InputError(f"--by must be one of {', '.join(BY_CHOICES)}, not '{by}'")
 
 
+def _classified(cache, as_of: dt.date, developer: bool, excluded: tuple[str, ...], key_sql: str = "''",
+                where: str = "", args: tuple = ()) -> list[tuple]:
+    """Receivable postings dated <= as_of summed by (key, period, month of the date, class) in cents.
+
+    class: 'charge' (kind NULL, op bill/opening, > 0), 'paid' (kinds current/arrears/prepay/credit),
+    'waived', 'compensated', 'written_off', or 'other'. Whole months are all a period P needs: P's
+    boundaries are month boundaries and the cut-off D is applied by the WHERE clause.
+    """
+    accts = ("ar", "dev") if developer else ("ar",)
+    sql = f"""
+    SELECT {key_sql}, period, substr(date, 1, 7),
+      CASE WHEN kind IS NULL AND op IN ({_in(CHARGE_OPS)}) AND cents > 0 THEN 'charge'
+           WHEN kind IN ({_in(PAID_KINDS)}) THEN 'paid'
+           WHEN kind IN ('waived', 'compensated', 'written_off') THEN kind
+           ELSE 'other' END,
+      SUM(cents)
+    FROM postings
+    WHERE acct IN ({_in(accts)}) AND date <= ? AND item IS NOT NULL AND period IS NOT NULL
+      AND item NOT IN ({_in(excluded)}) {where}
+    GROUP BY 1, 2, 3, 4"""
+    with cache.lock:
+        return cache.db.execute(sql, (as_of.isoformat(),) + args).fetchall()
+
+
+def classified_totals(books, as_of: dt.date, developer: bool = True) -> list[tuple]:
+    """The community-wide summary rows one report can share between collection_rates and monthly_rates."""
+    return _classified(books.cache, as_of, developer, excluded_items(books.config))
+
+
+def _figures_from(rows, first: str, last: str, key_of=lambda k: k) -> dict:
+    """Fold classified rows into Figures per key for the months first..last (the definitions above)."""
+    out: dict = defaultdict(Figures)
+    for key, period, dm, cls, cents in rows:
+        f = out[key_of(key)]
+        if first <= period <= last:
+            f.open += cents
+            if cls == "charge":
+                f.billed += cents
+            elif cls == "paid":
+                f.collected -= cents
+            elif cls == "waived":
+                f.waived -= cents
+            elif cls == "compensated":
+                f.compensated -= cents
+            elif cls == "written_off":
+                f.written_off -= cents
+        elif period < first:
+            if dm < first:
+                f.opening_arrears += cents
+            elif dm <= last:
+                if cls == "paid":
+                    f.recovered -= cents
+                elif cls == "waived":
+                    f.arrears_waived -= cents
+                elif cls == "compensated":
+                    f.arrears_compensated -= cents
+                elif cls == "written_off":
+                    f.arrears_written_off -= cents
+        elif first <= dm <= last and cls == "paid":
+            f.prepaid_future -= cents
+    return out
+
+
+def _households(cache, period: ReportPeriod, as_of: dt.date, developer: bool, excluded: tuple[str, ...],
+                key_sql: str = "''") -> list[tuple]:
+    """(key, unit, 当期应收, open, written off) in cents per unit (and key) for the charges of P."""
+    accts = ("ar", "dev") if developer else ("ar",)
+    sql = f"""
+    SELECT {key_sql}, unit,
+      SUM(CASE WHEN (kind IS NULL AND op IN ({_in(CHARGE_OPS)}) AND cents > 0)
+                    OR kind IN ('waived', 'compensated') THEN cents ELSE 0 END),
+      SUM(cents),
+      SUM(CASE WHEN kind = 'written_off' THEN -cents ELSE 0 END)
+    FROM postings
+    WHERE acct IN ({_in(accts)}) AND date <= ? AND item IS NOT NULL AND period BETWEEN ? AND ?
+      AND item NOT IN ({_in(excluded)})
+    GROUP BY 1, 2"""
+    with cache.lock:
+        return cache.db.execute(sql, (as_of.isoformat(), period.first, period.last)).fetchall()
+
+
+def _count_households(rows, key_of=lambda k: k) -> dict:
+    out: dict = defaultdict(lambda: [0, 0])
+    for key, _unit, receivable, open_, written_off in rows:
+        if receivable <= 0:
+            continue
+        c = out[key_of(key)]
+        c[0] += 1
+        if open_ <= 0 and written_off == 0:
+            c[1] += 1
+    return out
+
+
 def collection_rates(books, period: ReportPeriod | str, as_of: dt.date | None = None, by: str | None = None,
-                     developer: bool = True) -> RateTable:
+                     developer: bool = True, _rows: list | None = None) -> RateTable:
     """The four rates and the figures behind them for P as of D, in total and per group (`by`)."""
     if isinstance(period, str):
         period = parse_period(period)
     as_of = as_of or books.today()
     if by is not None and by not in BY_CHOICES:
         raise InputError(f"--by must be one of {', '.join(BY_CHOICES)}, not '{by}'")
-    rows = unit_item_figures(books.cache, period, as_of, developer, excluded_items(books.config))
+    excluded = excluded_items(books.config)
+    if by in (None, "item"):
+        # fast path: sums by (item,) period and month in SQL; households from P's charges alone
+        key_sql = "item" if by else "''"
+        if _rows is None or by:
+            _rows = _classified(books.cache, as_of, developer, excluded, key_sql)
+        figs = _figures_from(_rows, period.first, period.last)
+        hh = _count_households(_households(books.cache, period, as_of, developer, excluded, key_sql))
+        total = Figures()
+        for k, f in figs.items():
+            f.households_billed, f.households_paid = hh.get(k, (0, 0))
+            total.add(f)
+        if by:
+            total.households_billed, total.households_paid = _count_households(
+                _households(books.cache, period, as_of, developer, excluded)).get("", (0, 0))
+            groups = {k: f for k, f in sorted(figs.items()) if any(vars(f).values())}
+        else:
+            groups = {}
+        return RateTable(period, as_of, by, developer, total, groups)
+    rows = unit_item_figures(books.cache, period, as_of, developer, excluded)
     total = Figures()
     groups: dict[str, Figures] = defaultdict(Figures)
-    # households: per (group, unit) sums, then counted
-    per_unit: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    per_unit: dict[tuple[str | None, str], list[int]] = defaultdict(lambda: [0, 0, 0])
     for (unit, item), vals in rows.items():
         f = Figures(**dict(zip(_FIELDS, vals)))
         key = group_key(books, by, unit, item)
         groups[key].add(f)
         total.add(f)
-        for k in ({key, None} if by else {None}):
+        for k in (key, None):
             pu = per_unit[(k, unit)]
             pu[0] += f.receivable
             pu[1] += f.open
             pu[2] += f.written_off
-    for (k, _unit), (receivable, open_, written_off, *_rest) in per_unit.items():
+    for (k, _unit), (receivable, open_, written_off) in per_unit.items():
         if receivable <= 0:
             continue
         target = total if k is None else groups[k]
         target.households_billed += 1
         if open_ <= 0 and written_off == 0:
             target.households_paid += 1
-    return RateTable(period, as_of, by, developer, total, dict(sorted(groups.items())) if by else {})
+    return RateTable(period, as_of, by, developer, total, dict(sorted(groups.items())))
 
 
 def monthly_rates(books, period: ReportPeriod | str, as_of: dt.date | None = None,
-                  developer: bool = True) -> list[tuple[str, Figures]]:
-    """The community totals month by month for each month of P (each month is its own P)."""
+                  developer: bool = True, _rows: list | None = None) -> list[tuple[str, Figures]]:
+    """The community totals month by month for each month of P (each month is its own P): the same
+    figures as collection_rates(books, month, as_of).total, from one pass over the postings."""
     if isinstance(period, str):
         period = parse_period(period)
     as_of = as_of or books.today()
+    excluded = excluded_items(books.config)
+    rows = _rows if _rows is not None else _classified(books.cache, as_of, developer, excluded)
+    hh_rows = _households(books.cache, period, as_of, developer, excluded, key_sql="period")
+    hh = _count_households(hh_rows)
     out = []
     for m in period.months():
-        mp = ReportPeriod(m, m, m)
-        if mp.start > as_of:
-            out.append((m, Figures()))
-            continue
-        out.append((m, collection_rates(books, mp, as_of, None, developer).total))
+        f = _figures_from(rows, m, m).get("", Figures())
+        f.households_billed, f.households_paid = hh.get(m, (0, 0))
+        out.append((m, f))
     return out

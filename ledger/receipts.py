@@ -14,6 +14,15 @@ CHANNEL_LABELS = {"cash": "现金", "bank": "银行转账", "wechat": "微信支
 KIND_LABELS = {"current": "当期", "arrears": "欠费追回", "prepay": "预交", "credit": "预存"}
 
 
+PAYER_LABELS = {"owner": "业主", "tenant": "租户", "relative": "亲属", "developer": "开发商", "other": "其他"}
+
+
+def payer_label(payer: str | None) -> str:
+    """The ledger's payer text ('tenant 吴**', 'owner') as printed: '租户 吴**', '业主'."""
+    role, _, name = (payer or "owner").partition(" ")
+    return f"{PAYER_LABELS.get(role, role)} {name}".strip()
+
+
 def next_receipt(cache, prefix: str, year: int) -> str:
     like = f"{prefix}{year:04d}-%"
     row = cache.q("SELECT MAX(receipt) FROM txns WHERE receipt LIKE ? AND op='pay'", (like,))
@@ -74,7 +83,7 @@ def render_text(books, rec: Receipt) -> str:
     out = [f"{c.name} 收款收据".center(w - 6), f"No. {rec.number}".rjust(w)]
     if rec.voided:
         out.append(f"*** 作废 {rec.void_date}：{rec.voided} ***".center(w - 6))
-    out += [f"日期：{rec.date}    房号：{rec.unit}", f"交款人：{rec.payer or '业主'}", "-" * w]
+    out += [f"日期：{rec.date}    房号：{rec.unit}", f"交款人：{payer_label(rec.payer)}", "-" * w]
     for _item, name, period, amt in rec.lines:
         out.append(f"{name:<8}{period:<16}{fmt(amt):>14}")
     if rec.credit:
@@ -104,7 +113,7 @@ table{{width:100%;border-collapse:collapse}} td,th{{border:1px solid #000;paddin
 .void{{color:#c00;font-size:18pt;font-weight:bold;text-align:center;border:3px solid #c00}}
 @media print{{button{{display:none}}}}</style></head><body>
 <h1>{e(c.name)} 收款收据</h1>{void}
-<p>No. <b>{e(rec.number)}</b> &nbsp; 日期：{e(rec.date)} &nbsp; 房号：{e(rec.unit)} &nbsp; 交款人：{e(rec.payer or '业主')}</p>
+<p>No. <b>{e(rec.number)}</b> &nbsp; 日期：{e(rec.date)} &nbsp; 房号：{e(rec.unit)} &nbsp; 交款人：{e(payer_label(rec.payer))}</p>
 <table><tr><th>项目</th><th>所属期间</th><th>金额（元）</th></tr>{rows}
 <tr><td colspan=2>合计（小写）</td><td class=num>¥{fmt(rec.amount)}</td></tr>
 <tr><td colspan=3>合计（大写）：{e(chinese_capital(rec.amount))}</td></tr></table>

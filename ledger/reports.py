@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import html
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from . import export, history, statement, vcs
 from .config import LATE_FEE_ITEM
 from .errors import InputError
 from .money import ZERO, from_cents
-from .rates import (BY_CHOICES, FIGURE_LABELS, RATE_LABELS, Figures, ReportPeriod, collection_rates,
+from .rates import (BY_CHOICES, FIGURE_LABELS, Figures, ReportPeriod, classified_totals, collection_rates,
                     excluded_items, monthly_rates, parse_period)
 
 REPORTS = ("arrears", "rates", "statement", "disclosure", "standards")
@@ -158,9 +157,10 @@ def rates_report(books, period: ReportPeriod | str | None = None, as_of: dt.date
         period = default_period(as_of)
     elif isinstance(period, str):
         period = parse_period(period)
-    table = collection_rates(books, period, as_of, by, developer)
-    months = monthly_rates(books, period, as_of, developer) if (monthly if monthly is not None
-                                                               else len(period.months()) > 1) else []
+    want_months = monthly if monthly is not None else len(period.months()) > 1
+    shared = classified_totals(books, as_of, developer) if (by is None and want_months) else None
+    table = collection_rates(books, period, as_of, by, developer, _rows=shared)
+    months = monthly_rates(books, period, as_of, developer, _rows=shared) if want_months else []
     names = item_names(books)
     data = {
         "report": "rates", "period": period.label, "first": period.first, "last": period.last, "as_of": as_of,
@@ -222,7 +222,7 @@ def statement_report(books, unit: str, as_of: dt.date | None = None) -> Report:
 def standards_report(books) -> Report:
     changes = history.standards_history(books.root)
     rows = [{"item": c.item, "name": c.name, "unit_type": c.unit_type, "old": c.old, "new": c.new,
-             "from": c.effective, "commit": c.sha if hasattr(c, "sha") else c.commit, "author": c.author,
+             "from": c.effective, "commit": c.commit, "author": c.author,
              "date": c.date} for c in changes]
     t = export.Table("收费标准变更记录", ["项目", "名称", "房屋类型", "原标准", "新标准", "生效日期", "提交", "提交人", "提交时间"])
     for r in rows:
@@ -445,6 +445,3 @@ def render(rep: Report, fmt: str, ansi: bool = False) -> str | bytes:
         return rep.text or export.to_text(rep.title, rep.tables, rep.notes, ansi=ansi)
     raise InputError(f"unknown format '{fmt}'")
 
-
-def escape(s: str) -> str:
-    return html.escape(s)

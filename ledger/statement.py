@@ -22,7 +22,8 @@ def statement(books, unit: str, as_of: dt.date | None = None) -> dict:
     u = books.unit(unit)
     as_of = as_of or books.today()
     names = {c: f.name for c, f in books.config.fees.items()} | {"LATE": "违约金"}
-    lines = item_lines(books.cache, u.unit, as_of)
+    lines = item_lines(books.cache, u.unit, as_of, debtor="all")
+    owner_lines = [ln for ln in lines if ln.debtor == "unit"]
     dead = reversed_receipts(books)
     events = []
     for tid, date, op, receipt, channel, ref, meta in books.cache.q(
@@ -44,16 +45,19 @@ def statement(books, unit: str, as_of: dt.date | None = None) -> dict:
                        "refers_to": m.get("voids") or m.get("refunds")})
     credit = credit_balances(books.cache, unit=u.unit, as_of=as_of).get(u.unit, ZERO)
     owner = load_owners(books.root).get(u.owner_id)
-    totals = {k: sum((getattr(ln, k) for ln in lines), ZERO)
+    totals = {k: sum((getattr(ln, k) for ln in owner_lines), ZERO)
               for k in ("billed", "paid", "waived", "compensated", "written_off", "open")}
+    developer_open = sum((ln.open for ln in lines if ln.debtor == "developer"), ZERO)
     return {
         "unit": u.unit, "building": u.building, "area_m2": u.area, "as_of": as_of.isoformat(),
         "owner": mask_name(owner.name) if owner else "",
         "lines": [{"period": ln.period, "item": ln.item, "name": names.get(ln.item, ln.item),
                    "billed": ln.billed, "paid": ln.paid, "waived": ln.waived, "compensated": ln.compensated,
-                   "written_off": ln.written_off, "open": ln.open, "status": ln.status} for ln in lines],
+                   "written_off": ln.written_off, "open": ln.open, "status": ln.status, "debtor": ln.debtor}
+                  for ln in lines],
         "events": events, "credit": credit, "totals": totals,
         "outstanding": totals["open"], "balance_due": totals["open"] - credit,
+        "developer_outstanding": developer_open,
     }
 
 
@@ -73,7 +77,8 @@ def render_text(books, st: dict) -> str:
     out = [f"{books.config.name} 对账单  房号 {st['unit']}  业主 {st['owner'] or '-'}  截至 {st['as_of']}",
            f"{'期间':<8} {'项目':<8} {'应收':>10} {'已缴':>10} {'减免':>8} {'补偿':>8} {'核销':>8} {'未缴':>10}  状态"]
     for ln in st["lines"]:
-        out.append(f"{ln['period']:<10} {ln['name']:<6} {fmt(ln['billed']):>10} {fmt(ln['paid']):>10} "
+        who = "（开发商）" if ln.get("debtor") == "developer" else ""
+        out.append(f"{ln['period']:<10} {ln['name'] + who:<6} {fmt(ln['billed']):>10} {fmt(ln['paid']):>10} "
                    f"{fmt(ln['waived']):>8} {fmt(ln['compensated']):>8} {fmt(ln['written_off']):>8} "
                    f"{fmt(ln['open']):>10}  {STATUS_LABELS[ln['status']]}")
     t = st["totals"]
@@ -87,14 +92,15 @@ def render_text(books, st: dict) -> str:
                                      f"({ev['reason']})" if ev["reason"] else "",
                                      "【作废】" if ev["voided"] else "") if x)
         out.append(f"  {ev['date']} {ev['label']:<4} {fmt(ev['amount']):>12}  {extra}")
-    out.append(f"预存款余额：{fmt(st['credit'])}    欠费合计：{fmt(st['outstanding'])}")
+    out.append(f"预存款余额：{fmt(st['credit'])}    欠费合计：{fmt(st['outstanding'])}"
+               + (f"    开发商欠费：{fmt(st['developer_outstanding'])}" if st["developer_outstanding"] else ""))
     return "\n".join(out) + "\n"
 
 
 def render_html(books, st: dict) -> str:
     e = html.escape
     rows = "".join(
-        f"<tr class='{ln['status']}'><td>{ln['period']}</td><td>{e(ln['name'])}</td><td class=n>{fmt(ln['billed'])}</td>"
+        f"<tr class='{ln['status']}'><td>{ln['period']}</td><td>{e(ln['name'])}{'（开发商）' if ln['debtor'] == 'developer' else ''}</td><td class=n>{fmt(ln['billed'])}</td>"
         f"<td class=n>{fmt(ln['paid'])}</td><td class=n>{fmt(ln['waived'])}</td><td class=n>{fmt(ln['compensated'])}</td>"
         f"<td class=n>{fmt(ln['written_off'])}</td><td class=n>{fmt(ln['open'])}</td><td>{STATUS_LABELS[ln['status']]}</td></tr>"
         for ln in st["lines"])

@@ -160,6 +160,7 @@ def write(books: "Books", changes: list[Change], message: str) -> WriteResult:
                 raise ValidationError(problems)
             sha = vcs.commit(root, [c.path for c in changes], message, books.author)
         except BaseException as exc:
+            unrestored = []
             for rel in written:  # each file on its own: one failed restore must not stop the others
                 try:
                     if old[rel] is None:
@@ -168,8 +169,15 @@ def write(books: "Books", changes: list[Change], message: str) -> WriteResult:
                     elif store.sha256_file(root / rel) != store.sha256_bytes(old[rel]):
                         store.write_atomic(root / rel, old[rel])
                 except OSError as undo:
-                    exc.add_note(f"wuye: could not restore {rel}: {undo}; `git checkout -- {rel}` restores it")
+                    unrestored.append(f"{rel} ({undo.strerror or undo})")
             vcs.unstage(root, [c.path for c in changes])
+            if isinstance(exc, OSError) or unrestored:
+                # an I/O error (disk full, EIO) names the file and says what state the books are in
+                where = written[-1] if written else changes[0].path
+                what = f"{where}: {exc.strerror or exc}" if isinstance(exc, OSError) else str(exc)
+                state = (f"could not restore {', '.join(unrestored)}; `git checkout -- .` puts back the last commit"
+                         if unrestored else "the books are unchanged and nothing was committed")
+                raise WuyeError(f"writing failed: {what}; {state}") from exc
             raise
         books.after_write(changes, sha)
         return WriteResult(sha, message, tuple(c.path for c in changes))

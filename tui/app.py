@@ -69,7 +69,7 @@ class WuyeApp(App):
 
     def _opened(self, books) -> None:
         self.books = books
-        self.sub_title = f"{books.config.name} · {books.root}"
+        self.sub_title = f"{books.config.name} · {books.root.name}"
         self.switch_mode("dashboard")
 
     def _open_failed(self, exc: BaseException) -> None:

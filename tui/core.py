@@ -89,7 +89,7 @@ def _months_between(first: str, last: str) -> int:
 
 def unit_rows(books: Books) -> list[UnitRow]:
     """Every unit with its balances, from one pass over the open items (fast on 5,000 units)."""
-    totals = unit_totals(books.cache)
+    totals = unit_totals(books.cache, as_of=books.today())  # bills of later months are not arrears yet
     this = periods.period_of(books.today())
     contacts = last_contacts(books)
     out = []
@@ -169,10 +169,11 @@ def unit_detail(books: Books, uid: str, reveal: bool = False) -> UnitDetail:
         fee = books.config.fees.get(ln.item)
         lines.append(Line(ln.period, ln.item, fee.name if fee else ("违约金" if ln.item == "LATE" else ln.item),
                           ln.billed, ln.paid, ln.waived, ln.compensated, ln.written_off, ln.open, ln.status))
-    from ledger.openitems import credit_balances
+    from ledger.openitems import credit_balances, open_items
 
-    credit = credit_balances(books.cache, u.unit).get(u.unit, ZERO)
-    outstanding = sum((ln.open for ln in lines), ZERO)
+    today = books.today()
+    credit = credit_balances(books.cache, u.unit, as_of=today).get(u.unit, ZERO)
+    outstanding = sum(open_items(books.cache, unit=u.unit, as_of=today).values(), ZERO)
     return UnitDetail(u.unit, u.building, u.area, u.type, u.handover.isoformat() if u.handover else "", u.parking,
                       books.config.collector_of(u.building) or "", name, phone, reveal, outstanding, credit,
                       lines, receipts(books, u.unit))
@@ -242,45 +243,25 @@ def collections(books: Books, first: dt.date, last: dt.date) -> list[tuple[str, 
     if optional("payments") is None:
         return None
     rows = books.cache.q(
-        "SELECT t.channel, SUM(p.cents) FROM postings p JOIN txns t ON t.id = p.txn "
+        "SELECT COALESCE(t.channel, (SELECT o.channel FROM txns o WHERE o.op='pay' "
+        "AND o.receipt = json_extract(t.meta, '$.voids'))) AS ch, SUM(p.cents) "
+        "FROM postings p JOIN txns t ON t.id = p.txn "
         "WHERE p.acct='money' AND t.op IN ('pay','void','refund') AND t.date BETWEEN ? AND ? "
-        "GROUP BY t.channel ORDER BY t.channel", (first.isoformat(), last.isoformat()))
+        "GROUP BY ch ORDER BY ch", (first.isoformat(), last.isoformat()))
     return [(ch or "?", (Decimal(c) / 100).quantize(Decimal("0.01"))) for ch, c in rows]
 
 
 def _rates(books: Books, period: str):
-    """(当期收缴率, 清欠率) for the period and the monthly rate for 12 months, once ledger/rates.py exists."""
+    """(当期收缴率, 清欠率, 综合, 户数) of the period as of today, and 当期收缴率 month by month for 12 months,
+    from ledger/rates.py (None while it does not exist)."""
     mod = optional("rates")
     if mod is None:
         return None, None
-    fn = getattr(mod, "period_rates", None) or getattr(mod, "rates", None) or getattr(mod, "compute_rates", None)
-    if fn is None:
-        return None, None
-    try:
-        r = fn(books, period=period)
-    except TypeError:
-        r = fn(books, period)
-
-    def pick(obj, *names):
-        for n in names:
-            v = obj.get(n) if isinstance(obj, dict) else getattr(obj, n, None)
-            if v is not None:
-                return getattr(v, "rate", v) if not isinstance(v, (Decimal, float, int)) else v
-        return None
-
-    now = {"current": pick(r, "current", "current_rate", "当期收缴率"),
-           "arrears": pick(r, "arrears", "arrears_rate", "recovery", "清欠率")}
-    months = []
-    for i in range(11, -1, -1):
-        p = periods.add(period, -i)
-        try:
-            try:
-                rr = fn(books, period=p)
-            except TypeError:
-                rr = fn(books, p)
-            months.append((p, pick(rr, "current", "current_rate", "当期收缴率")))
-        except WuyeError:
-            months.append((p, None))
+    today = books.today()
+    rates = mod.collection_rates(books, period, as_of=today).total.rates()
+    now = {k: r.ratio for k, r in rates.items()}
+    first = periods.add(period, -11)
+    months = [(m, f.rates()["current"].ratio) for m, f in mod.monthly_rates(books, f"{first}..{period}", as_of=today)]
     return now, months
 
 
@@ -291,7 +272,7 @@ def dashboard(books: Books) -> Dashboard:
     by_month = _billed_by_month(books, first, this)
     months = [(p, by_month.get(p, ZERO)) for p in periods.span(first, this)]
     items = _billed_items(books, this)
-    totals = unit_totals(books.cache)
+    totals = unit_totals(books.cache, as_of=today)
     owing = [(u, v["outstanding"], v["oldest"]) for u, v in totals.items() if v["outstanding"] > 0]
     largest = sorted(owing, key=lambda r: (-r[1], unit_sort_key(r[0])))[:10]
     oldest = sorted(owing, key=lambda r: (r[2] or "9999", -r[1]))[:10]

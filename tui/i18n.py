@@ -53,6 +53,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "rate_current": ("当期收缴率", "Current-period collection rate"),
     "rate_arrears": ("清欠率", "Arrears recovery rate"),
     "rates": ("收缴率", "Collection rates"),
+    "rate_overall": ("综合收缴率", "Overall collection rate"),
+    "rate_households": ("户数收缴率", "Households fully paid"),
     "rates_pending": ("收缴率模块尚未就绪", "Rates core not there yet"),
     "chart_12": ("近12个月", "Last 12 months"),
     "chart_billed": ("近12个月应收", "Billed, last 12 months"),
@@ -122,7 +124,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "bill_period": ("开账期间 (YYYY-MM)", "Period (YYYY-MM)"),
     "bill_to": ("至 (可选)", "to (optional)"),
     "preview": ("预览", "Preview"),
-    "confirm_write": ("确认开账", "Confirm and write"),
+    "confirm_write": ("确认写入", "Confirm and write"),
+    "by_item": ("按项目合计", "Totals by item"),
+    "effect": ("影响明细", "Effect on the unit"),
     "cancel": ("取消", "Cancel"),
     "units_billed": ("开账户数", "Units billed"),
     "developer_total": ("开发商承担", "Billed to the developer"),
@@ -290,14 +294,17 @@ def has(key: str) -> bool:
 
 
 def localize_bindings(node) -> None:
-    """Binding descriptions are i18n keys in the class; show them in the current language."""
+    """Binding descriptions are i18n keys in the class; show them in the current language (again after a
+    language switch: the keys are remembered on the node)."""
     from dataclasses import replace
 
-    merged = type(node)._merged_bindings
-    if merged is None:
-        return
-    node._bindings = merged.copy()
+    keys = node.__dict__.setdefault("_i18n_binding_keys", {})
     for key, found in node._bindings.key_to_bindings.items():
-        node._bindings.key_to_bindings[key] = [
-            replace(b, description=t(b.description)) if b.description and has(b.description) else b
-            for b in found]
+        out = []
+        for b in found:
+            ident = (key, b.action)
+            if ident not in keys:
+                keys[ident] = b.description
+            desc = keys[ident]
+            out.append(replace(b, description=t(desc)) if desc and has(desc) else b)
+        node._bindings.key_to_bindings[key] = out

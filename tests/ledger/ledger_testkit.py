@@ -36,12 +36,18 @@ def snapshot(books: Path) -> dict[str, bytes]:
     return out
 
 
-def ledger_snapshot(books: Path) -> str:
-    """All month files of the books as one text, each after a `;;; ==> path` line."""
+def txns_files(books: Path) -> dict[str, bytes]:
+    return {rel: (Path(books) / rel).read_bytes() for rel in layout.ledger_files(books)
+            if rel.startswith(layout.TXNS + "/")}
+
+
+def ledger_snapshot(books: Path, baseline: dict[str, bytes] | None = None) -> str:
+    """The month files of the books as one text, each after a `;;; ==> path` line; with a baseline
+    (the files right after `wuye init`), only the files the operations created or changed."""
     out = []
-    for rel in layout.ledger_files(books):
-        if rel.startswith(layout.TXNS + "/"):
-            out.append(MARK + rel + "\n" + (Path(books) / rel).read_text(encoding="utf-8"))
+    for rel, data in txns_files(books).items():
+        if baseline is None or baseline.get(rel) != data:
+            out.append(MARK + rel + "\n" + data.decode("utf-8"))
     return "".join(out)
 
 
@@ -60,8 +66,10 @@ def run_ops(scenario: Path, books: Path, run_cli) -> list:
 
 
 def build(name: str, tmp_path: Path, make_books, run_cli):
-    """Books for golden scenario `name`, with its operations run; returns (books, [CliResult])."""
+    """Books for golden scenario `name`, with its operations run; returns (books, [CliResult], baseline)
+    where baseline holds the month files as `wuye init` left them."""
     sc = GOLDEN / name
     books = make_books(tmp_path, (sc / "config.yaml").read_text(encoding="utf-8"),
                        (sc / "units.csv").read_text(encoding="utf-8"))
-    return books, run_ops(sc, books, run_cli)
+    baseline = txns_files(books)
+    return books, run_ops(sc, books, run_cli), baseline

@@ -2,8 +2,8 @@
 month file compared byte-for-byte with golden/<scenario>/expected.beancount.
 
 Each scenario folder holds config.yaml, units.csv, ops.txt (one `wuye` command a line, prefixed with the
-expected exit code; `#` starts a comment line) and expected.beancount: every txns/ file the books hold
-afterwards, in path order, each preceded by a line `;;; ==> <path>`.
+expected exit code; `#` starts a comment line) and expected.beancount: every txns/ file the operations
+created or changed (whole file text), in path order, each preceded by a line `;;; ==> <path>`.
 
 Regenerate with WUYE_GOLDEN_UPDATE=1 — then read every changed expected file by hand before committing.
 """
@@ -24,8 +24,8 @@ def _fixed_user(monkeypatch):
 
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_golden_scenario(name, tmp_path, make_books, run_cli):
-    books, _ = build(name, tmp_path, make_books, run_cli)
-    actual = ledger_snapshot(books)
+    books, _, baseline = build(name, tmp_path, make_books, run_cli)
+    actual = ledger_snapshot(books, baseline)
     expected_path = GOLDEN / name / "expected.beancount"
     if os.environ.get("WUYE_GOLDEN_UPDATE") == "1":
         expected_path.write_text(actual, encoding="utf-8")

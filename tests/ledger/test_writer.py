@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
+import re
 import subprocess
 import sys
 import types
@@ -17,7 +18,7 @@ from ledger_testkit import HDR, PF_ONLY, git, snapshot
 from ledger import accounts as acc
 from ledger import beans, billrun, integrity, store
 from ledger.books import Books
-from ledger.errors import BooksStateError, ExternallyChangedError, LockHeldError, ValidationError, VcsError
+from ledger.errors import WuyeError, BooksStateError, ExternallyChangedError, LockHeldError, ValidationError, VcsError
 from ledger.writer import Change
 
 REPO = Path(__file__).resolve().parents[2]
@@ -115,8 +116,10 @@ def test_io_fault_leaves_books_as_before(books, monkeypatch, op, fault, nth, err
     monkeypatch.setattr(store, "os", faulty)
     try:
         OPS[op](b)
-    except OSError as exc:
-        assert exc.errno == err and "(injected)" in str(exc)
+    except WuyeError as exc:
+        assert isinstance(exc.__cause__, OSError) and exc.__cause__.errno == err
+        assert "(injected)" in str(exc) and "the books are unchanged and nothing was committed" in str(exc)
+        assert re.search(r"writing failed: txns/\d{4}/\d{4}-\d\d\.beancount: ", str(exc)), str(exc)
     else:
         # the op made fewer calls than nth: the fault never fired, which is only allowed for one-file ops
         assert faulty.calls < nth and op != "two-files", f"{fault}#{nth} did not fire"
@@ -128,6 +131,43 @@ def test_io_fault_leaves_books_as_before(books, monkeypatch, op, fault, nth, err
     OPS[op](b)
     assert git(books, "status", "--porcelain") == ""
     b.close()
+
+
+def test_disk_full_through_the_cli_names_the_file(books, run_cli, monkeypatch):
+    before = state(books)
+    monkeypatch.setattr(store, "os", FaultyOS("write", 1, errno.ENOSPC))
+    res = run_cli("bill", "2026-07", books=books)
+    monkeypatch.setattr(store, "os", os)
+    assert res.rc == 2 and "Traceback" not in res.err
+    assert "wuye: writing failed: txns/2026/2026-07.beancount: No space left on device (injected)" in res.err
+    assert_unchanged(books, before)
+
+
+def test_failed_restore_is_reported(books, monkeypatch):
+    """Rename works once (the new bytes land) and then fails for good: the restore cannot happen, and the
+    error says so and how to recover, instead of claiming the books are unchanged."""
+    b = Books(books)
+
+    class BrokenAfterFirst(FaultyOS):
+        def __getattr__(self, attr):
+            if attr == "fsync":
+                def fsync(fd):
+                    self.calls += 1
+                    if self.calls >= 2:  # the folder fsync after the first rename, and everything after
+                        raise OSError(errno.EIO, "I/O error (injected)")
+                    return os.fsync(fd)
+                return fsync
+            return getattr(os, attr)
+
+    head = git(books, "rev-parse", "HEAD")
+    monkeypatch.setattr(store, "os", BrokenAfterFirst("fsync", 0, errno.EIO))
+    changes = b.append_changes({JUNE: beans.render([a_txn(dt.date(2026, 6, 2), "1-0101", "1.00")])})
+    with pytest.raises(WuyeError, match=rf"could not restore {JUNE} \(I/O error \(injected\)\); `git checkout -- .`"):
+        b.write(changes, "x\n")
+    monkeypatch.setattr(store, "os", os)
+    assert git(books, "rev-parse", "HEAD") == head  # nothing committed
+    git(books, "checkout", "--", ".")
+    assert git(books, "status", "--porcelain") == ""
 
 
 def test_validation_failure_unbalanced(books):
@@ -192,13 +232,19 @@ def test_commit_failure_through_the_cli(books, run_cli):
 def test_kill_during_commit_hook_is_not_a_half_write(books):
     """A writer killed after the file is replaced but before the commit leaves a dirty tree, which the next
     writer refuses; the old bytes are in git (W1 for the commit step)."""
-    install_hook(books, "kill -9 $PPID\nsleep 5\n")
+    # the hook's parent is git, git's parent the wuye process: kill that one, then fail the commit
+    install_hook(books, "kill -9 $(awk '{print $4}' /proc/$PPID/stat)\nexit 1\n")
     res = subprocess.run([sys.executable, "-m", "cli.main", "--books", str(books), "bill", "2026-07"],
                          cwd=REPO, capture_output=True, text=True)
-    assert res.returncode != 0
+    assert res.returncode == -9
     (books / ".git" / "hooks" / "pre-commit").unlink()
+    july = books / "txns/2026/2026-07.beancount"
+    from beancount.parser import parser
+
+    entries, errors, _ = parser.parse_string(july.read_text(encoding="utf-8"))  # whole, not torn
+    assert len(entries) == 2 and errors == []
     b = Books(books)
-    with pytest.raises(BooksStateError):
+    with pytest.raises(BooksStateError, match="uncommitted changes"):
         billrun.run_bill(b, ["2026-08"])
 
 

@@ -146,7 +146,7 @@ def render_preview(p: core.BillPreview) -> Table:
     head.add_row(t("credit_applied"), f"{core.money(p.credit_applied)} ({p.credit_units})")
     head.add_row(t("already_billed"), str(len(p.already)))
     head.add_row(t("refused"), Text(str(len(p.refused)), style="bold red" if p.refused else ""))
-    items = Table(title=t("billed_by_item").split("（")[0].split(" (")[0], expand=False, show_edge=False)
+    items = Table(title=t("by_item"), expand=False, show_edge=False)
     items.add_column(t("item"))
     items.add_column(t("amount"), justify="right")
     for code, name, amount in p.totals:

@@ -5,7 +5,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Grid, Horizontal
+from textual.containers import Horizontal
 from textual.widgets import Footer, Header, Static
 
 from .. import core
@@ -39,7 +39,7 @@ def channel_label(ch: str) -> str:
 
 
 class Panel(Static):
-    DEFAULT_CSS = "Panel { border: round $primary; padding: 0 1; height: 100%; }"
+    DEFAULT_CSS = "Panel { border: round $primary; padding: 0 1; height: auto; }"
 
     def __init__(self, title_key: str, **kw) -> None:
         super().__init__(t("loading"), **kw)
@@ -48,17 +48,20 @@ class Panel(Static):
 
 class DashboardScreen(WuyeScreen):
     BINDINGS = [Binding("r", "refresh", "reload")]
+    data: core.Dashboard | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(t("loading"), id="dash-head")
-        with Grid(id="dash-grid"):
+        with Horizontal(classes="dash-row"):
             yield Panel("collections_today", id="dash-today")
             yield Panel("collections_month", id="dash-month")
             yield Panel("rates", id="dash-rates")
             yield Panel("billed_by_item", id="dash-billed")
+        with Horizontal(classes="dash-row"):
             yield Panel("chart_12", id="dash-chart")
             yield Panel("arrears_summary", id="dash-arrears")
+        with Horizontal(classes="dash-row", id="dash-last"):
             yield Panel("largest_arrears", id="dash-largest")
             yield Panel("oldest_arrears", id="dash-oldest")
             yield Panel("last_ops", id="dash-ops")
@@ -71,6 +74,7 @@ class DashboardScreen(WuyeScreen):
         self.core("dashboard", core.dashboard)
 
     def done_dashboard(self, d: core.Dashboard) -> None:
+        self.data = d
         s = d.summary
         head = Text.assemble((f" {s.name} ", "bold reverse"), "  ", (t("today"), "dim"), f" {s.today.isoformat()}  ",
                              (t("period"), "dim"), f" {d.period}  ", (t("units"), "dim"), f" {s.units}  ",
@@ -91,13 +95,15 @@ class DashboardScreen(WuyeScreen):
             rates.add_column(justify="right")
             rates.add_row(t("rate_current"), Text(_pct(d.rates.get("current")), style="bold"))
             rates.add_row(t("rate_arrears"), Text(_pct(d.rates.get("arrears")), style="bold"))
+            rates.add_row(t("rate_overall"), Text(_pct(d.rates.get("overall")), style="bold"))
+            rates.add_row(t("rate_households"), Text(_pct(d.rates.get("households")), style="bold"))
         self.query_one("#dash-rates", Static).update(rates)
         self.query_one("#dash-billed", Static).update(
             money_table([(f"{code} {name}", a) for code, name, a in d.billed_items], t("none")))
         chart = self.query_one("#dash-chart", Static)
         if d.rate_months:
             chart.border_title = t("chart_rate")
-            chart.update(bars(d.rate_months, height=5, width=8, value_fmt=lambda v: f"{float(v) * 100:.0f}%"))
+            chart.update(bars(d.rate_months, height=5, width=8, value_fmt=lambda v: f"{float(v) * 100:.0f}%", top=1.0))
         else:
             chart.border_title = t("chart_billed")
             chart.update(bars(d.months, height=5, width=8, value_fmt=lambda v: f"{float(v) / 1000:.0f}k"))

@@ -109,7 +109,7 @@ class PaymentScreen(WuyeModal):
         self.done = None
         self.query_one("#pay-print-btn", Button).disabled = True
         self.query_one("#pay-preview", Static).update(
-            Group(Text(t("preview_label"), style="bold reverse"), render_effect(effect)))
+            Group(Text(t("preview_label"), style="bold reverse"), render_effect(effect, "allocation")))
         btn = self.query_one("#pay-record-btn", Button)
         btn.disabled = self.previewed is None
         if self.previewed is not None:

@@ -98,7 +98,7 @@ class UnitDetailScreen(WuyeScreen):
         rec = self.query_one("#ud-receipts", DataTable)
         rec.clear()
         rec.display = bool(d.receipts)
-        for r in d.receipts:
+        for r in reversed(d.receipts):  # newest first: the cursor starts on the latest receipt
             status = t("st_voided") if r["voided"] else t(f"op_{r['op']}")
             rec.add_row(r["date"], r["receipt"], t(f"ch_{r['channel']}") if r["channel"] else "", r["ref"],
                         Text(core.money(r["amount"]), justify="right"),

@@ -65,7 +65,7 @@ class UnitsScreen(WuyeScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="units-bar"):
-            yield Input(placeholder=t("search"), id="units-search")
+            yield Input(placeholder=t("search"), id="units-search", select_on_focus=False)
             yield Select([], prompt=t("all_buildings"), id="units-building")
             yield Select([(t(k), v) for v, k in AGES], value="all", allow_blank=False, id="units-age")
             yield Select([], prompt=t("all_collectors"), id="units-collector")

@@ -10,9 +10,10 @@ BLOCKS = " ▁▂▃▄▅▆▇█"
 
 
 def bars(values: list[tuple[str, Decimal | float | None]], height: int = 6, width: int = 5,
-         label=lambda k: k[5:7] if len(k) >= 7 else k, value_fmt=None) -> Text:
+         label=lambda k: k[5:7] if len(k) >= 7 else k, value_fmt=None, top: float | None = None) -> Text:
     nums = [float(v) if v is not None else 0.0 for _, v in values]
-    top = max(nums) if nums and max(nums) > 0 else 1.0
+    if top is None:
+        top = max(nums) if nums and max(nums) > 0 else 1.0
     out = Text()
     if value_fmt:
         out.append("".join(value_fmt(v).rjust(width)[:width] if v is not None else " " * width
@@ -24,7 +25,7 @@ def bars(values: list[tuple[str, Decimal | float | None]], height: int = 6, widt
             full = eighths - (row - 1) * 8
             ch = BLOCKS[8] if full >= 8 else (BLOCKS[full] if full > 0 else " ")
             line += " " + ch * (width - 2) + " "
-        out.append(line + "\n", style="bold $accent" if False else "green")
+        out.append(line + "\n", style="green")
     out.append("".join(label(k).center(width) for k, _ in values))
     return out
 

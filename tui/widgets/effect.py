@@ -15,7 +15,7 @@ def kind_label(kind: str) -> str:
     return kind if label == key else label
 
 
-def render_effect(e: core.Effect) -> Group:
+def render_effect(e: core.Effect, title: str = "effect") -> Group:
     head = Table.grid(padding=(0, 2))
     head.add_column(style="dim")
     head.add_column(justify="right")
@@ -29,7 +29,7 @@ def render_effect(e: core.Effect) -> Group:
     head.add_row(t("credit"), f"{core.money(e.credit_before)} → ", "", Text(core.money(e.credit_after), style="bold"))
     parts = [head]
     if e.rows:
-        rows = Table(show_edge=False, title=t("allocation"), title_justify="left", title_style="bold")
+        rows = Table(show_edge=False, title=t(title), title_justify="left", title_style="bold")
         for key in ("period", "item", "status"):
             rows.add_column(t(key))
         rows.add_column(t("amount"), justify="right")

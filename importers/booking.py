@@ -1,0 +1,923 @@
+"""Booking parsed statement rows into the books: dedup, matching, queue, one commit.
+
+    plan = preview_import(books, paths)          # parse + plan, writes nothing
+    plan, result = run_import(books, paths)      # the same, then ONE commit through books.write
+
+Every imported transaction carries meta `channel` (wechat | alipay | bank), `ref` (the channel's
+transaction id / bank serial; a merchant refund row: its refund id), `source` (the parser) and the
+link `<channel>-<ref>`. Dedup is on (channel, ref) against the books and inside the batch, never on
+amount, date or payer. Each file is recorded with a `custom "wuye-import"` directive (file name,
+sha256, counts), so importing the same file again says "already imported (sha …)".
+
+How rows are booked (M = the file's money account: Assets:Clearing:WeChat|Alipay, Assets:Bank:*):
+- payment, unit certain (remark/attach names one registered unit, or an alias hit): a `pay` through
+  ledger.payments.plan_payment (receipt, allocation, over-payment to credit); merchant fees as
+  Expenses:ChannelFees +fee / M -fee; merchant coupons as waivers. 装修押金 -> Liabilities:Deposits:
+  Renovation, 维修基金 -> Liabilities:MaintenanceFund (not revenue), 临时停车 without unit -> Income:Other.
+- anything uncertain: a queue item (M / Assets:Suspense:Unidentified, op `queue`, Q<year>-<seq>).
+- settlement: only this file's side, against Assets:Transit. A WeChat merchant bill also books each
+  day's net (应结 - 退款 - 手续费) from Clearing:WeChat to Assets:Transit, so the bank's 财付通 credit
+  (Transit -> Bank) nets Transit to zero; both carry the link `wechat-settle-YYYYMMDD`.
+- fees, interest, cash banked, office expenses ('!'), developer lump sums (Liabilities:Credit:Developer).
+- refunds out of a unit's credit when the unit is known and has the credit, else queued.
+- reversal pairs in one batch (冲帐, 退汇, full refunds) are skipped as "reversed: no net money"; a
+  reversal whose original is already booked reverses it.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from ledger import accounts as acc
+from ledger import beans, layout
+from ledger.config import LATE_FEE_ITEM
+from ledger.errors import InputError, WuyeError
+from ledger.money import ZERO, fmt, q
+from ledger.openitems import credit_balances
+from ledger.payments import PaymentState, payer_text, plan_payment, reversal
+from ledger.units import load_owners, mask_name
+
+from .aliases import AliasKey, AliasTable, alias_entry, load_salt, row_keys
+from .detect import parse_any
+from .queue import QueueIds, closed_ids, queue_link, scrub
+from .records import ParsedFile, ParseError, StatementRow
+from .unittext import UnitIndex, UnitMatch, match_unit, normalise
+
+IMPORT_TYPE = "wuye-import"
+CHANNEL_OF = {"wechat_personal": "wechat", "wechat_merchant": "wechat", "alipay_personal": "alipay",
+              "alipay_merchant": "alipay", "bank_cmb": "bank", "bank_icbc": "bank", "bank_ccb": "bank"}
+ACCOUNT_OF = {"wechat_personal": "Assets:Clearing:WeChat", "wechat_merchant": "Assets:Clearing:WeChat",
+              "alipay_personal": "Assets:Clearing:Alipay", "alipay_merchant": "Assets:Clearing:Alipay",
+              "bank_cmb": "Assets:Bank:CMB", "bank_icbc": "Assets:Bank:ICBC", "bank_ccb": "Assets:Bank:CCB"}
+PERSONAL = ("wechat_personal", "alipay_personal")
+_SETTLE_DAY = re.compile(r"(?:微信支付|财付通).*?(20\d{6})")
+_COMPANY = re.compile(r"公司|银行|集团|中心|局|委员会|事务所|厂|店|支付宝|财付通|余额宝|美团")
+_WATER = re.compile(r"水费")
+
+
+def sha256_path(path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def money(value: Decimal) -> str:
+    return f"{value:.2f}"
+
+
+def payer_of(r: StatementRow) -> str | None:
+    """plan_payment's payer: 'other:<name>' (masked by the core); a bare openid is no name."""
+    party = scrub((r.counterparty or "").strip())
+    if not party or party == (r.openid or ""):
+        return "other:"
+    return "other:" + party
+
+
+def party_text(name: str) -> str:
+    """Counterparty for narrations: companies as they are, people masked."""
+    name = scrub((name or "").strip())
+    if not name:
+        return ""
+    return name if (_COMPANY.search(name) or "*" in name) else mask_name(name)
+
+
+# --- results ---------------------------------------------------------------------------------------
+
+@dataclass
+class Outcome:
+    """What happened to one statement row."""
+    file: str
+    row: int
+    source: str
+    channel: str
+    txn_id: str
+    date: str
+    direction: str
+    amount: Decimal
+    kind: str                         # the parser's kind
+    result: str                       # payment | duplicate | queued | skipped | other
+    unit: str | None = None
+    receipt: str | None = None
+    queue: str | None = None
+    op: str = ""
+    reason: str = ""
+    suggestions: list[str] = field(default_factory=list)
+    flagged: bool = False
+    detail: str = ""
+
+    def as_dict(self) -> dict:
+        return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in self.__dict__.items()}
+
+
+@dataclass
+class FileReport:
+    name: str
+    path: str
+    source: str
+    sha: str
+    rows: int
+    dropped_in_file: int
+    already_imported: bool = False
+    warnings: list[str] = field(default_factory=list)
+    checks: list[tuple[str, str, str, bool]] = field(default_factory=list)
+    net: Decimal | None = None
+    booked_net: Decimal | None = None   # merchant: what the booked rows moved on the clearing account
+
+    def as_dict(self) -> dict:
+        d = dict(self.__dict__)
+        for k in ("net", "booked_net"):
+            d[k] = None if d[k] is None else money(d[k])
+        return d
+
+
+@dataclass
+class ImportPlan:
+    files: list[FileReport] = field(default_factory=list)
+    outcomes: list[Outcome] = field(default_factory=list)
+    entries: list = field(default_factory=list)
+    accounts: list[str] = field(default_factory=list)   # Open directives added to accounts.beancount
+    aliases: list[str] = field(default_factory=list)    # 'nickname 清* -> 3-1502'
+    account_text: dict[str, str] = field(default_factory=dict)
+
+    # --- views -----------------------------------------------------------------------------
+    def by(self, result: str) -> list[Outcome]:
+        return [o for o in self.outcomes if o.result == result]
+
+    @property
+    def payments(self) -> list[Outcome]:
+        return self.by("payment")
+
+    @property
+    def duplicates(self) -> list[Outcome]:
+        return self.by("duplicate")
+
+    @property
+    def queued(self) -> list[Outcome]:
+        return self.by("queued")
+
+    @property
+    def skipped(self) -> list[Outcome]:
+        return self.by("skipped")
+
+    @property
+    def other(self) -> list[Outcome]:
+        return self.by("other")
+
+    def counts(self) -> dict[str, int]:
+        c = {k: len(self.by(k)) for k in ("payment", "duplicate", "queued", "skipped", "other")}
+        c["already_imported"] = sum(1 for o in self.duplicates if o.reason.startswith("already"))
+        c["repeated_in_batch"] = c["duplicate"] - c["already_imported"]
+        c["dropped_in_files"] = sum(f.dropped_in_file for f in self.files)
+        c["entries"] = len(self.entries)
+        return c
+
+    def message(self) -> str:
+        c = self.counts()
+        head = (f"import {len(self.files)} file(s): {c['payment']} payments, {c['queued']} queued, "
+                f"{c['other']} other, {c['skipped']} skipped, {c['duplicate']} duplicates")
+        lines = [head, ""]
+        for f in self.files:
+            lines.append(f"{f.name} {f.source} sha256 {f.sha}" + (" (already imported)" if f.already_imported else ""))
+        return "\n".join(lines) + "\n"
+
+    def to_json(self) -> dict:
+        return {"files": [f.as_dict() for f in self.files], "counts": self.counts(),
+                "payments": [o.as_dict() for o in self.payments], "duplicates": [o.as_dict() for o in self.duplicates],
+                "queued": [o.as_dict() for o in self.queued], "skipped": [o.as_dict() for o in self.skipped],
+                "other": [o.as_dict() for o in self.other], "accounts_opened": self.accounts,
+                "aliases_learned": self.aliases}
+
+    def render_text(self) -> str:
+        c = self.counts()
+        out = ["files:"]
+        for f in self.files:
+            extra = f", {f.dropped_in_file} exact duplicate row(s) dropped in the file" if f.dropped_in_file else ""
+            out.append(f"  {f.name}  {f.source}  sha {f.sha[:12]}  {f.rows} rows{extra}"
+                       + (f"  — already imported (sha {f.sha[:12]})" if f.already_imported else ""))
+            if f.net is not None:
+                ok = "ok" if f.booked_net is None or f.booked_net == f.net else f"MISMATCH: booked rows give {fmt(f.booked_net)}"
+                out.append(f"    merchant day total 应结 - 退款 - 手续费 = {fmt(f.net)} ({ok}); settles to the bank via Assets:Transit")
+            for w in f.warnings:
+                out.append(f"    warning: {w}")
+        out.append(f"payments by unit: {c['payment']}")
+        for o in sorted(self.payments, key=lambda o: (o.unit or "", o.date, o.receipt or "")):
+            out.append(f"  {o.unit:<10} {o.receipt}  {fmt(o.amount):>12}  {o.channel} {o.date}  {o.detail}")
+        out.append(f"duplicates: {c['duplicate']} ({c['already_imported']} already imported, "
+                   f"{c['repeated_in_batch']} repeated in the batch; {c['dropped_in_files']} exact copies dropped inside files)")
+        if c["already_imported"]:
+            out.append(f"  {c['already_imported']} already imported")
+        for o in self.duplicates:
+            out.append(f"  {o.file}:{o.row} {o.channel} {o.txn_id}  {fmt(o.amount)}  {o.reason}")
+        out.append(f"queued (待认领): {c['queued']}")
+        for o in self.queued:
+            out.append(f"  {o.queue}  {fmt(o.amount):>12} {o.direction} {o.channel} {o.date}  {o.reason}")
+            for s in o.suggestions:
+                out.append(f"      suggestion: {s}")
+        out.append(f"skipped: {c['skipped']}")
+        for o in self.skipped:
+            out.append(f"  {'! ' if o.flagged else ''}{o.file}:{o.row} {fmt(o.amount)} {o.date}  {o.reason}")
+        out.append(f"other bookings: {c['other']}")
+        for o in self.other:
+            who = f" {o.unit}" if o.unit else ""
+            out.append(f"  {o.op:<12}{who} {fmt(o.amount):>12} {o.direction} {o.channel} {o.date}  {o.reason}")
+        if self.aliases:
+            out.append("aliases learned: " + "; ".join(self.aliases))
+        if self.accounts:
+            out.append("accounts opened: " + ", ".join(self.accounts))
+        if not self.entries:
+            out.append("nothing new to import" + (f": {c['already_imported']} already imported" if c["already_imported"] else ""))
+        return "\n".join(out) + "\n"
+
+
+# --- the books side ----------------------------------------------------------------------------
+
+def ensure_accounts(books, names) -> dict[str, str]:
+    """Open directives for accounts the books do not have yet (books created before the account was
+    added to ledger.create.base_accounts). Returns {accounts.beancount: text to append} or {}."""
+    have = {a for (a,) in books.cache.q("SELECT account FROM opens")}
+    missing = sorted(set(names) - have)
+    if not missing:
+        return {}
+    return {layout.ACCOUNTS: beans.render([beans.open_(books.config.books_start, a) for a in missing])}
+
+
+def imported_files(books) -> dict[str, dict]:
+    """sha256 -> {name, date, meta} of every file recorded by a wuye-import directive."""
+    out = {}
+    for date, vals, meta in books.cache.q("SELECT date, vals, meta FROM customs WHERE type=?", (IMPORT_TYPE,)):
+        v = json.loads(vals)
+        if len(v) >= 2:
+            out[v[1]] = {"name": v[0], "date": date, "meta": json.loads(meta)}
+    return out
+
+
+def known_refs(books) -> tuple[dict[tuple[str, str], tuple], set[str]]:
+    """(channel, ref) -> (op, file, lineno, meta) of imported/recorded transactions, and every link."""
+    refs, links = {}, set()
+    for op, f, ln, ch, ref, lk, meta in books.cache.q(
+            "SELECT op, file, lineno, channel, ref, links, meta FROM txns WHERE channel IS NOT NULL OR ref IS NOT NULL"):
+        if ref:
+            refs.setdefault((ch or "", str(ref)), (op, f, ln, meta))
+        if lk:
+            links.update(lk.split())
+    return refs, links
+
+
+class Charges:
+    """Monthly charge per unit and item (only to suggest units whose charge equals an amount)."""
+
+    def __init__(self, books):
+        self.books = books
+        self._by_amount: dict[tuple[str, Decimal], list[str]] | None = None
+        self._day: dt.date | None = None
+
+    def suggest(self, amount: Decimal, day: dt.date) -> list[str]:
+        if self._by_amount is None or self._day != day.replace(day=1):
+            self._day = day.replace(day=1)
+            self._by_amount = defaultdict(list)
+            cfg = self.books.config
+            for u in self.books.units.values():
+                total = ZERO
+                for code, item in cfg.fees.items():
+                    qty = {"area": u.area, "unit": Decimal(1), "parking": Decimal(u.parking)}.get(item.basis)
+                    found = item.rate_on(day, u.type)
+                    if not qty or not found:
+                        continue
+                    monthly = q(qty * found[0])
+                    total += monthly
+                    self._by_amount[monthly].append((u.unit, f"{u.unit} ({code} monthly {fmt(monthly)})"))
+                if total:
+                    self._by_amount[total].append((u.unit, f"{u.unit} (all items monthly {fmt(total)})"))
+        seen, hits = set(), []
+        for uid, text in self._by_amount.get(amount, []):
+            if uid not in seen:
+                seen.add(uid)
+                hits.append(text)
+        more = f" and {len(hits) - 5} more" if len(hits) > 5 else ""
+        return [f"{h}: amount equals its monthly charge — amount only, NOT a match" for h in hits[:5]] + (
+            [f"…{more}"] if more else [])
+
+
+# --- planning ---------------------------------------------------------------------------------------
+
+class ImportState(PaymentState):
+    """PaymentState for an import: every (channel, ref) of the batch was already checked against the
+    books in one query (Planner.mark_duplicates), so only the in-batch check remains here (the core's
+    per-payment lookup scans every void/refund and dominated a 10,000-row import)."""
+
+    def check_ref(self, channel: str, ref: str) -> None:
+        if (channel, ref) in self.refs:
+            raise InputError(f"{channel} reference {ref} appears twice in this batch")
+        self.refs.add((channel, ref))
+
+
+@dataclass
+class _Row:
+    r: StatementRow
+    fileno: int
+    report: FileReport
+    channel: str
+    account: str
+    match: UnitMatch | None = None
+    keys: list[AliasKey] = field(default_factory=list)
+    status: str = ""          # '' | duplicate | paired
+    reason: str = ""
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.channel, self.r.txn_id)
+
+    def sort_key(self):
+        return (self.r.date, self.r.time or "", self.fileno, self.r.row)
+
+
+def parse_files(paths) -> list[ParsedFile]:
+    """Parse every file first; any ParseError aborts before anything is planned."""
+    out = []
+    for p in paths:
+        if not Path(p).is_file():
+            raise ParseError(p, "no such file")
+        out.append(parse_any(p))
+    return out
+
+
+def _unit_text(r: StatementRow) -> str:
+    a = r.attach or {}
+    if a.get("unit"):
+        return " ".join(filter(None, (a.get("unit"), a.get("item"), a.get("period"))))
+    return " ".join(filter(None, (r.remark, a.get("item"), a.get("period"), a.get("_"))))
+
+
+class Planner:
+    def __init__(self, books, parsed: list[ParsedFile]):
+        self.books = books
+        self.parsed = parsed
+        self.plan = ImportPlan()
+        self.index = UnitIndex(books.units)
+        self.salt = load_salt(books.root)
+        self.aliases = AliasTable.load(books)
+        self.state = ImportState(books)
+        self.queue_ids = QueueIds(books)
+        self.charges = Charges(books)
+        self.refs, self.links = known_refs(books)
+        self.files_done = imported_files(books)
+        self.paired_before = set()
+        for info in self.files_done.values():
+            self.paired_before.update(str(info["meta"].get("paired", "")).split())
+        self.credit: dict[str, Decimal] = {}
+        self.docs: dict[str, int] = {}
+        self.batch: dict[tuple[str, str], tuple] = {}    # (channel, ref) -> (op, unit, queue id, outcome)
+        self.new_aliases: list = []
+        self.owner_units: dict[str, list[str]] | None = None
+        self.file_counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        self.paired: dict[int, list[str]] = defaultdict(list)
+        self.collector = books.collector()
+
+    # --- helpers ------------------------------------------------------------------------------
+    def credit_of(self, unit: str) -> Decimal:
+        if unit not in self.credit:
+            self.credit[unit] = credit_balances(self.books.cache, unit=unit).get(unit, ZERO)
+        return self.credit[unit]
+
+    def next_doc(self, prefix: str, year: int) -> str:
+        key = f"{prefix}{year}"
+        if key not in self.docs:
+            last = 0
+            for (meta,) in self.books.cache.q("SELECT meta FROM txns WHERE meta LIKE ?", (f'%"doc": "{key}-%',)):
+                d = json.loads(meta).get("doc", "")
+                if d.startswith(key + "-"):
+                    last = max(last, int(d.rsplit("-", 1)[1]))
+            self.docs[key] = last
+        self.docs[key] += 1
+        return f"{key}-{self.docs[key]:04d}"
+
+    def outcome(self, x: _Row, result: str, **kw) -> Outcome:
+        r = x.r
+        o = Outcome(Path(r.file).name, r.row, r.source, x.channel, r.txn_id, r.date.isoformat(), r.direction,
+                    r.amount, r.kind, result, **kw)
+        self.plan.outcomes.append(o)
+        self.file_counts[x.fileno][result] += 1
+        return o
+
+    def base_meta(self, x: _Row, op: str, **more) -> dict:
+        return {"op": op, "channel": x.channel, "ref": x.r.txn_id, "source": x.r.source, **more}
+
+    def fee_legs(self, x: _Row) -> list:
+        if not x.r.fee:
+            return []
+        return [beans.posting(acc.CHANNEL_FEES, x.r.fee, {"kind": "fee"}),
+                beans.posting(x.account, -x.r.fee, {"kind": "fee"})]
+
+    def signed(self, x: _Row) -> Decimal:
+        return x.r.amount if x.r.direction == "in" else -x.r.amount
+
+    def add(self, entry, x: _Row | None = None, op: str = "", unit=None, queue=None, o=None):
+        self.plan.entries.append(entry)
+        if x is not None:
+            self.batch[x.key] = (op, unit, queue, o)
+
+    def simple(self, x: _Row, op: str, counter: str, narration: str, flag: str = "*", meta: dict | None = None,
+               links: tuple = (), counter_meta: dict | None = None, fee_inside: bool = False):
+        """Money leg, counter leg, fee. `fee_inside`: one money leg that includes the fee (WeChat
+        零钱提现 5005.00 = 5000.00 to the bank + 5.00 fee); otherwise separate fee legs."""
+        amt = self.signed(x)
+        if fee_inside:
+            postings = [beans.posting(x.account, amt - x.r.fee), beans.posting(counter, -amt, counter_meta)]
+            if x.r.fee:
+                postings.append(beans.posting(acc.CHANNEL_FEES, x.r.fee, {"kind": "fee"}))
+        else:
+            postings = [beans.posting(x.account, amt), beans.posting(counter, -amt, counter_meta)] + self.fee_legs(x)
+        return beans.txn(x.r.date, narration, postings, self.base_meta(x, op, **(meta or {})), flag=flag,
+                         links=(beans.link(x.channel, x.r.txn_id),) + tuple(links))
+
+    # --- the run ------------------------------------------------------------------------------
+    def run(self) -> ImportPlan:
+        rows: list[_Row] = []
+        for n, pf in enumerate(self.parsed):
+            sha = sha256_path(pf.path)
+            rep = FileReport(Path(pf.path).name, str(pf.path), pf.source, sha, pf.summary.rows,
+                             pf.summary.duplicates, sha in self.files_done, list(pf.summary.warnings),
+                             [(c.column, str(c.expected), str(c.actual), c.ok) for c in pf.summary.checks],
+                             pf.summary.net)
+            self.plan.files.append(rep)
+            for r in pf.rows:
+                rows.append(_Row(r, n, rep, CHANNEL_OF[r.source], ACCOUNT_OF[r.source]))
+        rows.sort(key=_Row.sort_key)
+        self.mark_duplicates(rows)
+        self.pair_reversals(rows)
+        self.learn(rows)
+        self.preload(rows)
+        for x in rows:
+            self.book(x)
+        self.merchant_settlements(rows)
+        self.record_files(rows)
+        self.finish()
+        return self.plan
+
+    def mark_duplicates(self, rows: list[_Row]) -> None:
+        seen: set[tuple[str, str]] = set()
+        for x in rows:
+            if x.key in self.refs or beans.link(*x.key) in self.links:
+                x.status, x.reason = "duplicate", "already imported (in the books)"
+            elif f"{x.channel}:{x.r.txn_id}" in self.paired_before:
+                x.status, x.reason = "duplicate", "already imported (a reversed pair, skipped then)"
+            elif x.key in seen:
+                x.status, x.reason = "duplicate", "repeated in the batch"
+            seen.add(x.key)
+
+    def pair_reversals(self, rows: list[_Row]) -> None:
+        by_key = {x.key: x for x in rows if x.status == ""}
+        for x in rows:
+            r = x.r
+            if x.status or not r.original_id or r.kind not in ("reversal", "refund"):
+                continue
+            orig = by_key.get((x.channel, r.original_id))
+            if orig is None or orig.status or orig is x:
+                continue
+            if r.kind == "refund" and (r.amount != orig.r.amount or orig.r.direction != "in"):
+                continue  # a partial refund is booked against the payment
+            why = "reversed by" if r.kind == "reversal" else "fully refunded by"
+            for y in (orig, x):
+                y.status, y.reason = "paired", f"reversed: no net money ({orig.r.txn_id} {why} {r.txn_id}: {r.note})"
+                self.paired[y.fileno].append(f"{y.channel}:{y.r.txn_id}")
+
+    def preload(self, rows: list[_Row]) -> None:
+        """Open items of every unit the batch names, in a few queries instead of one per unit."""
+        from ledger.money import from_cents
+
+        units = {x.match.unit for x in rows if x.match is not None and x.match.unit}
+        todo = sorted(u for u in units if (u, "unit") not in self.state.opens and u in self.books.units)
+        for i in range(0, len(todo), 500):
+            chunk = todo[i:i + 500]
+            found: dict[str, dict] = {u: {} for u in chunk}
+            marks = ",".join("?" * len(chunk))
+            for u, item, period, cents in self.books.cache.q(
+                    f"SELECT unit, item, period, SUM(cents) FROM postings WHERE acct='ar' AND unit IN ({marks}) "
+                    "GROUP BY unit, item, period HAVING SUM(cents) > 0", tuple(chunk)):
+                found[u][(item, period)] = from_cents(cents)
+            for u, opens in found.items():
+                self.state.opens[(u, "unit")] = opens
+
+    def read_unit(self, x: _Row) -> UnitMatch:
+        if x.match is None:
+            x.match = match_unit(_unit_text(x.r), self.index)
+        return x.match
+
+    def learn(self, rows: list[_Row]) -> None:
+        """Confident matches teach the alias table (also for later rows of this batch)."""
+        for x in rows:
+            x.keys = row_keys(x.r, self.salt)
+            if x.status or x.r.kind != "payment" or x.r.direction != "in":
+                continue
+            m = self.read_unit(x)
+            if m.unit and not m.needs_review:
+                for k in x.keys:
+                    if not self.aliases.has(k, m.unit):
+                        self.aliases.add(k, m.unit)
+                        self.new_aliases.append(alias_entry(x.r.date, k, m.unit, f"match {x.channel} {x.r.txn_id}"))
+                        self.plan.aliases.append(f"{k.kind} {k.display} -> {m.unit}")
+
+    # --- per row --------------------------------------------------------------------------------
+    def book(self, x: _Row) -> None:
+        r = x.r
+        if x.status == "duplicate":
+            self.outcome(x, "duplicate", reason=x.reason)
+            return
+        if x.status == "paired":
+            self.outcome(x, "skipped", reason=x.reason)
+            return
+        if r.date < self.books.config.books_start and r.kind != "no_money":
+            self.outcome(x, "skipped", reason=f"dated before the books start {self.books.config.books_start}",
+                         flagged=True)
+            return
+        handler = getattr(self, "k_" + r.kind, None)
+        if handler is None:
+            self.queue(x, f"unhandled row kind {r.kind}: {r.note}")
+            return
+        handler(x)
+
+    def k_no_money(self, x: _Row) -> None:
+        note = x.r.note or "no money moved"
+        if "test order" in note:
+            note = f"reversed: no net money ({note})"
+        self.outcome(x, "skipped", reason=note)
+
+    def k_gift(self, x: _Row) -> None:
+        self.outcome(x, "skipped", reason=f"gift, not a fee ({x.r.note}); check it is not a payment", flagged=True)
+
+    def k_other(self, x: _Row) -> None:
+        if x.r.direction == "none" or not x.r.amount:
+            self.outcome(x, "skipped", reason=x.r.note or "no money moved")
+        else:
+            self.queue(x, f"unclassified row: {x.r.note}")
+
+    def k_expense(self, x: _Row) -> None:
+        r = x.r
+        if r.source in PERSONAL:
+            self.outcome(x, "skipped", reason=f"personal spend on the collector's wallet ({r.note}); not the office's",
+                         flagged=True)
+            return
+        wtr = self.books.config.fees.get("WTR")
+        counter = acc.OFFICE_EXPENSES
+        if _WATER.search(normalise(r.remark)) and wtr is not None and wtr.pass_through:
+            counter = acc.income("WTR", self.books.config.regime, True)
+        text = f"{r.note}: {party_text(r.counterparty)} {scrub(r.remark)}".strip()
+        e = self.simple(x, "expense", counter, f"支出 {text}", flag="!", meta={"review": "classify this expense"})
+        o = self.outcome(x, "other", op="expense", reason=f"{text} -> {counter} (flagged ! for review)")
+        self.add(e, x, "expense", o=o)
+
+    def k_bank_fee(self, x: _Row) -> None:
+        e = self.simple(x, "fee", acc.CHANNEL_FEES, f"手续费 {scrub(x.r.remark)}".strip())
+        o = self.outcome(x, "other", op="fee", reason=f"bank/channel fee -> {acc.CHANNEL_FEES}")
+        self.add(e, x, "fee", o=o)
+
+    def k_interest(self, x: _Row) -> None:
+        e = self.simple(x, "interest", acc.INTEREST, f"利息 {scrub(x.r.remark)}".strip())
+        o = self.outcome(x, "other", op="interest", reason=f"interest -> {acc.INTEREST}")
+        self.add(e, x, "interest", o=o)
+
+    def k_cash_deposit(self, x: _Row) -> None:
+        e = self.simple(x, "transfer", acc.CASH, f"现金存入 {scrub(x.r.remark)}".strip(),
+                        meta={"review": "match against the 收据 book"})
+        o = self.outcome(x, "other", op="transfer", reason=f"cash banked: {acc.CASH} -> {x.account} (match the 收据 book)")
+        self.add(e, x, "transfer", o=o)
+
+    def k_developer(self, x: _Row) -> None:
+        e = self.simple(x, "developer", acc.DEVELOPER_CREDIT,
+                        f"开发商款项 {party_text(x.r.counterparty)} {scrub(x.r.remark)}".strip(), flag="!",
+                        meta={"review": "unallocated: allocate to units from the attachment"})
+        o = self.outcome(x, "other", op="developer",
+                         reason=f"developer lump sum -> {acc.DEVELOPER_CREDIT} (unallocated, waits for the attachment)")
+        self.add(e, x, "developer", o=o)
+
+    def k_settlement(self, x: _Row) -> None:
+        r = x.r
+        links = ()
+        m = _SETTLE_DAY.search(normalise(r.remark))
+        if m and x.channel == "bank":
+            links = (beans.link("wechat", f"settle-{m.group(1)}"),)
+        # WeChat's withdrawal figure includes the fee: the money leg is amount + fee, Transit gets amount
+        e = self.simple(x, "transfer", acc.TRANSIT, f"在途资金 {r.note} {scrub(r.remark)}".strip(), links=links,
+                        fee_inside=True)
+        way = "out to" if r.direction == "out" else "in from"
+        o = self.outcome(x, "other", op="transfer",
+                         reason=f"settlement {way} {acc.TRANSIT} ({r.note})" + (f"; fee {fmt(r.fee)}" if r.fee else ""))
+        self.add(e, x, "transfer", o=o)
+
+    def k_reversal(self, x: _Row) -> None:
+        r = x.r
+        orig = self.refs.get((x.channel, r.original_id or ""))
+        if orig is None:
+            if r.original_id and f"{x.channel}:{r.original_id}" in self.paired_before:
+                self.outcome(x, "skipped", reason=f"reversal of {r.original_id}, which was skipped before as reversed")
+                return
+            if r.source in PERSONAL and r.direction == "in":
+                self.outcome(x, "skipped", reason=f"refund of an earlier personal spend ({r.note}); not the office's",
+                             flagged=True)
+                return
+            self.queue(x, f"reversal of {r.original_id or 'an unknown row'}, whose original is not in the books")
+            return
+        self.reverse_booked(x, orig)
+
+    def reverse_booked(self, x: _Row, orig) -> None:
+        op, f, ln, meta = orig
+        m = json.loads(meta)
+        reason = f"{x.r.note or 'reversal'}: {x.r.txn_id} reverses {x.r.original_id}"
+        try:
+            if op == "pay" and m.get("receipt"):
+                e = reversal(self.books, m["receipt"], x.r.date, "void", reason)
+            else:
+                if op == "queue" and m.get("queue") in closed_ids(self.books):
+                    raise InputError(f"queue item {m.get('queue')} was already assigned")
+                from ledger.payments import load_entry
+
+                src = load_entry(self.books, f, ln)
+                e = beans.txn(x.r.date, f"冲回 {x.r.original_id}", [
+                    beans.posting(p.account, -p.units.number,
+                                  {k: v for k, v in (p.meta or {}).items() if k not in ("filename", "lineno")})
+                    for p in src.postings], {"op": "reversal", "queue": m.get("queue"), "reverses": x.r.original_id})
+        except InputError as exc:
+            self.queue(x, f"reversal of a booked row that cannot be undone automatically: {exc}")
+            return
+        meta2 = {**e.meta, **self.base_meta(x, e.meta.get("op", "reversal")), "reverses": x.r.original_id}
+        extra = {beans.link(x.channel, x.r.txn_id), beans.link(x.channel, x.r.original_id)}
+        if m.get("queue"):
+            extra.add(queue_link(m["queue"]))
+        e = e._replace(meta=meta2, links=frozenset(set(e.links) | extra))
+        o = self.outcome(x, "other", op=e.meta["op"], unit=m.get("unit"), reason=reason)
+        self.add(e, x, e.meta["op"], o=o)
+
+    def k_refund(self, x: _Row) -> None:
+        r = x.r
+        unit, why = None, ""
+        if r.original_id:
+            mine = self.batch.get((x.channel, r.original_id))
+            if mine is not None:
+                op, unit, qid, _ = mine
+                if op != "pay":
+                    self.queue(x, f"refund of {r.original_id}, which was booked as {op}" + (f" ({qid})" if qid else ""))
+                    return
+            else:
+                orig = self.refs.get((x.channel, r.original_id))
+                if orig is None:
+                    self.queue(x, f"refund of {r.original_id}, whose payment is not in the books")
+                    return
+                if orig[0] != "pay":
+                    self.queue(x, f"refund of {r.original_id}, which was booked as {orig[0]}")
+                    return
+                unit = json.loads(orig[3]).get("unit")
+            why = f"partial refund of {r.original_id}"
+        else:
+            m = self.read_unit(x)
+            if not (m.unit and not m.needs_review):
+                self.queue(x, f"refund without a certain unit ({m.reason})", match=m)
+                return
+            unit, why = m.unit, "money back to a payer"
+        have = self.credit_of(unit)
+        if r.amount > have:
+            self.queue(x, f"refund without matching credit: {unit} has {fmt(have)} credit, refund {fmt(r.amount)}",
+                       extra=[f"{unit} (refund names this unit)"])
+            return
+        self.credit[unit] = have - r.amount
+        e = beans.txn(r.date, f"退款 {unit} {why}", [
+            beans.posting(acc.credit(unit), r.amount, {"kind": "refund"}),
+            beans.posting(x.account, -r.amount)] + self.fee_legs(x),
+            self.base_meta(x, "refund", unit=unit, reason=scrub(f"{why}: {r.remark}").strip(),
+                           payer=payer_text(payer_of(r)),
+                           collector=self.collector, **{"original-ref": r.original_id}),
+            tags=("refund",), links=(beans.link(x.channel, r.txn_id),)
+            + ((beans.link(x.channel, r.original_id),) if r.original_id else ()))
+        o = self.outcome(x, "other", op="refund", unit=unit, reason=f"{why}: refund from {unit}'s credit")
+        self.add(e, x, "refund", unit=unit, o=o)
+
+    def k_payment(self, x: _Row) -> None:
+        r = x.r
+        m = self.read_unit(x)
+        text = normalise(r.remark)
+        unit, how = None, ""
+        if m.unit and not m.needs_review:
+            unit, how = m.unit, "remark" if not (r.attach or {}).get("unit") else "attach"
+        elif m.reason == "no unit text":
+            if "临时停车" in text:
+                self.other_income(x)
+                return
+            hit, _c, why = self.aliases.lookup(x.keys)
+            if hit:
+                unit, how = hit, "alias " + "; ".join(why)
+        if unit is None:
+            self.queue(x, m.reason if m.reason != "no unit text" else "no unit in the remark and no alias", match=m)
+            return
+        item = m.item_hint
+        if item == "DEP":
+            self.deposit(x, unit, how)
+            return
+        if item == "FUND":
+            self.fund(x, unit, how)
+            return
+        self.pay(x, unit, how, m)
+
+    def other_income(self, x: _Row) -> None:
+        e = self.simple(x, "other-income", acc.OTHER_INCOME, f"其他收入 {scrub(x.r.remark)}".strip())
+        o = self.outcome(x, "other", op="other-income", reason=f"{scrub(x.r.remark)}: no unit -> {acc.OTHER_INCOME}")
+        self.add(e, x, "other-income", o=o)
+
+    def deposit(self, x: _Row, unit: str, how: str) -> None:
+        doc = self.next_doc("DEP", x.r.date.year)
+        e = self.simple(x, "deposit", acc.DEPOSITS, f"装修押金 {unit} {doc}", meta={"unit": unit, "doc": doc},
+                        counter_meta={"unit": unit})
+        o = self.outcome(x, "other", op="deposit", unit=unit,
+                         reason=f"装修押金 {doc} -> {acc.DEPOSITS} (a liability, refundable; unit from {how})")
+        self.add(e, x, "deposit", unit=unit, o=o)
+
+    def fund(self, x: _Row, unit: str, how: str) -> None:
+        doc = self.next_doc("FUND", x.r.date.year)
+        e = self.simple(x, "fund", acc.MAINTENANCE_FUND, f"维修资金 {unit} {doc}", flag="!",
+                        meta={"unit": unit, "doc": doc, "review": "pass on to the supervised 专户"},
+                        counter_meta={"unit": unit})
+        o = self.outcome(x, "other", op="fund", unit=unit,
+                         reason=f"维修资金 {doc} -> {acc.MAINTENANCE_FUND} (not revenue; pass to the 专户)")
+        self.add(e, x, "fund", unit=unit, o=o)
+
+    def designation(self, unit: str, m: UnitMatch) -> tuple[list[tuple[str, str]], bool, str]:
+        """-> (designated open keys, only_designated, note).
+
+        Periods named (attach or remark) -> those open items only; an item named (物业费, 车位费, 水费,
+        滞纳金) -> that item's open items only, oldest first; nothing named -> normal allocation.
+        The rest is the unit's credit (预收 for later periods, or an over/double payment)."""
+        fees = self.books.config.fees
+        items = [i for i in m.items if i in fees or i == LATE_FEE_ITEM]
+        opens = self.state.open_for(unit, "unit")
+        hinted = set(m.period_hint)
+        if hinted:
+            keys = sorted((k for k in opens if k[1] in hinted and (not items or k[0] in items)), key=lambda k: (k[1], k[0]))
+            note = "" if len(keys) else f"named periods {m.period_text} not open: kept on credit"
+            return keys, True, note
+        if not items:
+            return [], False, ""
+        # The payer named the item: it overrides the default order (domain.md A3); what the named item
+        # does not need goes to credit, never to another item the payer did not name.
+        keys = sorted((k for k in opens if k[0] in items), key=lambda k: (k[1], k[0]))
+        note = "" if keys else f"no open {'/'.join(items)} charge: kept on credit"
+        return keys, True, note
+
+    def pay(self, x: _Row, unit: str, how: str, m: UnitMatch) -> None:
+        r = x.r
+        keys, only, note = self.designation(unit, m)
+        saved = dict(self.state.open_for(unit, "unit"))
+        try:
+            plan = plan_payment(self.books, unit, r.amount, x.channel, r.date, ref=r.txn_id,
+                                payer=payer_of(r),
+                                designated=keys, state=self.state, money_account=x.account,
+                                extra_meta={"source": r.source, "queue": None, "note": note or None,
+                                            "matched": how.split(" ")[0]},
+                                extra_postings=self.fee_legs(x), coupon=r.coupon, only_designated=only,
+                                collector=self.collector)
+        except InputError as exc:
+            self.state.opens[(unit, "unit")] = saved
+            self.state.refs.discard((x.channel, r.txn_id))
+            self.queue(x, f"{unit}: cannot book automatically: {exc}", match=m, extra=[f"{unit} ({how})"])
+            return
+        self.credit[unit] = self.credit_of(unit) + plan.to_credit + plan.discount
+        detail = plan.summary().replace("\n", "; ") + (f"; {note}" if note else "") + f" [unit from {how}]"
+        o = self.outcome(x, "payment", unit=unit, receipt=plan.receipt, op="pay", detail=detail,
+                         reason=note)
+        self.add(plan.entry, x, "pay", unit=unit, o=o)
+
+    def suggestions(self, x: _Row, m: UnitMatch | None) -> list[str]:
+        out = []
+        if m is not None:
+            for c in m.candidates:
+                out.append(f"{c} (remark: {m.reason})")
+        _hit, cands, why = self.aliases.lookup(x.keys)
+        for c in cands:
+            out.append(f"{c} (payer alias: {'; '.join(why)})")
+        party = (x.r.counterparty or "").strip()
+        if party and "*" not in party:
+            if self.owner_units is None:
+                self.owner_units = defaultdict(list)
+                by_owner = {u.owner_id: u.unit for u in self.books.units.values() if u.owner_id}
+                for o in load_owners(self.books.root).values():
+                    if o.name and o.owner_id in by_owner:
+                        self.owner_units[unicodedata.normalize("NFKC", o.name).strip()].append(by_owner[o.owner_id])
+            for u in self.owner_units.get(unicodedata.normalize("NFKC", party), []):
+                out.append(f"{u} (payer's name is the registered owner's)")
+        if x.r.direction == "in":
+            out += self.charges.suggest(x.r.amount, x.r.date)
+        return list(dict.fromkeys(out))
+
+    def queue(self, x: _Row, reason: str, match: UnitMatch | None = None, extra: list[str] | None = None) -> None:
+        r = x.r
+        if match is None and r.remark:
+            match = self.read_unit(x)
+        qid = self.queue_ids.next(r.date.year)
+        sugg = list(dict.fromkeys((extra or []) + self.suggestions(x, match)))
+        amt = self.signed(x)
+        postings = [beans.posting(x.account, amt), beans.posting(acc.SUSPENSE, -amt)] + self.fee_legs(x)
+        meta = self.base_meta(x, "queue", queue=qid, reason=scrub(reason), direction=r.direction,
+                              suggestions="; ".join(sugg) if sugg else None,
+                              payer=payer_text(payer_of(r)),
+                              remark=scrub(r.remark) or None,
+                              coupon=r.coupon if r.coupon else None,
+                              **{"alias-keys": ",".join(k.as_text() for k in x.keys) or None})
+        e = beans.txn(r.date, f"待认领 {qid} {fmt(r.amount)}", postings, meta, flag="!",
+                      links=(beans.link(x.channel, r.txn_id), queue_link(qid)))
+        o = self.outcome(x, "queued", queue=qid, op="queue", reason=scrub(reason), suggestions=sugg)
+        self.add(e, x, "queue", queue=qid, o=o)
+
+    # --- after the rows -------------------------------------------------------------------------
+    def merchant_settlements(self, rows: list[_Row]) -> None:
+        """Each WeChat merchant bill day settles 应结 - 退款 - 手续费 to the bank: Clearing -> Transit."""
+        by_file_day: dict[tuple[int, dt.date], Decimal] = defaultdict(lambda: ZERO)
+        for x in rows:
+            r = x.r
+            if r.source != "wechat_merchant" or r.kind == "no_money" or x.status == "duplicate":
+                continue
+            by_file_day[(x.fileno, r.date)] += self.signed(x) - r.fee
+        per_file: dict[int, Decimal] = defaultdict(lambda: ZERO)
+        for (n, day), net in sorted(by_file_day.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+            per_file[n] += net
+            ref = f"settle-{day:%Y%m%d}"
+            if ("wechat", ref) in self.refs or ("wechat", ref) in self.batch:
+                if net:
+                    self.plan.files[n].warnings.append(
+                        f"settlement of {day} is already booked; {fmt(net)} from new rows stays on Clearing:WeChat")
+                continue
+            if not net:
+                continue
+            e = beans.txn(day, f"微信支付结算 {day:%Y%m%d} 应结-退款-手续费 {fmt(net)} 在途", [
+                beans.posting("Assets:Clearing:WeChat", -net), beans.posting(acc.TRANSIT, net)],
+                {"op": "transfer", "channel": "wechat", "ref": ref, "source": "wechat_merchant"},
+                links=(beans.link("wechat", ref),))
+            self.add(e)
+            self.batch[("wechat", ref)] = ("transfer", None, None, None)
+            self.plan.outcomes.append(Outcome(self.plan.files[n].name, 0, "wechat_merchant", "wechat", ref,
+                                              day.isoformat(), "out", net, "settlement", "other", op="transfer",
+                                              reason=f"merchant day settlement {fmt(net)}: Clearing:WeChat -> {acc.TRANSIT}"))
+        for n, rep in enumerate(self.plan.files):
+            if rep.source == "wechat_merchant" and rep.net is not None:
+                rep.booked_net = per_file.get(n, ZERO)
+                if rep.booked_net != rep.net:
+                    rep.warnings.append(f"day totals {fmt(rep.net)} but the rows give {fmt(rep.booked_net)}")
+
+    def record_files(self, rows: list[_Row]) -> None:
+        last: dict[int, dt.date] = {}
+        for x in rows:
+            last[x.fileno] = max(last.get(x.fileno, x.r.date), x.r.date)
+        for n, rep in enumerate(self.plan.files):
+            c = self.file_counts[n]
+            if rep.already_imported or not (c.get("payment") or c.get("queued") or c.get("other")):
+                continue
+            day = last.get(n, self.books.today())
+            meta = {"rows": Decimal(rep.rows), "payments": Decimal(c.get("payment", 0)),
+                    "queued": Decimal(c.get("queued", 0)), "other": Decimal(c.get("other", 0)),
+                    "skipped": Decimal(c.get("skipped", 0)), "duplicates": Decimal(c.get("duplicate", 0)),
+                    "paired": " ".join(self.paired.get(n, [])) or None}
+            self.plan.entries.append(beans.custom(day, IMPORT_TYPE, [rep.name, rep.sha, rep.source], meta))
+
+    def finish(self) -> None:
+        if self.plan.entries:
+            self.plan.entries.extend(self.new_aliases)
+        names = {p.account for e in self.plan.entries for p in (getattr(e, "postings", None) or ())}
+        self.plan.account_text = ensure_accounts(self.books, names)
+        have = {a for (a,) in self.books.cache.q("SELECT account FROM opens")}
+        self.plan.accounts = sorted(names - have)
+
+
+def plan_import(books, parsed: list[ParsedFile]) -> ImportPlan:
+    return Planner(books, parsed).run()
+
+
+def preview_import(books, paths) -> ImportPlan:
+    """Parse every file (ParseError aborts) and plan the booking; writes nothing."""
+    return plan_import(books, parse_files(paths))
+
+
+def changes_for(books, plan: ImportPlan) -> dict[str, str]:
+    by_file: dict[str, list] = defaultdict(list)
+    for e in sorted(plan.entries, key=lambda e: e.date):   # stable: batch order within a day
+        by_file[layout.month_file(e.date)].append(e)
+    out = {f: beans.render(es) for f, es in by_file.items()}
+    out.update(plan.account_text)
+    return out
+
+
+def run_import(books, paths, dry_run: bool = False):
+    """-> (ImportPlan, WriteResult | None). Everything in ONE commit; nothing written on any error."""
+    plan = preview_import(books, paths)
+    if dry_run or not plan.entries:
+        return plan, None
+    result = books.write(books.append_changes(changes_for(books, plan)), plan.message())
+    return plan, result
+
+
+__all__ = ["ImportPlan", "Outcome", "FileReport", "preview_import", "run_import", "plan_import", "parse_files",
+           "ensure_accounts", "changes_for", "WuyeError"]

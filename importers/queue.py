@@ -1,0 +1,205 @@
+"""The 待认领 queue: money booked to Assets:Suspense:Unidentified until a person says whose it is.
+
+A queue item is a transaction with meta `op: "queue"` and `queue: Q<year>-<seq>`. It is open until a
+later transaction carries the same `queue` meta (an assignment `pay`, a `refund` for money out, or a
+`reversal` when the bank cancelled the row).
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from beancount.core import data
+from beancount.parser import parser
+
+from ledger import accounts as acc
+from ledger import beans, layout
+from ledger.errors import InputError
+from ledger.money import ZERO, fmt, parse_amount
+from ledger.openitems import credit_balances
+from ledger.payments import PaymentState, plan_payment
+
+from .aliases import AliasTable, alias_entry, parse_keys
+
+QUEUE_RE = re.compile(r"^Q(\d{4})-(\d{4,})$")
+_PII = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)\d{17}[\dXx](?!\d)|(?<!\d)\d{15}(?!\d)")
+
+
+def scrub(text: str) -> str:
+    """Phone and ID-card numbers out of free text before it reaches the ledger."""
+    return _PII.sub("***", text or "")
+
+
+def queue_link(qid: str) -> str:
+    return beans.link("queue", qid)
+
+
+class QueueIds:
+    """Sequential Q<year>-<seq> per year, continuing from the books."""
+
+    def __init__(self, books):
+        self.last: dict[int, int] = {}
+        for (meta,) in books.cache.q("SELECT meta FROM txns WHERE op='queue'"):
+            m = QUEUE_RE.match(json.loads(meta).get("queue") or "")
+            if m:
+                y, s = int(m.group(1)), int(m.group(2))
+                self.last[y] = max(self.last.get(y, 0), s)
+
+    def next(self, year: int) -> str:
+        self.last[year] = self.last.get(year, 0) + 1
+        return f"Q{year:04d}-{self.last[year]:04d}"
+
+
+def closed_ids(books) -> dict[str, str]:
+    """queue id -> op of the transaction that closed it (pay | refund | reversal)."""
+    out = {}
+    for op, meta in books.cache.q("SELECT op, meta FROM txns WHERE op != 'queue' AND meta LIKE '%\"queue\"%'"):
+        q = json.loads(meta).get("queue")
+        if q:
+            out[q] = op
+    return out
+
+
+@dataclass
+class QueueItem:
+    id: str
+    date: str
+    amount: Decimal
+    direction: str          # in: money received; out: money paid out (a refund without credit)
+    channel: str
+    source: str
+    ref: str
+    reason: str
+    suggestions: list[str] = field(default_factory=list)
+    payer: str = ""
+    remark: str = ""
+    file: str = ""
+    lineno: int = 0
+    status: str = "open"    # open | assigned | refunded | reversed
+
+    def as_dict(self) -> dict:
+        return {"id": self.id, "date": self.date, "amount": self.amount, "direction": self.direction,
+                "channel": self.channel, "source": self.source, "ref": self.ref, "reason": self.reason,
+                "suggestions": self.suggestions, "payer": self.payer, "remark": self.remark,
+                "status": self.status}
+
+
+def _entries_by_line(books, files: set[str]) -> dict[tuple[str, int], data.Transaction]:
+    out = {}
+    for rel in files:
+        entries, _, _ = parser.parse_string(books.text(rel), report_filename=rel)
+        for e in entries:
+            if isinstance(e, data.Transaction):
+                out[(rel, e.meta.get("lineno"))] = e
+    return out
+
+
+def _item(e: data.Transaction, rel: str) -> QueueItem:
+    m = e.meta
+    amount = sum((p.units.number for p in e.postings if p.account == acc.SUSPENSE), ZERO)
+    return QueueItem(
+        id=m["queue"], date=e.date.isoformat(), amount=abs(amount), direction="in" if amount < 0 else "out",
+        channel=m.get("channel", ""), source=m.get("source", ""), ref=str(m.get("ref", "")),
+        reason=m.get("reason", ""), suggestions=[s for s in str(m.get("suggestions", "")).split("; ") if s],
+        payer=m.get("payer", ""), remark=m.get("remark", ""), file=rel, lineno=m.get("lineno", 0))
+
+
+def list_queue(books, include_closed: bool = False) -> list[QueueItem]:
+    """Open queue items (oldest first) with reason and suggestions."""
+    rows = books.cache.q("SELECT file, lineno, meta FROM txns WHERE op='queue' ORDER BY date, id")
+    closed = closed_ids(books)
+    wanted = [(f, ln, json.loads(m).get("queue")) for f, ln, m in rows]
+    if not include_closed:
+        wanted = [w for w in wanted if w[2] not in closed]
+    entries = _entries_by_line(books, {f for f, _, _ in wanted})
+    out = []
+    for f, ln, qid in wanted:
+        e = entries.get((f, ln))
+        if e is None:
+            continue
+        it = _item(e, f)
+        if qid in closed:
+            it.status = {"pay": "assigned", "refund": "refunded", "reversal": "reversed"}.get(closed[qid], closed[qid])
+        out.append(it)
+    return out
+
+
+def get_item(books, qid: str) -> QueueItem:
+    qid = (qid or "").strip().upper()
+    rows = books.cache.q("SELECT file, lineno FROM txns WHERE op='queue' AND json_extract(meta,'$.queue')=?", (qid,))
+    if not rows:
+        raise InputError(f"queue item {qid} not found (see `wuye queue`)")
+    f, ln = rows[0]
+    done = closed_ids(books).get(qid)
+    if done:
+        raise InputError(f"queue item {qid} is already closed ({done}); it cannot be assigned again")
+    e = _entries_by_line(books, {f}).get((f, ln))
+    if e is None:
+        raise InputError(f"queue item {qid}: entry not found at {f}:{ln}")
+    return _item(e, f)
+
+
+@dataclass
+class AssignPlan:
+    item: QueueItem
+    unit: str
+    entries: list
+    receipt: str | None = None
+    summary: str = ""
+    learned: list[str] = field(default_factory=list)
+
+
+def plan_assign(books, qid: str, unit: str, designated: str | None = None, prepay: bool = False,
+                date: dt.date | None = None, state: PaymentState | None = None) -> AssignPlan:
+    """Turn a queue item into a payment of `unit` (money in) or a refund from its credit (money out)."""
+    item = get_item(books, qid)
+    u = books.unit(unit)
+    day = date or dt.date.fromisoformat(item.date)
+    e = _entries_by_line(books, {item.file})[(item.file, item.lineno)]
+    m = e.meta
+    link = queue_link(item.id)
+    if item.direction == "in":
+        coupon = parse_amount(str(m["coupon"]), "coupon") if m.get("coupon") else ZERO
+        plan = plan_payment(books, u.unit, item.amount, item.channel or "bank", day, ref=None, designated=designated,
+                            prepay=prepay, state=state, money_account=acc.SUSPENSE,
+                            extra_meta={"queue": item.id, "source": item.source, "queued-ref": item.ref},
+                            coupon=coupon, links=(link,))
+        entry = plan.entry
+        if item.payer:  # the queued row's payer, already masked
+            entry = entry._replace(meta={**entry.meta, "payer": item.payer})
+        entries = [entry]
+        ap = AssignPlan(item, u.unit, entries, plan.receipt, plan.summary())
+    else:
+        have = credit_balances(books.cache, unit=u.unit).get(u.unit, ZERO)
+        if item.amount > have:
+            raise InputError(f"{item.id} paid out {fmt(item.amount)} but {u.unit} has only {fmt(have)} credit; "
+                             "record the overpayment first")
+        entry = beans.txn(day, f"退款 {u.unit} 预存款 ({item.id})", [
+            beans.posting(acc.credit(u.unit), item.amount, {"kind": "refund"}),
+            beans.posting(acc.SUSPENSE, -item.amount)],
+            {"op": "refund", "unit": u.unit, "channel": item.channel, "queue": item.id, "source": item.source,
+             "queued-ref": item.ref, "reason": f"refund paid out, queued as {item.id}",
+             "collector": books.collector()}, tags=("refund",), links=(link,))
+        ap = AssignPlan(item, u.unit, [entry], None, f"refund from credit: {fmt(item.amount)}")
+    table = AliasTable.load(books)
+    for k in parse_keys(m.get("alias-keys", "")):
+        if not table.has(k, u.unit):
+            ap.entries.append(alias_entry(day, k, u.unit, f"assign {item.id}"))
+            ap.learned.append(f"{k.kind} -> {u.unit}")
+    return ap
+
+
+def assign(books, qid: str, unit: str, designated: str | None = None, prepay: bool = False,
+           date: dt.date | None = None):
+    ap = plan_assign(books, qid, unit, designated, prepay, date)
+    by_file: dict[str, list] = {}
+    for e in ap.entries:
+        by_file.setdefault(layout.month_file(e.date), []).append(e)
+    what = f"{ap.receipt} " if ap.receipt else ""
+    msg = (f"assign {ap.item.id} -> {ap.unit} {what}{fmt(ap.item.amount)} CNY\n\n{ap.summary}\n"
+           + "".join(f"alias learned: {x}\n" for x in ap.learned))
+    result = books.write(books.append_changes({f: beans.render(es) for f, es in by_file.items()}), msg)
+    return ap, result

@@ -1,0 +1,103 @@
+"""SVG snapshots of the main screens in both languages (demo books, today pinned to 2026-11-20).
+
+Create or refresh with `pytest tests/tui --snapshot-update`, then look at the SVGs before committing."""
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Input
+
+from tui.app import WuyeApp
+from tui.screens.billing import BillingScreen
+from tui.screens.help import HelpScreen
+from tui.screens.history import HistoryScreen
+from tui.screens.payment import PaymentScreen
+from tui.screens.unit_detail import UnitDetailScreen
+from tui.screens.units import UnitsScreen
+
+from .conftest import ready, settle, wait_for
+
+SIZE = (150, 42)
+
+
+async def _units(pilot):
+    await ready(pilot)
+    await pilot.press("f3")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, UnitsScreen) and pilot.app.screen.rows)
+    await pilot.press("s", "s", "s")  # largest arrears first
+    await settle(pilot)
+
+
+async def _detail(pilot):
+    await _units(pilot)
+    await pilot.press("slash", *"5-0403", "enter")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, UnitDetailScreen) and pilot.app.screen.detail)
+    await settle(pilot)
+
+
+async def _billing(pilot):
+    await ready(pilot)
+    await pilot.press("f5")
+    app = pilot.app
+    await wait_for(pilot, lambda: isinstance(app.screen, BillingScreen)
+                   and app.screen.query_one("#bill-from", Input).value)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: app.screen.preview is not None)
+    await settle(pilot)
+
+
+async def _history(pilot):
+    await ready(pilot)
+    await pilot.press("f6")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, HistoryScreen) and pilot.app.screen.ops)
+    await settle(pilot)
+
+
+async def _payment(pilot):
+    await _detail(pilot)
+    await pilot.press("p")
+    app = pilot.app
+    await wait_for(pilot, lambda: isinstance(app.screen, PaymentScreen)
+                   and app.screen.query_one("#pay-date", Input).value)
+    await pilot.press(*"500", "enter")
+    await wait_for(pilot, lambda: app.screen.previewed is not None)
+    await settle(pilot)
+
+
+async def _help(pilot):
+    await ready(pilot)
+    await pilot.press("f1")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, HelpScreen))
+    await settle(pilot)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_dashboard(snap_compare, books, lang):
+    assert snap_compare(WuyeApp(books, lang), terminal_size=SIZE, run_before=ready)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_units(snap_compare, books, lang):
+    assert snap_compare(WuyeApp(books, lang), terminal_size=SIZE, run_before=_units)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_unit_detail(snap_compare, books, lang):
+    assert snap_compare(WuyeApp(books, lang), terminal_size=SIZE, run_before=_detail)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_billing_preview(snap_compare, books, lang):
+    assert snap_compare(WuyeApp(books, lang), terminal_size=SIZE, run_before=_billing)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_payment_preview(snap_compare, books, lang):
+    assert snap_compare(WuyeApp(books, lang), terminal_size=SIZE, run_before=_payment)
+
+
+def test_history(snap_compare, books):
+    assert snap_compare(WuyeApp(books), terminal_size=SIZE, run_before=_history)
+
+
+def test_help(snap_compare, books):
+    assert snap_compare(WuyeApp(books, "en"), terminal_size=SIZE, run_before=_help)
