@@ -175,6 +175,30 @@ def m_arrears(b: Bench) -> None:
     b.measure("arrears", go)
 
 
+@measurement("pay", "one `wuye pay` (plan, write, validate, commit; cold process) and one in-process")
+def m_pay(b: Bench) -> None:
+    day = min(periods.end(b.last), dt.date.today()).isoformat()
+    env_today = {"WUYE_TODAY": day}
+    res = b.run(str(BIN / "wuye"), "--books", str(b.books), "arrears", "--as-of", day, "--json", env=env_today)
+    import json
+
+    units = [u["unit"] for u in json.loads(res.stdout)["units"] if u["outstanding"] != "0.00"][:2]
+    if len(units) < 2:
+        b.info("pay", "no unit with arrears to pay; not measured")
+        return
+    b.measure("pay (cold process)", lambda: b.run(str(BIN / "wuye"), "--books", str(b.books), "pay", units[0],
+                                                  "300.00", "--channel", "wechat", "--ref", f"BENCH{time.time_ns()}",
+                                                  "--date", day, env=env_today).stdout.splitlines()[-1][:60])
+    from ledger import payments
+    from ledger.books import Books
+
+    os.environ["WUYE_TODAY"] = day
+    books = Books(b.books)
+    b.measure("pay (in process, books open)", lambda: payments.record_payment(
+        books, units[1], "300.00", "cash", dt.date.fromisoformat(day))[1].message.splitlines()[0][:60])
+    books.close()
+
+
 @measurement("bean-check", "beancount's own `bean-check main.beancount`, without and with its pickle cache")
 def m_bean_check(b: Bench) -> None:
     exe = str(BIN / "bean-check")
@@ -263,7 +287,22 @@ def table(b: Bench) -> str:
     return "\n".join(out)
 
 
+def _register_modules() -> None:
+    """Measurements kept beside their feature (bench/reports.py, imports.py, tui.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import importlib
+
+    for name in ("reports", "imports", "tui"):
+        try:
+            mod = importlib.import_module(name)
+        except ModuleNotFoundError:
+            continue
+        if hasattr(mod, "register"):
+            mod.register(measurement)
+
+
 def main(argv: list[str] | None = None) -> int:
+    _register_modules()
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
                                  epilog="measurements: " + ", ".join(REGISTRY))
     ap.add_argument("--units", type=int, default=5000)

@@ -110,7 +110,8 @@ def cmd_bill(args) -> int:
     say_commit(result)
     if plan.already:
         print(f"already billed before (skipped): {len(plan.already)}")
-    return 0
+    # 1 = written, but something was refused and needs a person (rate missing, reading missing)
+    return 1 if plan.refused else 0
 
 
 def cmd_reading(args) -> int:

@@ -6,7 +6,7 @@ import datetime as dt
 from ledger import periods
 from ledger.errors import WuyeError
 from ledger.money import plain
-from ledger.openitems import unit_totals
+from ledger.openitems import arrears_by_unit
 
 from .common import open_books, print_json
 
@@ -20,15 +20,7 @@ def register(sub) -> None:
 
 
 def arrears_data(books, as_of: dt.date) -> dict:
-    rows = []
-    total = 0
-    for unit, t in sorted(unit_totals(books.cache, as_of).items()):
-        if t["outstanding"] <= 0 and t["credit"] <= 0:
-            continue
-        rows.append({"unit": unit, "outstanding": plain(t["outstanding"]), "oldest_period": t["oldest"],
-                     "credit": plain(t["credit"])})
-        total += t["outstanding"]
-    return {"as_of": as_of.isoformat(), "total": plain(total), "units": rows}
+    return arrears_by_unit(books.cache, as_of)
 
 
 def cmd_arrears(args) -> int:
@@ -40,7 +32,8 @@ def cmd_arrears(args) -> int:
         return 0
     print(f"arrears as of {data['as_of']}: total {data['total']} CNY, {len(data['units'])} units")
     for r in data["units"]:
-        print(f"  {r['unit']:<10} {r['outstanding']:>12}  since {r['oldest_period'] or '-':<8} credit {r['credit']}")
+        dev = f"  developer {r['developer']}" if "developer" in r else ""
+        print(f"  {r['unit']:<10} {r['outstanding']:>12}  since {r['oldest_period'] or '-':<8} credit {r['credit']}{dev}")
     return 0
 
 

@@ -11,14 +11,14 @@ from .config import CHANNELS, LATE_FEE_ITEM
 from .errors import InputError
 from .money import ZERO, fmt, parse_amount
 from .openitems import open_items
-from .payments import check_date, check_no_pii
+from .payments import check_date
+from .privacy import clean_text
 
 
-def _need(text: str | None, flag: str) -> str:
-    if not text or not str(text).strip():
-        raise InputError(f"{flag} is required")
-    check_no_pii(text, flag)
-    return str(text).strip()
+def _need(text: str | None, flag: str, books=None) -> str:
+    """A required free text (reason, approver, dispute id), checked for personal data; reasons are
+    also checked against owners' names (`books` given)."""
+    return clean_text(books, text, flag)
 
 
 def _write(books, entry, message: str):
@@ -33,7 +33,7 @@ def waive_entry(books, unit: str, amount, item: str, period: str, reason: str, a
     if item not in books.config.fees and item != LATE_FEE_ITEM:
         raise InputError(f"unknown fee item '{item}'")
     period = periods.parse_period(period)
-    reason, approved_by = _need(reason, "--reason"), _need(approved_by, "--approved-by")
+    reason, approved_by = _need(reason, "--reason", books), _need(approved_by, "--approved-by")
     date = date or books.today()
     check_date(books, date)
     open_amt = open_items(books.cache, unit=u.unit).get((u.unit, item, period), ZERO)
@@ -57,7 +57,7 @@ def compensation_entry(books, unit: str, amount, reason: str, dispute: str, appr
     """补偿: an expense of the office linked to the dispute; never counted as fees collected."""
     u = books.unit(unit)
     value = parse_amount(str(amount), "amount")
-    reason, approved_by, dispute = _need(reason, "--reason"), _need(approved_by, "--approved-by"), _need(dispute, "--dispute")
+    reason, approved_by, dispute = _need(reason, "--reason", books), _need(approved_by, "--approved-by"), _need(dispute, "--dispute")
     if mode not in ("offset", "cash"):
         raise InputError(f"--mode must be offset or cash, not '{mode}'")
     date = date or books.today()
@@ -93,7 +93,7 @@ def writeoff_entry(books, unit: str, period_list: list[str], reason: str, approv
                    date: dt.date | None = None):
     """坏账核销 of whole arrear periods (never the current or a future period)."""
     u = books.unit(unit)
-    reason, approved_by = _need(reason, "--reason"), _need(approved_by, "--approved-by")
+    reason, approved_by = _need(reason, "--reason", books), _need(approved_by, "--approved-by")
     date = date or books.today()
     check_date(books, date)
     if not period_list:

@@ -28,7 +28,7 @@ class BillPlan:
     totals: dict[str, Decimal] = field(default_factory=lambda: defaultdict(lambda: ZERO))
     developer_total: Decimal = ZERO
     credit_applied: Decimal = ZERO
-    credit_units: int = 0
+    credit_units: set = field(default_factory=set)
     units_billed: set = field(default_factory=set)
     already: list[str] = field(default_factory=list)  # "3-1502 PF 2026-11"
     refused: list[str] = field(default_factory=list)
@@ -44,7 +44,7 @@ class BillPlan:
         if self.developer_total:
             body.append(f"billed to the developer: {fmt(self.developer_total)}")
         if self.credit_applied:
-            body.append(f"credit applied: {fmt(self.credit_applied)} CNY on {self.credit_units} units")
+            body.append(f"credit applied: {fmt(self.credit_applied)} CNY on {len(self.credit_units)} units")
         if self.already:
             body.append(f"already billed, skipped: {len(self.already)}")
         if self.refused:
@@ -120,7 +120,8 @@ def meter_usage(readings: list[tuple[dt.date, Decimal]], period: str) -> tuple[D
 
 
 def plan_bill(cfg: Config, units: dict[str, Unit], period_list: list[str], billed: dict[str, set],
-              credits: dict[str, Decimal], readings: dict[tuple[str, str], list]) -> BillPlan:
+              credits: dict[str, Decimal], readings: dict[tuple[str, str], list],
+              credit_dates: dict[str, dt.date] | None = None) -> BillPlan:
     """Pure: the entries a billing run would write. `billed[period]` holds (unit, item) already billed."""
     plan = BillPlan(list(period_list))
     credits = dict(credits)
@@ -151,7 +152,8 @@ def plan_bill(cfg: Config, units: dict[str, Unit], period_list: list[str], bille
                         continue  # no meter for this unit
                     usage, how = meter_usage(rd, period)
                     if usage is None:
-                        plan.refused.append(f"{unit.unit} {item.code} {period}: {how}")
+                        if how != "no earlier reading":  # a meter's first reading is its baseline
+                            plan.refused.append(f"{unit.unit} {item.code} {period}: {how}")
                         continue
                 qty = quantity(item, unit, usage)
                 if qty is None or qty == 0:
@@ -185,29 +187,34 @@ def plan_bill(cfg: Config, units: dict[str, Unit], period_list: list[str], bille
             for code, amount in income.items():
                 it = cfg.fees[code]
                 postings.append(beans.posting(acc.income(code, cfg.regime, it.pass_through), -amount))
-            available = credits.get(unit.unit, ZERO)
-            applied_total = ZERO
-            for code, amount in owner_charges:
-                if available <= 0:
-                    break
-                use = min(available, amount)
-                postings.append(beans.posting(acc.receivable(unit.unit), -use,
-                                              {"item": code, "period": period, "kind": "credit"}))
-                available -= use
-                applied_total += use
-            if applied_total:
-                postings.append(beans.posting(acc.credit(unit.unit), applied_total))
-                credits[unit.unit] = available
-                plan.credit_applied += applied_total
-                plan.credit_units += 1
             narration = f"账单 {period} {unit.unit}"
-            if applied_total:
-                narration += f"（预存抵扣 {fmt(applied_total)}）"
             entry = beans.txn(day, narration, postings, {"op": "bill", "unit": unit.unit, "period": period},
                               tags=("bill",))
             plan.entries.append(entry)
             plan.by_file[layout.month_file(day)].append(entry)
             plan.units_billed.add(unit.unit)
+            available = credits.get(unit.unit, ZERO)
+            applied, applied_total = [], ZERO
+            for code, amount in owner_charges:
+                if available <= 0:
+                    break
+                use = min(available, amount)
+                applied.append(beans.posting(acc.receivable(unit.unit), -use,
+                                             {"item": code, "period": period, "kind": "credit"}))
+                available -= use
+                applied_total += use
+            if applied_total:
+                # Dated no earlier than the credit it uses, so the credit account is never negative
+                # at any date, even when a bill is run after a later-dated prepayment.
+                when = max(day, (credit_dates or {}).get(unit.unit, day))
+                applied.append(beans.posting(acc.credit(unit.unit), applied_total))
+                use_entry = beans.txn(when, f"预存抵扣 {period} {unit.unit}", applied,
+                                      {"op": "bill", "unit": unit.unit, "period": period}, tags=("bill", "credit"))
+                plan.entries.append(use_entry)
+                plan.by_file[layout.month_file(when)].append(use_entry)
+                credits[unit.unit] = available
+                plan.credit_applied += applied_total
+                plan.credit_units.add(unit.unit)
     return plan
 
 

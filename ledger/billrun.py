@@ -14,7 +14,10 @@ from .openitems import billed_keys, credit_balances
 def preview_bill(books, period_list: list[str]) -> BillPlan:
     billed = {p: billed_keys(books.cache, p) for p in period_list}
     credits = credit_balances(books.cache)
-    return plan_bill(books.config, books.units, period_list, billed, credits, load_readings(books.cache))
+    credit_dates = {u: dt.date.fromisoformat(d) for u, d in books.cache.q(
+        "SELECT unit, MAX(date) FROM postings WHERE acct='credit' GROUP BY unit")}
+    return plan_bill(books.config, books.units, period_list, billed, credits, load_readings(books.cache),
+                     credit_dates)
 
 
 def run_bill(books, period_list: list[str]) -> tuple[BillPlan, object | None]:

@@ -18,9 +18,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from .errors import InputError
+from .privacy import pii_number
 
 FORMULA_START = ("=", "+", "-", "@")
-_PII = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)|(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 
 
 @dataclass
@@ -45,7 +45,7 @@ def check_no_pii(tables: list[Table]) -> None:
     for t in tables:
         for r in t.rows:
             for c in r:
-                if isinstance(c, str) and _PII.search(c):
+                if isinstance(c, str) and pii_number(c):
                     raise InputError(f"export refused: a cell of '{t.title}' looks like a phone or ID number")
 
 

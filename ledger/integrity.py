@@ -33,7 +33,7 @@ def check_books(books) -> list[LedgerProblem]:
             pass
         problems.append(LedgerProblem(fname, int(src.get("lineno") or 0), e.message))
     problems += receipt_problems(books.cache)
-    problems += cache_problems(books)
+    problems += cache_problems(books, entries)
     problems += shrink_problems(root, books.cache)
     return problems
 
@@ -66,23 +66,53 @@ def receipt_problems(cache: FactCache) -> list[LedgerProblem]:
     return out
 
 
-def cache_problems(books) -> list[LedgerProblem]:
-    """The cache must equal a rebuild from scratch (it is only ever derived)."""
+def cache_problems(books, entries: list | None = None) -> list[LedgerProblem]:
+    """The cache must equal what the ledger says (it is only ever derived).
+
+    The reference is built from the entries of the full load when given (no second parse of every
+    file), else by parsing the files again; the two are compared in SQL, both ways, with row counts.
+    """
     with tempfile.TemporaryDirectory() as tmp:
-        fresh = FactCache(books.root, Path(tmp) / "fresh.sqlite")
+        path = Path(tmp) / "fresh.sqlite"
+        fresh = FactCache(books.root, path)
         try:
-            fresh.sync(layout.ledger_files(books.root))
-            out = []
-            for table, cols in (("postings", "file,date,op,unit,account,item,period,cents,kind"),
-                                ("txns", "file,lineno,date,op,unit,receipt,channel,ref"),
-                                ("customs", "file,lineno,date,type,vals")):
-                a = sorted(books.cache.q(f"SELECT {cols} FROM {table}"), key=repr)
-                b = sorted(fresh.q(f"SELECT {cols} FROM {table}"), key=repr)
-                if a != b:
-                    out.append(LedgerProblem(".wuye/cache.sqlite", 0, f"cached {table} differ from the ledger; run `wuye sync`"))
-            return out
+            if entries is None:
+                fresh.sync(layout.ledger_files(books.root))
+            else:
+                by_file: dict[str, list] = defaultdict(list)
+                root = str(books.root.resolve())
+                for e in entries:
+                    fname = (e.meta or {}).get("filename", "")
+                    if fname.startswith(root + "/"):
+                        by_file[fname[len(root) + 1:]].append(e)
+                with fresh.lock:
+                    fresh.db.execute("BEGIN")
+                    for rel in layout.ledger_files(books.root):
+                        fresh._insert(rel, by_file.get(rel, []))
+                    fresh.db.execute("COMMIT")
         finally:
             fresh.close()
+        out = []
+        with books.cache.lock:
+            db = books.cache.db
+            db.execute("ATTACH DATABASE ? AS fresh", (str(path),))
+            try:
+                for table, cols in (("postings", "file,date,op,unit,account,item,period,cents,kind"),
+                                    ("txns", "file,lineno,date,op,unit,receipt,channel,ref"),
+                                    ("customs", "file,lineno,date,type,vals")):
+                    n1 = db.execute(f"SELECT COUNT(*) FROM main.{table}").fetchone()[0]
+                    n2 = db.execute(f"SELECT COUNT(*) FROM fresh.{table}").fetchone()[0]
+                    extra = db.execute(f"SELECT COUNT(*) FROM (SELECT {cols} FROM main.{table} "
+                                       f"EXCEPT SELECT {cols} FROM fresh.{table})").fetchone()[0]
+                    missing = db.execute(f"SELECT COUNT(*) FROM (SELECT {cols} FROM fresh.{table} "
+                                         f"EXCEPT SELECT {cols} FROM main.{table})").fetchone()[0]
+                    if n1 != n2 or extra or missing:
+                        out.append(LedgerProblem(".wuye/cache.sqlite", 0,
+                                                 f"cached {table} differ from the ledger ({n1} vs {n2} rows, "
+                                                 f"{extra} extra, {missing} missing); run `wuye sync`"))
+            finally:
+                db.execute("DETACH DATABASE fresh")
+        return out
 
 
 def shrink_problems(root: Path, cache: FactCache) -> list[LedgerProblem]:

@@ -130,3 +130,28 @@ def unit_totals(cache: FactCache, as_of: dt.date | None = None) -> dict[str, dic
     for u, amt in credit_balances(cache, as_of=as_of).items():
         out[u]["credit"] = amt
     return dict(out)
+
+
+def arrears_by_unit(cache: FactCache, as_of: dt.date) -> dict:
+    """The `wuye arrears --json` contract: per unit what the owner owes (outstanding, oldest open
+    period), the unit's credit, and what the developer still owes for it before handover."""
+    from .money import plain
+
+    totals = unit_totals(cache, as_of)
+    developer: dict[str, Decimal] = defaultdict(lambda: Decimal("0.00"))
+    for (u, _item, _period), amt in open_items(cache, as_of=as_of, debtor="developer").items():
+        developer[u] += amt
+    rows, total, dev_total = [], Decimal("0.00"), Decimal("0.00")
+    for unit in sorted(set(totals) | set(developer)):
+        t = totals.get(unit, {"outstanding": Decimal("0.00"), "oldest": None, "credit": Decimal("0.00")})
+        dev = developer.get(unit, Decimal("0.00"))
+        if t["outstanding"] <= 0 and t["credit"] <= 0 and dev <= 0:
+            continue
+        row = {"unit": unit, "outstanding": plain(t["outstanding"]), "oldest_period": t["oldest"],
+               "credit": plain(t["credit"])}
+        if dev:
+            row["developer"] = plain(dev)
+        rows.append(row)
+        total += t["outstanding"]
+        dev_total += dev
+    return {"as_of": as_of.isoformat(), "total": plain(total), "developer_total": plain(dev_total), "units": rows}

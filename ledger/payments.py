@@ -18,15 +18,16 @@ from .errors import InputError
 from .money import ZERO, fmt, from_cents, parse_amount, q
 from .openitems import credit_balances, open_items
 from .receipts import CHANNEL_LABELS, next_receipt
+from .privacy import clean_text, pii_number
 from .units import mask_name
 
 PAYER_ROLES = {"owner": "业主", "tenant": "租户", "relative": "亲属", "developer": "开发商", "other": "其他"}
-_PII = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)\d{17}[\dXx](?!\d)")
 
 
 def check_no_pii(text: str, what: str) -> None:
-    if text and _PII.search(text):
-        raise InputError(f"{what}: looks like a phone or ID number; personal data stays out of the ledger")
+    found = pii_number(text or "")
+    if found:
+        raise InputError(f"{what}: the text contains {found}; personal data stays out of the ledger")
 
 
 def payer_text(payer: str | None) -> str:
@@ -305,9 +306,7 @@ def _payment(books, receipt: str):
 
 def reversal(books, receipt: str, date: dt.date, op: str, reason: str, channel: str | None = None):
     """A linked entry negating every posting of the payment (money leg via `channel` for refunds)."""
-    if not reason or not reason.strip():
-        raise InputError("--reason is required")
-    check_no_pii(reason, "--reason")
+    reason = clean_text(books, reason, "--reason")
     orig, unit = _payment(books, receipt)
     check_date(books, date)
     if date < orig.date:
@@ -349,9 +348,7 @@ def refund(books, unit: str, amount: str | None, channel: str, reason: str, date
             raise InputError(f"receipt {receipt} belongs to {entry.meta['unit']}, not {u.unit}")
         msg = f"refund {receipt} ({u.unit}) {channel}: {reason.strip()}\n"
     else:
-        if not reason or not reason.strip():
-            raise InputError("--reason is required")
-        check_no_pii(reason, "--reason")
+        reason = clean_text(books, reason, "--reason")
         value = parse_amount(str(amount), "amount")
         check_date(books, date)
         have = credit_balances(books.cache, unit=u.unit).get(u.unit, ZERO)

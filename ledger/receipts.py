@@ -60,7 +60,9 @@ def load_receipt(books, number: str) -> Receipt:
     for acct, item, period, cents, kind, account in books.cache.q(
             "SELECT acct, item, period, cents, kind, account FROM postings WHERE txn=?", (tid,)):
         amt = from_cents(cents)
-        if acct == "money":
+        if acct in ("money", "suspense") and kind != "fee":
+            # the money received: a channel account, or the suspense account for an assigned queue item;
+            # channel-fee legs (kind fee) are the office's cost, not part of what the payer paid
             rec.amount += amt
         elif acct in ("ar", "dev"):
             rec.lines.append((item, names.get(item, item), f"{period} {KIND_LABELS.get(kind, '')}".strip(), -amt))

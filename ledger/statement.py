@@ -31,8 +31,8 @@ def statement(books, unit: str, as_of: dt.date | None = None) -> dict:
             "AND date<=? ORDER BY date, id", (u.unit, as_of.isoformat())):
         m = json.loads(meta)
         amount = ZERO
-        for acct, cents in books.cache.q("SELECT acct, cents FROM postings WHERE txn=?", (tid,)):
-            if op in ("pay", "void", "refund") and acct == "money":
+        for acct, cents, kind in books.cache.q("SELECT acct, cents, kind FROM postings WHERE txn=?", (tid,)):
+            if op in ("pay", "void", "refund") and acct in ("money", "suspense") and kind != "fee":
                 amount += from_cents(cents)
             elif op in ("waive", "compensate", "writeoff") and acct == "expense":
                 amount += from_cents(cents)

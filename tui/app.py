@@ -21,11 +21,13 @@ from .screens.billing import BillingScreen
 from .screens.dashboard import DashboardScreen
 from .screens.help import HelpScreen
 from .screens.history import HistoryScreen
+from .screens.importer import ImportScreen
+from .screens.reports import ReportsScreen
 from .screens.start import StartScreen
 from .screens.units import UnitsScreen
 
 MAIN_MODES = {"dashboard": DashboardScreen, "units": UnitsScreen, "billing": BillingScreen,
-              "history": HistoryScreen}
+              "history": HistoryScreen, "reports": ReportsScreen, "import": ImportScreen}
 
 
 class WuyeApp(App):
@@ -39,6 +41,8 @@ class WuyeApp(App):
         Binding("f4", "pay", "pay", key_display="F4"),
         Binding("f5", "goto('billing')", "billing", key_display="F5"),
         Binding("f6", "goto('history')", "history", key_display="F6"),
+        Binding("f7", "goto('reports')", "reports", key_display="F7"),
+        Binding("f8", "goto('import')", "import", key_display="F8"),
         Binding("ctrl+r", "reload", "reload", show=False),
         Binding("ctrl+l", "toggle_lang", "switch_lang", show=False),
         Binding("ctrl+q", "quit", "quit", key_display="^q", priority=True),
@@ -51,6 +55,7 @@ class WuyeApp(App):
         self.books_path = Path(books)
         self.books = None
         self.books_version = 0
+        self.collector: str | None = None  # the collector whose own list the dashboard and units show
         self.title = t("app_title")
 
     # --- start ----------------------------------------------------------------------------
@@ -86,6 +91,14 @@ class WuyeApp(App):
                 self.pop_screen()
             return
         self.switch_mode(mode)
+
+    async def action_report(self, kind: str) -> None:
+        if self.books is None:
+            return
+        await self.switch_mode("reports")
+        from textual.widgets import Select
+
+        self.screen.query_one("#rep-kind", Select).value = kind
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -179,6 +192,11 @@ class WuyeApp(App):
             yield SystemCommand(f"{t('pay')} (F4)", t("cmd_help_pay"), self.action_pay)
             yield SystemCommand(f"{t('billing')} (F5)", t("cmd_help_billing"), lambda: self.action_goto("billing"))
             yield SystemCommand(f"{t('history')} (F6)", t("cmd_help_history"), lambda: self.action_goto("history"))
+            yield SystemCommand(f"{t('reports')} (F7)", t("cmd_help_reports"), lambda: self.action_goto("reports"))
+            yield SystemCommand(f"{t('import')} (F8)", t("cmd_help_import"), lambda: self.action_goto("import"))
+            for kind in ("rates", "arrears", "disclosure", "targets", "limitation"):
+                yield SystemCommand(f"{t('reports')}: {t('rep_' + kind)}", t("cmd_help_reports"),
+                                    lambda kind=kind: self.action_report(kind))
             from .screens.adjust import KINDS
 
             for kind in KINDS:

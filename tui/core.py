@@ -81,6 +81,17 @@ class UnitRow:
     collector: str
     last_contact: str | None
     sort_key: tuple
+    dispute: str | None = None  # filled by apply_flags (unit_flags)
+    broken: bool = False
+    stage: str = ""
+    stage_rank: int = 0
+
+
+def apply_flags(rows: list[UnitRow], flags: dict[str, "UnitFlags"]) -> None:
+    for r in rows:
+        f = flags.get(r.unit)
+        r.dispute, r.broken, r.stage, r.stage_rank = (f.dispute, f.broken, f.stage, f.stage_rank) if f else \
+            (None, False, "", 0)
 
 
 def _months_between(first: str, last: str) -> int:
@@ -286,13 +297,12 @@ def dashboard(books: Books) -> Dashboard:
 
 
 def import_queue_count(books: Books) -> int | None:
-    """Items waiting in the import queue, once the importers' queue exists (None until then)."""
-    for name in ("importqueue", "queue", "imports"):
-        mod = optional(name)
-        fn = getattr(mod, "queue_count", None) if mod else None
-        if fn:
-            return fn(books)
-    return None
+    """Open items of the import queue (importers.queue.list_queue); None if the importers are missing."""
+    try:
+        from importers.queue import list_queue
+    except ImportError:
+        return None
+    return len(list_queue(books))
 
 
 # --- billing ---------------------------------------------------------------------------------
@@ -631,3 +641,504 @@ def adjust_write(books: Books, kind: str, values: dict) -> WriteDone:
     else:
         raise InputError(f"unknown operation {kind}")
     return WriteDone(result.commit, result.message, result.files)
+
+
+# --- reports (ledger/reports.py, targets.py, limitation.py, export.py) ------------------------------
+
+REPORT_KINDS = ("rates", "arrears", "disclosure", "targets", "limitation")
+
+
+@dataclass
+class ReportSpec:
+    """What the reports screen asks for; the same spec rebuilds the report for an export."""
+    kind: str
+    period: str = ""
+    by: str = ""
+    as_of: str = ""
+
+
+@dataclass
+class ReportView:
+    spec: ReportSpec
+    title: str
+    tables: list  # ledger.export.Table
+    notes: list[str]
+    text: str | None = None  # disclosure: the 公示 text as printed
+    risk_columns: tuple[str, ...] = ()  # column headers to show in red (aging >3 years)
+    as_of: str = ""
+    period: str = ""
+
+
+def _spec_date(books: Books, spec: ReportSpec) -> dt.date | None:
+    return periods.parse_date(spec.as_of.strip(), "as-of") if spec.as_of and spec.as_of.strip() else None
+
+
+def default_report_period(books: Books) -> str:
+    return periods.period_of(books.today())
+
+
+def _report_obj(books: Books, spec: ReportSpec):
+    """(ledger.reports.Report, risk columns) for a spec. targets/limitation are dicts in the core: they are
+    turned into a Report here (adapter; a `targets`/`limitation` Report belongs in ledger/reports.py)."""
+    from ledger import reports
+
+    as_of = _spec_date(books, spec)
+    period = (spec.period or "").strip() or default_report_period(books)
+    by = spec.by or None
+    if spec.kind == "rates":
+        return reports.rates_report(books, period, as_of, by), ()
+    if spec.kind == "arrears":
+        from ledger import aging
+
+        rep = reports.arrears_report(books, as_of, by)
+        return rep, (aging.BUCKET_LABELS[aging.LEGAL_RISK], "超3年时效风险")
+    if spec.kind == "disclosure":
+        return reports.disclosure_report(books, period, as_of), ("其中超过3年",)
+    if spec.kind == "targets":
+        return targets_as_report(books, period, as_of), ()
+    if spec.kind == "limitation":
+        return limitation_as_report(books, as_of or books.today()), ()
+    raise InputError(f"unknown report '{spec.kind}'")
+
+
+def targets_as_report(books: Books, period: str, as_of: dt.date | None):
+    from ledger import export, reports, targets
+
+    d = targets.targets_report(books, period, as_of)
+    head = export.Table("收费员目标完成情况", ["收费员", "户数", "当期应收", "当期实收", "当期收缴率", "目标收缴率",
+                                      "收缴率达标", "目标金额", "差额", "金额达标", "待走访户数"])
+    visit = export.Table("待走访（先易后难）", ["收费员", "房号", "欠费", "本期未缴", "最早欠费期", "纠纷", "近期守约",
+                                        "失约", "催缴阶段", "最近联系"])
+    for c in d["collectors"]:
+        rate = Decimal(c["rate"]) if c["rate"] is not None else None
+        target = Decimal(c["target_rate"]) if c["target_rate"] is not None else None
+        head.rows.append([c["collector"], c["units"], Decimal(c["charged"]), Decimal(c["collected"]), rate, target,
+                          c["rate_met"], Decimal(c["target_amount"]) if c["target_amount"] else None,
+                          Decimal(c["amount_gap"]) if c["amount_gap"] else None, c["amount_met"], len(c["to_visit"])])
+        head.highlight.append(c["rate_met"] is False or c["amount_met"] is False)
+        for v in c["to_visit"]:
+            visit.rows.append([c["collector"], v["unit"], Decimal(v["arrears"]), Decimal(v["period_open"]),
+                               v["oldest"], v["dispute"] or "", str(v["kept_promise"] or ""), v["broken_promise"],
+                               _stage_label(v["stage"]), str(v["last_contact"] or "")])
+            visit.highlight.append(bool(v["dispute"]))
+    notes = [f"期间 {d['period']}，截至 {d['as_of'].isoformat()}；当期收缴率 = 当期实收 ÷ 当期应收（与收缴率报表同一口径）；"
+             "待走访按先易后难排序：无纠纷、近期守约、未失约、欠费少者在前。"]
+    return reports.Report("targets", f"{books.config.name} 收费员目标 {d['period']}", reports.jsonable(d),
+                          [head, visit], notes)
+
+
+def limitation_as_report(books: Books, as_of: dt.date):
+    from ledger import export, limitation, reports
+
+    d = limitation.limitation_report(books, as_of)
+    summary = export.Table("按收费员", ["收费员", "临近时效笔数", "临近时效金额", "已过时效笔数", "已过时效金额", "失约未跟进"])
+    rows = export.Table("明细（临近 ≤90 天 / 已过时效）", ["收费员", "房号", "项目", "期间", "未缴", "应缴日", "时效届满日",
+                                                 "剩余天数", "最近中断", "纠纷", "催缴阶段"])
+    for g in d["collectors"]:
+        summary.rows.append([g["collector"], len(g["at_risk"]), Decimal(g["at_risk_total"]), len(g["past"]),
+                             Decimal(g["past_total"]), len(g["broken_promises"])])
+        summary.highlight.append(bool(g["past"]))
+        for r in g["at_risk"] + g["past"]:
+            rows.rows.append([g["collector"], r["unit"], r["item"], r["period"], Decimal(r["open"]),
+                              r["due"].isoformat(), r["limitation_date"].isoformat(), r["days_left"],
+                              str(r["last_interruption"] or ""), r["dispute"] or "", _stage_label(r["stage"])])
+            rows.highlight.append(r["days_left"] < 0)
+    notes = [f"截至 {as_of.isoformat()}：三年诉讼时效（民法典第188条），每期费用分别计算；有送达证明的书面催缴、"
+             f"债务人确认或起诉等中断时效（第195条）。临近合计 {d['at_risk_total']} 元，已过时效合计 {d['past_total']} 元。"]
+    return reports.Report("limitation", f"{books.config.name} 诉讼时效风险", reports.jsonable(d), [summary, rows], notes)
+
+
+def _stage_label(stage: str | None) -> str:
+    from ledger.stages import STAGES
+
+    return STAGES[stage][1] if stage in STAGES else ""
+
+
+def report_view(books: Books, spec: ReportSpec) -> ReportView:
+    from ledger import reports
+
+    rep, risk = _report_obj(books, spec)
+    text = reports.render(rep, "text") if spec.kind == "disclosure" else None
+    data = rep.data
+    as_of = data.get("as_of")
+    return ReportView(spec, rep.title, rep.tables, rep.notes, text, risk,
+                      as_of.isoformat() if hasattr(as_of, "isoformat") else str(as_of or ""),
+                      str(data.get("period") or ""))
+
+
+EXPORT_FORMATS = ("xlsx", "csv", "html")
+
+
+def default_export_path(books: Books, spec: ReportSpec, fmt: str) -> str:
+    """~/wuye-<report>-<period>.<fmt> (the cwd when it is not inside the books folder)."""
+    name = f"wuye-{spec.kind}-{(spec.period or default_report_period(books)).replace('..', '_')}"
+    if spec.by:
+        name += f"-{spec.by}"
+    cwd = Path.cwd().resolve()
+    root = books.root.resolve()
+    base = cwd if not (cwd == root or root in cwd.parents) else Path.home()
+    return str(base / f"{name}.{fmt}")
+
+
+def _check_export_path(books: Books, path: Path) -> None:
+    root = books.root.resolve()
+    target = path.resolve()
+    if target == root or root in target.parents:
+        import subprocess
+
+        probe = subprocess.run(["git", "-C", str(root), "check-ignore", "-q", str(target.relative_to(root))],
+                               capture_output=True)
+        if probe.returncode != 0:
+            raise InputError(f"{path} is inside the books folder and not git-ignored; choose a path outside "
+                             f"the books (or under .wuye/)")
+    if not target.parent.is_dir():
+        raise InputError(f"folder {target.parent} does not exist")
+
+
+def export_report(books: Books, spec: ReportSpec, fmt: str, path: str) -> str:
+    """Rebuild the report of `spec` and write it as xlsx/csv/html with ledger/export (injection-safe)."""
+    from ledger import export, reports, store
+
+    fmt = fmt.lower()
+    if fmt not in EXPORT_FORMATS:
+        raise InputError(f"format must be one of {', '.join(EXPORT_FORMATS)}")
+    text = (path or "").strip()
+    if not text:
+        raise InputError("give a file path")
+    p = Path(text).expanduser()
+    if not p.is_absolute():
+        p = Path.cwd() / p
+    if p.suffix.lower() != f".{fmt}":
+        p = p.with_name(p.name + f".{fmt}")
+    _check_export_path(books, p)
+    rep, _ = _report_obj(books, spec)
+    if fmt == "xlsx":
+        tmp = p.with_name(p.name + ".tmp")
+        export.write_xlsx(rep.tables, tmp)
+        tmp.replace(p)
+    elif fmt == "csv":
+        store.write_atomic(p, b"\xef\xbb\xbf" + reports.render(rep, "csv").encode("utf-8"))
+    else:
+        store.write_atomic(p, reports.render(rep, "html").encode("utf-8"))
+    return str(p)
+
+
+# --- collection: contacts, disputes, stages, notices, statements (issue 7) -------------------------
+
+CONTACT_CHANNELS = ("phone", "sms", "wechat", "letter", "visit", "committee", "lawyer")
+DISPUTE_CATEGORIES = ("cleaning", "leak", "noise", "parking", "security", "other")
+
+
+@dataclass
+class UnitFlags:
+    dispute: str | None  # open dispute id
+    broken: bool  # an open broken payment promise
+    stage: str  # escalation stage label ('' when none)
+    stage_rank: int
+
+
+def unit_flags(books: Books) -> dict[str, UnitFlags]:
+    """Per unit: open dispute, broken promise, escalation stage (disputes/contacts/stages of the core)."""
+    from ledger import contacts, disputes, stages
+
+    today = books.today()
+    disp = disputes.disputed_units(books, today)
+    broken = {u for u, ps in contacts.broken_promises_by_unit(books, today).items() if any(p.open for p in ps)}
+    st = stages.current_stages(books, today)
+    out = {}
+    for u in set(disp) | broken | set(st):
+        s = st.get(u) or {}
+        out[u] = UnitFlags(disp[u]["id"] if u in disp else None, u in broken,
+                           s.get("label", "") if s.get("stage") else "", s.get("rank", 0) or 0)
+    return out
+
+
+@dataclass
+class CollectionInfo:
+    unit: str
+    stage: str
+    stage_since: str
+    disputes: list[dict]  # open and closed, newest first
+    contacts: list  # ledger.contacts.Contact, newest first
+    promises: dict  # (date, channel) of a promise contact -> status
+    payers: list[str]
+    aliases: list[str]
+    notices: list[tuple[str, str]]
+
+
+def collection_info(books: Books, uid: str) -> CollectionInfo:
+    from ledger import contacts, disputes, stages
+
+    u = books.unit(uid)
+    today = books.today()
+    st = stages.current_stages(books, today).get(u.unit) or {}
+    ds = [d.as_dict(today) for d in disputes.load_disputes(books, today).values() if d.unit == u.unit]
+    ds.sort(key=lambda d: (not d["open"], str(d["opened"])), reverse=False)
+    cs = list(reversed(contacts.load_contacts(books, u.unit, today)))
+    proms = {(p.contact.date, p.contact.lineno): p.status for p in contacts.promises(books, today, u.unit)}
+    from ledger import notices
+
+    return CollectionInfo(u.unit, st.get("label", "") if st.get("stage") else "",
+                          str(st.get("since") or ""), ds, cs, proms, payers(books, u.unit), aliases(books, u.unit),
+                          [(str(d), doc) for d, _u, doc in notices.issued_notice_ids(books, u.unit)])
+
+
+def payers(books: Books, uid: str) -> list[str]:
+    """Distinct (masked) payers recorded on the unit's payments (meta `payer`), newest first."""
+    import json
+
+    out: list[str] = []
+    for (meta,) in books.cache.q("SELECT meta FROM txns WHERE unit=? AND op='pay' ORDER BY date DESC, id DESC", (uid,)):
+        p = json.loads(meta or "{}").get("payer")
+        if p and p not in out:
+            out.append(str(p))
+    return out
+
+
+def aliases(books: Books, uid: str) -> list[str]:
+    """The import layer's payer aliases for the unit (kind + masked display; keys are hashed)."""
+    import json
+
+    out = []
+    for (vals,) in books.cache.q("SELECT vals FROM customs WHERE type='wuye-alias' ORDER BY date"):
+        v = json.loads(vals)
+        if len(v) >= 4 and v[2] == uid:
+            label = f"{v[0]} {v[3]}"
+            if label not in out:
+                out.append(label)
+    return out
+
+
+def default_collector(books: Books) -> str:
+    return books.collector()
+
+
+@dataclass
+class CollectPreview:
+    kind: str
+    unit: str
+    text: str  # the directive(s) as they will be written
+    note: str = ""
+    html: str | None = None
+
+
+def _opt_date(values: dict, name: str) -> dt.date | None:
+    text = (values.get(name) or "").strip()
+    return periods.parse_date(text, name.replace("_", "-")) if text else None
+
+
+def _collect_entries(books: Books, kind: str, v: dict):
+    from ledger import contacts, disputes
+
+    unit = (v.get("unit") or "").strip().upper()
+    if kind == "contact":
+        e = contacts.contact_entry(books, unit, v.get("channel") or "", v.get("outcome") or "",
+                                   date=_opt_date(v, "date"), by=(v.get("by") or "").strip() or None,
+                                   promise_date=_opt_date(v, "promise_date"),
+                                   promise_amount=(v.get("promise_amount") or "").strip() or None,
+                                   proof=(v.get("proof") or "").strip() or None,
+                                   acknowledged=bool(v.get("acknowledged")))
+        note = "interrupts" if e.meta.get("interrupts") else ""
+        return [e], note
+    if kind == "dispute":
+        e = disputes.open_entry(books, unit, v.get("category") or "", (v.get("claim") or "").strip() or None,
+                                (v.get("note") or "").strip() or None, _opt_date(v, "date"),
+                                (v.get("by") or "").strip() or None)
+        return [e], ""
+    raise InputError(f"unknown operation {kind}")
+
+
+def collect_preview(books: Books, kind: str, values: dict) -> CollectPreview:
+    """Validate through the core's own entry builders (phone numbers and names refused there)."""
+    from ledger import beans
+
+    if kind == "notice":
+        run = _notice_run(books, values, dry_run=True)
+        n = run.notices[0]
+        lines = [f"{ln.period} {ln.item} {ln.name}  {fmt(ln.open)}  ({ln.overdue_days}d)" for ln in n.lines]
+        text = "\n".join(lines + [f"合计 {fmt(n.total)}   限 {n.deadline.isoformat()} 前缴纳"])
+        return CollectPreview(kind, n.unit, text, f"{len(n.lines)}")
+    entries, note = _collect_entries(books, kind, values)
+    return CollectPreview(kind, (values.get("unit") or "").upper(), beans.render(entries), note)
+
+
+def _notice_run(books: Books, v: dict, dry_run: bool):
+    from ledger import notices
+
+    days = (v.get("deadline_days") or "").strip()
+    try:
+        ndays = int(days) if days else notices.DEFAULT_DEADLINE_DAYS
+    except ValueError:
+        raise InputError(f"deadline days '{days}' is not a number") from None
+    return notices.issue_notices(books, _opt_date(v, "date") or books.today(), unit=(v.get("unit") or "").strip(),
+                                 deadline_days=ndays, dry_run=dry_run,
+                                 by=(v.get("by") or "").strip() or None)
+
+
+@dataclass
+class CollectDone:
+    kind: str
+    write: WriteDone
+    ident: str = ""  # dispute id / notice doc id
+    path: str = ""  # notice HTML saved
+
+
+def collect_write(books: Books, kind: str, values: dict) -> CollectDone:
+    from ledger import contacts, disputes
+
+    if kind == "notice":
+        run = _notice_run(books, values, dry_run=False)
+        doc = run.notices[0].doc
+        path = _save_private(books, "notices", f"{doc}.html", run.html)
+        r = run.result
+        return CollectDone(kind, WriteDone(r.commit, r.message, r.files), doc, path)
+    if kind == "contact":
+        entries, _ = _collect_entries(books, kind, values)  # validated again before writing
+        e = entries[0]
+        from ledger.collection import write_entries
+
+        r = write_entries(books, [e], contacts.contact_message([e]))
+        return CollectDone(kind, WriteDone(r.commit, r.message, r.files))
+    if kind == "dispute":
+        v = values
+        did, r = disputes.open_dispute(books, (v.get("unit") or "").strip().upper(), v.get("category") or "",
+                                       (v.get("claim") or "").strip() or None, (v.get("note") or "").strip() or None,
+                                       _opt_date(v, "date"), (v.get("by") or "").strip() or None)
+        return CollectDone(kind, WriteDone(r.commit, r.message, r.files), did)
+    raise InputError(f"unknown operation {kind}")
+
+
+def _save_private(books: Books, folder: str, name: str, text: str) -> str:
+    """A printout under the git-ignored .wuye/<folder>/ (never tracked)."""
+    from ledger import store
+
+    path = books.root / ".wuye" / folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    store.write_atomic(path, text.encode("utf-8"))
+    return str(path)
+
+
+def statement_html_file(books: Books, uid: str) -> str:
+    """The printable owner statement (statement.render_html), saved under .wuye/statements/."""
+    from ledger import statement
+
+    u = books.unit(uid)
+    today = books.today()
+    html = statement.render_html(books, statement.statement(books, u.unit, today))
+    return _save_private(books, "statements", f"{u.unit}-{today.isoformat()}.html", html)
+
+
+# --- collector's own list (targets_report) ---------------------------------------------------------
+
+@dataclass
+class CollectorView:
+    name: str
+    period: str
+    as_of: str
+    units: int
+    charged: Decimal
+    collected: Decimal
+    rate: Decimal | None
+    target_rate: Decimal | None
+    target_amount: Decimal | None
+    amount_gap: Decimal | None
+    rate_met: bool | None
+    to_visit: list[dict]
+
+
+def collector_view(books: Books, name: str, period: str | None = None) -> CollectorView:
+    from ledger import targets
+
+    period = period or periods.period_of(books.today())
+    d = targets.targets_report(books, period)
+    for c in d["collectors"]:
+        if c["collector"] == name:
+            dec = lambda x: Decimal(x) if x is not None else None  # noqa: E731
+            return CollectorView(name, d["period"], d["as_of"].isoformat(), c["units"], Decimal(c["charged"]),
+                                 Decimal(c["collected"]), dec(c["rate"]), dec(c["target_rate"]),
+                                 dec(c["target_amount"]), dec(c["amount_gap"]), c["rate_met"],
+                                 [dict(v, stage_label=_stage_label(v["stage"])) for v in c["to_visit"]])
+    raise InputError(f"unknown collector '{name}'")
+
+
+# --- import (importers/booking.py, importers/queue.py) -----------------------------------------------
+
+def split_paths(text: str) -> list[str]:
+    return [p.strip().strip('"') for p in (text or "").replace("\n", ";").split(";") if p.strip()]
+
+
+def _check_import_paths(paths: list[str]) -> list[str]:
+    if not paths:
+        raise InputError("pick at least one export file")
+    out = []
+    for p in paths:
+        path = Path(p).expanduser()
+        if not path.is_file():
+            raise InputError(f"{p}: no such file")
+        out.append(str(path))
+    return out
+
+
+def _parse_error(exc):
+    from importers.records import ParseError
+
+    if isinstance(exc, ParseError):
+        return InputError(f"import refused, nothing imported: {exc}")
+    return exc
+
+
+def import_preview(books: Books, paths: list[str]):
+    """importers.booking.preview_import: the plan (payments, duplicates, queued, skipped); writes nothing."""
+    from importers.booking import preview_import
+
+    paths = _check_import_paths(paths)
+    try:
+        return preview_import(books, paths)
+    except Exception as exc:  # ParseError is not a WuyeError: shown as an input error
+        raise _parse_error(exc) from exc
+
+
+def import_run(books: Books, paths: list[str]):
+    """importers.booking.run_import: everything in one commit -> (plan, WriteDone | None)."""
+    from importers.booking import run_import
+
+    paths = _check_import_paths(paths)
+    try:
+        plan, result = run_import(books, paths)
+    except Exception as exc:
+        raise _parse_error(exc) from exc
+    return plan, (WriteDone(result.commit, result.message, result.files) if result else None)
+
+
+def queue_items(books: Books) -> list:
+    from importers.queue import list_queue
+
+    return list_queue(books)
+
+
+def suggestion_unit(books: Books, text: str) -> str | None:
+    """The unit a queue suggestion names (its first word), when it is a registered unit."""
+    first = (text or "").split(" ", 1)[0].strip()
+    return first if first in books.units else None
+
+
+@dataclass
+class AssignDone:
+    queue_id: str
+    unit: str
+    receipt: str | None
+    amount: Decimal
+    summary: str
+    learned: list[str]
+    write: WriteDone
+
+
+def queue_assign(books: Books, queue_id: str, unit: str, designated: str = "") -> AssignDone:
+    from importers.queue import assign
+
+    unit = (unit or "").strip().upper()
+    if not unit:
+        raise InputError("type a unit or pick a suggestion")
+    ap, r = assign(books, queue_id, unit, designated.strip() or None)
+    return AssignDone(ap.item.id, ap.unit, ap.receipt, ap.item.amount, ap.summary, ap.learned,
+                      WriteDone(r.commit, r.message, r.files))

@@ -95,6 +95,10 @@ def test_merchant_day_total_and_bank_settlement_cross_check(books):
     doc = books.import_json(books.sample("wechat_merchant"))
     f = doc["files"][0]
     assert f["net"] == "7892.27" and f["booked_net"] == "7892.27"
+    # the receipt shows what the payer paid (650.10), not what is left after the 3.90 channel fee
+    wy1 = [p for p in doc["payments"] if p["txn_id"] == "4200002001202403050000000001"][0]
+    rec = books.ok("receipt", wy1["receipt"]).out
+    assert "¥650.10" in rec and "陆佰伍拾元壹角" in rec
     checks = {c[0]: c for c in f["checks"]}
     assert checks["应结订单总金额"][1] == "8188.88" and checks["退款总金额"][1] == "248.97"
     assert checks["手续费总金额"][1] == "47.64"
@@ -104,6 +108,7 @@ def test_merchant_day_total_and_bank_settlement_cross_check(books):
     doc = books.import_json(books.sample("bank_cmb"))
     k9 = [o for o in doc["other"] if o["txn_id"] == "K0000000000000009"][0]
     assert D(k9["amount"]) == D("7892.27")
+
     assert balance(books, "Assets:Transit", "wechat-settle-20240305") == 0
     # the two other bank credits (collector hand-over, Alipay withdrawal) wait for their other side
     assert balance(books, "Assets:Transit") == -(D("5000.00") + D("1000.00"))
@@ -141,6 +146,7 @@ def test_queue_assign_receipt_and_alias(books):
     assert r["receipt"].startswith("SJ2024-") and r["aliases_learned"] == ["nickname -> 3-0801"]
     rec = books.ok("receipt", r["receipt"]).out
     assert "3-0801" in rec
+    assert "¥264.00" in rec and "贰佰陆拾肆元整" in rec   # the money came out of suspense, not a channel
     text = books.month_text()
     assert f'queue: "{item["id"]}"' in text and "A.王" not in text
     # the assignment does not reuse the channel ref as a dedup key; both entries carry the queue link

@@ -97,6 +97,7 @@ def test_no_rate_for_one_item_refuses_that_item_only(tmp_path, make_books, run_c
     cfg = PF_ONLY + '  GC: {name: 垃圾清运费, basis: unit, rates: [{from: 2026-09-01, all: "10.00"}]}\n'
     books = make_books(tmp_path, cfg, HDR + "6-0101,6,100.00,residential,2023-12-01,0,O-1\n")
     res = run_cli("bill", "2026-06", books=books)
+    assert res.rc == 1  # written, with a refusal that needs a person
     assert "refused: GC 垃圾清运费: no rate in effect on 2026-06-01" in res.err
     text = (books / "txns/2026/2026-06.beancount").read_text(encoding="utf-8")
     assert 'item: "PF"' in text and 'item: "GC"' not in text
@@ -119,6 +120,7 @@ def test_period_before_books_start_is_refused(tmp_path, make_books, run_cli):
 def test_missing_reading_is_refused_and_named(tmp_path, make_books, run_cli):
     _, results, _ = build("metered", tmp_path, make_books, run_cli)
     bill = results[-1]
+    assert bill.rc == 1
     assert "refused: S-102 WTR 2026-06: no reading" in bill.err
     assert "S-101" not in bill.err and "S-103" not in bill.err
     assert bill.out.startswith("committed ") and ": bill 2026-06: 1 units, 51.25 CNY" in bill.out

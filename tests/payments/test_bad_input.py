@@ -198,9 +198,11 @@ def test_compensation_errors(w):
 
 def test_payer_with_phone_number(w):
     r = w.refused(*PAY, "10", "--channel", "cash", "--payer", "tenant:吴小明 13912345678")
-    assert "--payer" in r.err and "phone or ID number" in r.err
+    assert "--payer" in r.err and "a mobile phone number" in r.err
     r = w.refused(*PAY, "10", "--channel", "cash", "--payer", "身份证 11010519491231002X")
-    assert "phone or ID number" in r.err
+    assert "an ID card number" in r.err
+    r = w.refused(*PAY, "10", "--channel", "cash", "--payer", "tenant:吴 139-1234-5678")  # separators too
+    assert "a mobile phone number" in r.err
     assert "phone" in w.refused("waive", "1-0302", "5", "--item", "PF", "--period", "2024-02",
                                 "--reason", "业主电话13912345678", "--approved-by", "y").err
 

@@ -85,7 +85,8 @@ def wuye(books: Path, *args: str) -> str:
             rc = main(["--books", str(books), *map(str, args)])
         except SystemExit as exc:
             rc = exc.code
-    if rc:
+    # `bill` exits 1 when it wrote the bills but refused something (here: months without a water reading)
+    if rc and not (rc == 1 and args[0] == "bill" and "committed" in out.getvalue()):
         raise AssertionError(f"wuye {' '.join(args)} -> {rc}\n{out.getvalue()}\n{err.getvalue()}")
     return out.getvalue()
 

@@ -1,12 +1,15 @@
 """概览: collections, rates, the 12-month chart, largest/oldest arrears, import queue, last operations."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 from rich.table import Table
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header, Select, Static
 
 from .. import core
 from ..i18n import t
@@ -52,7 +55,10 @@ class DashboardScreen(WuyeScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(t("loading"), id="dash-head")
+        with Horizontal(id="dash-head-row"):
+            yield Static(t("loading"), id="dash-head")
+            yield Select([], prompt=t("all_collectors"), id="dash-collector")
+        yield Panel("my_list", id="dash-mine")
         with Horizontal(classes="dash-row"):
             yield Panel("collections_today", id="dash-today")
             yield Panel("collections_month", id="dash-month")
@@ -71,9 +77,53 @@ class DashboardScreen(WuyeScreen):
         self.refresh_data()
 
     def refresh_data(self) -> None:
-        self.core("dashboard", core.dashboard)
+        self.core("dashboard", lambda books: (core.dashboard(books), core.collectors(books)))
+        if getattr(self.app, "collector", None):
+            self.core("mine", core.collector_view, self.app.collector)
 
-    def done_dashboard(self, d: core.Dashboard) -> None:
+    def done_dashboard(self, result) -> None:
+        d, collectors = result
+        sel = self.query_one("#dash-collector", Select)
+        if not getattr(self, "_options_set", False):
+            self._options_set = True
+            sel.set_options([(x, x) for x in collectors])
+        mine = getattr(self.app, "collector", None)
+        if mine in collectors and sel.value != mine:
+            sel.value = mine
+        self.show_dashboard(d)
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        mine = getattr(self.app, "collector", None)
+        sel = self.query_one("#dash-collector", Select)
+        if getattr(self, "_options_set", False) and sel.value != (mine or Select.NULL):
+            if mine:
+                sel.value = mine
+            else:
+                sel.clear()
+
+    @on(Select.Changed, "#dash-collector")
+    def _collector(self, event: Select.Changed) -> None:
+        name = None if event.value is Select.NULL else str(event.value)
+        self.app.collector = name
+        panel = self.query_one("#dash-mine", Static)
+        if name is None:
+            panel.remove_class("-shown")
+            return
+        panel.add_class("-shown")
+        panel.border_title = f"{t('my_list')} · {name}"
+        panel.update(Text(t("loading"), style="dim"))
+        self.core("mine", core.collector_view, name)
+
+    def done_mine(self, v: core.CollectorView) -> None:
+        if v.name != getattr(self.app, "collector", None):
+            return
+        panel = self.query_one("#dash-mine", Static)
+        panel.add_class("-shown")
+        panel.border_title = f"{t('my_list')} · {v.name} · {v.period}"
+        panel.update(render_mine(v))
+
+    def show_dashboard(self, d: core.Dashboard) -> None:
         self.data = d
         s = d.summary
         head = Text.assemble((f" {s.name} ", "bold reverse"), "  ", (t("today"), "dim"), f" {s.today.isoformat()}  ",
@@ -130,3 +180,42 @@ class DashboardScreen(WuyeScreen):
         for op in d.ops:
             ops.add_row(op.date[:10], op.sha[:7], op.subject)
         self.query_one("#dash-ops", Static).update(ops)
+
+
+def render_mine(v: core.CollectorView) -> Table:
+    """A collector's figures (当期收缴率 vs target, from targets_report) and units left to visit, easiest first."""
+    outer = Table.grid(padding=(0, 3), expand=True)
+    outer.add_column(width=34)
+    outer.add_column(ratio=1)
+    figs = Table.grid(padding=(0, 1))
+    figs.add_column(style="dim")
+    figs.add_column(justify="right")
+    figs.add_row(t("units"), str(v.units))
+    figs.add_row(t("charged"), core.money(v.charged))
+    figs.add_row(t("collected"), core.money(v.collected))
+    met = v.rate_met
+    figs.add_row(t("my_rate"), Text(_pct(v.rate), style="bold " + ("green" if met else "red" if met is False else "")))
+    figs.add_row(t("target"), Text(_pct(v.target_rate) + (f"  {t('met') if met else t('not_met')}" if met is not None
+                                                          else ""), style="green" if met else "red" if met is False else ""))
+    if v.target_amount is not None:
+        figs.add_row(t("target_amount"), core.money(v.target_amount))
+        figs.add_row(t("gap"), core.money(v.amount_gap))
+    visit = Table(show_edge=False, pad_edge=False, expand=False, title=t("to_visit_n", n=len(v.to_visit)),
+                  title_justify="left", title_style="bold")
+    for key, right in (("unit", False), ("outstanding", True), ("oldest_open", False), ("flags", False),
+                       ("stage", False), ("last_contact", False)):
+        visit.add_column(t(key), justify="right" if right else "left", no_wrap=True)
+    for x in v.to_visit[:8]:
+        flags = Text()
+        if x["dispute"]:
+            flags.append(f"⚑{x['dispute']}", style="bold red")
+        if x["broken_promise"]:
+            flags.append("✗", style="bold magenta")
+        if x["kept_promise"]:
+            flags.append("✓", style="green")
+        visit.add_row(x["unit"], core.money(Decimal(x["arrears"])), x["oldest"] or "", flags, x["stage_label"],
+                      str(x["last_contact"] or ""))
+    if len(v.to_visit) > 8:
+        visit.add_row(Text(f"… +{len(v.to_visit) - 8}", style="dim"), "", "", "", "", "")
+    outer.add_row(figs, visit)
+    return outer

@@ -6,6 +6,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal
 from textual.widgets import DataTable, Footer, Header, Static
 
 from .. import core
@@ -27,6 +28,10 @@ class UnitDetailScreen(WuyeScreen):
         Binding("x", "act('writeoff')", "adj_writeoff"),
         Binding("o", "act('void')", "adj_void"),
         Binding("v", "reveal", "reveal"),
+        Binding("l", "collect('contact')", "log_contact"),
+        Binding("d", "collect('dispute')", "open_dispute"),
+        Binding("n", "collect('notice')", "issue_notice"),
+        Binding("t", "statement", "print_statement"),
     ]
 
     def __init__(self, unit: str) -> None:
@@ -34,16 +39,23 @@ class UnitDetailScreen(WuyeScreen):
         self.unit = unit
         self.revealed = False
         self.detail: core.UnitDetail | None = None
+        self.collection: core.CollectionInfo | None = None
+        self.statement_path: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static(t("loading"), id="ud-info")
+        yield Static("", id="ud-collect")
         table = DataTable(id="ud-lines", cursor_type="row", zebra_stripes=True)
         table.border_title = t("statement")
         yield table
-        receipts = DataTable(id="ud-receipts", cursor_type="row")
-        receipts.border_title = t("receipts")
-        yield receipts
+        with Horizontal(id="ud-bottom"):
+            contacts = DataTable(id="ud-contacts", cursor_type="row")
+            contacts.border_title = t("contacts")
+            yield contacts
+            receipts = DataTable(id="ud-receipts", cursor_type="row")
+            receipts.border_title = t("receipts")
+            yield receipts
         yield Footer()
 
     def on_mount(self) -> None:
@@ -54,12 +66,53 @@ class UnitDetailScreen(WuyeScreen):
             width = {"period": 8, "item": 16, "status": 10}.get(key, 12)
             lines.add_column(Text(t(key), justify="right") if right else t(key), key=key, width=width)
         rec = self.query_one("#ud-receipts", DataTable)
-        for key, width in (("date", 10), ("receipt", 14), ("channel", 10), ("reference", 30), ("amount", 12),
-                           ("status", 8)):
+        for key, width in (("date", 10), ("receipt", 14), ("channel", 8), ("reference", 16), ("amount", 12),
+                           ("status", 6)):
             rec.add_column(Text(t(key), justify="right") if key == "amount" else t(key), key=key, width=width)
+        con = self.query_one("#ud-contacts", DataTable)
+        for key, width in (("date", 10), ("channel", 8), ("outcome", 24), ("promise", 16), ("by", 6)):
+            con.add_column(t(key), key=key, width=width)
 
     def refresh_data(self) -> None:
         self.core("detail", core.unit_detail, self.unit, reveal=self.revealed)
+        self.core("collect", core.collection_info, self.unit)
+
+    def done_collect(self, c: core.CollectionInfo) -> None:
+        self.collection = c
+        info = Text()
+        info.append(f"{t('stage')} ", style="dim")
+        info.append(c.stage or t("no_stage"), style="bold yellow" if c.stage else "dim")
+        if c.stage_since:
+            info.append(f" ({c.stage_since})", style="dim")
+        for d in c.disputes:
+            info.append("   ")
+            if d["open"]:
+                info.append(f"⚑ {d['id']} {t('cat_' + d['category'])} ", style="bold red")
+                info.append(t("open_since", d=d["opened"]) + f" · {d['note']}", style="red")
+            else:
+                info.append(f"{d['id']} {t('cat_' + d['category'])} {t('closed_on', d=d['closed'])}", style="dim")
+        info.append("\n")
+        info.append(f"{t('payers')} ", style="dim")
+        info.append(", ".join(c.payers) or "—")
+        info.append(f"   {t('aliases')} ", style="dim")
+        info.append(", ".join(c.aliases) or "—")
+        if c.notices:
+            info.append(f"   {t('notices_issued')} ", style="dim")
+            info.append(", ".join(f"{doc} ({d})" for d, doc in c.notices[-3:]))
+        self.query_one("#ud-collect", Static).update(info)
+        con = self.query_one("#ud-contacts", DataTable)
+        con.clear()
+        for x in c.contacts:  # newest first
+            promise = ""
+            if x.promise_date:
+                status = c.promises.get((x.date, x.lineno), "")
+                promise = f"{x.promise_date}" + (f" {t('p_' + status)}" if status else "")
+            mark = "⚖ " if x.interrupts else ""
+            con.add_row(str(x.date), t(f"cc_{x.channel}"), Text(mark + x.outcome, style="yellow" if mark else ""),
+                        Text(promise, style="bold red" if promise.endswith(t("p_broken")) else ""),
+                        x.by)
+        if not c.contacts:
+            con.add_row("", "", Text(t("none"), style="dim"), "", "")
 
     def done_detail(self, d: core.UnitDetail) -> None:
         self.detail = d
@@ -97,7 +150,6 @@ class UnitDetailScreen(WuyeScreen):
             table.move_cursor(row=first_open, animate=False)
         rec = self.query_one("#ud-receipts", DataTable)
         rec.clear()
-        rec.display = bool(d.receipts)
         for r in reversed(d.receipts):  # newest first: the cursor starts on the latest receipt
             status = t("st_voided") if r["voided"] else t(f"op_{r['op']}")
             rec.add_row(r["date"], r["receipt"], t(f"ch_{r['channel']}") if r["channel"] else "", r["ref"],
@@ -150,6 +202,18 @@ class UnitDetailScreen(WuyeScreen):
 
     def current_unit(self) -> str:
         return self.unit
+
+    def action_collect(self, kind: str) -> None:
+        from .collect import CollectScreen
+
+        self.app.push_screen(CollectScreen(kind, self.unit))
+
+    def action_statement(self) -> None:
+        self.core("statement", core.statement_html_file, self.unit)
+
+    def done_statement(self, path: str) -> None:
+        self.statement_path = path
+        self.notify(t("statement_saved", path=path), timeout=10)
 
     @on(DataTable.RowSelected, "#ud-receipts")
     def _receipt(self, event: DataTable.RowSelected) -> None:

@@ -20,7 +20,9 @@ COLUMNS = [
     ("outstanding", "outstanding", lambda r: r.outstanding, True, 14),
     ("credit", "credit", lambda r: r.credit, True, 12),
     ("oldest", "oldest_open", lambda r: r.oldest or "9999-99", False, 12),
-    ("collector", "collector", lambda r: r.collector, False, 12),
+    ("flags", "flags", lambda r: (r.dispute is not None, r.broken), True, 6),
+    ("stage", "stage", lambda r: r.stage_rank, True, 12),
+    ("collector", "collector", lambda r: r.collector, False, 10),
     ("contact", "last_contact", lambda r: r.last_contact or "", False, 12),
 ]
 AGES = [("all", "age_all"), ("any", "age_any"), ("3", "age_3"), ("12", "age_12"), ("36", "age_36"),
@@ -37,12 +39,22 @@ def age_ok(row: core.UnitRow, age: str) -> bool:
     return age == "any" or row.age_months > int(age)
 
 
+def flag_text(r: core.UnitRow) -> Text:
+    out = Text()
+    if r.dispute:
+        out.append("⚑", style="bold red")
+    if r.broken:
+        out.append("✗", style="bold magenta")
+    return out
+
+
 def cells(r: core.UnitRow) -> tuple:
     owe = Text(core.money(r.outstanding, blank_zero=True), justify="right",
                style="bold red" if r.age_months > 36 else ("red" if r.outstanding > 0 else ""))
     return (r.unit, r.building, Text(f"{r.area:,.2f}", justify="right"), owe,
             Text(core.money(r.credit, blank_zero=True), justify="right", style="green"),
-            Text(r.oldest or "", style="bold red" if r.age_months > 36 else ""), r.collector, r.last_contact or "")
+            Text(r.oldest or "", style="bold red" if r.age_months > 36 else ""), flag_text(r),
+            Text(r.stage, style="yellow" if r.stage_rank >= 4 else ""), r.collector, r.last_contact or "")
 
 
 class UnitsScreen(WuyeScreen):
@@ -61,14 +73,15 @@ class UnitsScreen(WuyeScreen):
         self.sort_reverse = False
         self._timer = None
         self._options_set = False
+        self.flags: dict | None = None
 
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="units-bar"):
+            yield Select([], prompt=t("all_collectors"), id="units-collector")
             yield Input(placeholder=t("search"), id="units-search", select_on_focus=False)
             yield Select([], prompt=t("all_buildings"), id="units-building")
             yield Select([(t(k), v) for v, k in AGES], value="all", allow_blank=False, id="units-age")
-            yield Select([], prompt=t("all_collectors"), id="units-collector")
         yield Static("", id="units-count")
         table = DataTable(id="units-table", cursor_type="row", zebra_stripes=True)
         yield table
@@ -89,8 +102,27 @@ class UnitsScreen(WuyeScreen):
             self._options_set = True
             self.query_one("#units-building", Select).set_options(
                 [(f"{x}{t('building_suffix')}", x) for x in buildings])
-            self.query_one("#units-collector", Select).set_options([(x, x) for x in collectors])
+            sel = self.query_one("#units-collector", Select)
+            sel.set_options([(x, x) for x in collectors])
+            mine = getattr(self.app, "collector", None)
+            if mine in collectors:
+                sel.value = mine
+        if self.flags is not None:
+            core.apply_flags(self.rows, self.flags)
         self.apply_filter()
+        self.core("flags", core.unit_flags)  # disputes, promises, stages: after the table is usable
+
+    def done_flags(self, flags) -> None:
+        self.flags = flags
+        core.apply_flags(self.rows, flags)
+        self.apply_filter()
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        mine = getattr(self.app, "collector", None)
+        sel = self.query_one("#units-collector", Select)
+        if self._options_set and mine is not None and sel.value != mine:
+            sel.value = mine
 
     # --- filtering and sorting ----------------------------------------------------------------
     def filtered(self) -> list[core.UnitRow]:
@@ -122,8 +154,14 @@ class UnitsScreen(WuyeScreen):
             table.add_row(*cells(r), key=r.unit)
         arrow = "↓" if self.sort_reverse else "↑"
         col = t(COLUMNS[self.sort_col][1])
-        self.query_one("#units-count", Static).update(
-            f"{t('shown', n=len(rows), total=len(self.rows))}   {t('sort_by', col=col)} {arrow}")
+        collector = self.query_one("#units-collector", Select).value
+        self.query_one("#units-collector", Select).set_class(collector is not Select.NULL, "-active")
+        line = Text(f"{t('shown', n=len(rows), total=len(self.rows))}   {t('sort_by', col=col)} {arrow}   ")
+        if collector is not Select.NULL:
+            owing = sum(1 for r in rows if r.outstanding > 0)
+            line.append(f"{t('mine_for', name=collector)} · {t('to_visit_n', n=owing)}   ", style="bold yellow")
+        line.append(t("flag_help"), style="dim")
+        self.query_one("#units-count", Static).update(line)
         if keep and keep in table.rows:
             table.move_cursor(row=table.get_row_index(keep), animate=False)
 
@@ -144,7 +182,9 @@ class UnitsScreen(WuyeScreen):
             self.app.action_open_unit(str(table.coordinate_to_cell_key((0, 0)).row_key.value))
 
     @on(Select.Changed)
-    def _select_changed(self) -> None:
+    def _select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "units-collector":
+            self.app.collector = None if event.value is Select.NULL else str(event.value)
         if self.rows:
             self.apply_filter()
 

@@ -1,0 +1,173 @@
+"""Collection forms started from the unit detail: log a contact, open a dispute, issue a dunning notice.
+
+Each is validated by the core's own entry builders (phone numbers and owners' names refused there, as
+InputError), previewed as the exact directives (or the notice) before anything is written, and written
+in one commit on Ctrl+S."""
+from __future__ import annotations
+
+from rich.console import Group
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
+
+from .. import core
+from ..i18n import t
+from ..widgets.errorpanel import ErrorPanel
+from .base import WuyeModal
+
+FIELDS = {
+    "contact": ("channel", "outcome", "promise_date", "promise_amount", "proof", "by", "date", "acknowledged"),
+    "dispute": ("category", "claim", "note", "by", "date"),
+    "notice": ("date", "deadline_days", "by"),
+}
+REQUIRED = {"contact": ("channel", "outcome"), "dispute": ("category", "note"), "notice": ("date",)}
+PLACEHOLDERS = {"promise_date": "YYYY-MM-DD", "date": "YYYY-MM-DD", "promise_amount": "500.00",
+                "proof": "EMS EA123456789CN", "claim": "0.00", "deadline_days": "15"}
+LABEL = {"channel": "f_channel_c"}
+
+
+class CollectScreen(WuyeModal):
+    BINDINGS = [Binding("escape", "close", "back"), Binding("ctrl+s", "confirm", "confirm_write", key_display="^s")]
+
+    def __init__(self, kind: str, unit: str) -> None:
+        super().__init__()
+        self.kind = kind
+        self.unit = unit
+        self.fields = FIELDS[kind]
+        self.previewed: dict | None = None
+        self._pending: dict | None = None
+        self.busy = False
+        self.done: core.CollectDone | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="form-box", classes="form-box") as box:
+            box.border_title = f"{t(f'coll_{self.kind}')} · {self.unit}"
+            box.border_subtitle = t("pay_hint")
+            yield Static(t(f"coll_{self.kind}_help"), classes="hint")
+            fields = [f for f in self.fields if f != "acknowledged"]
+            for i in range(0, len(fields), 2):
+                with Horizontal(classes="form-row"):
+                    for name in fields[i:i + 2]:
+                        mark = " *" if name in REQUIRED[self.kind] else ""
+                        yield Label(t(LABEL.get(name, f"f_{name}")) + mark, classes="form-label")
+                        yield self._field(name)
+            if "acknowledged" in self.fields:
+                yield Checkbox(t("f_acknowledged"), id="f-acknowledged")
+            with Horizontal(classes="form-buttons"):
+                yield Button(t("preview"), id="col-preview-btn")
+                yield Button(t("confirm_write"), id="col-confirm-btn", variant="warning", disabled=True)
+                yield Button(t("close"), id="col-close-btn")
+            yield ErrorPanel(id="col-error")
+            with VerticalScroll(id="col-out"):
+                yield Static("", id="col-preview")
+
+    def _field(self, name: str):
+        if name == "channel":
+            return Select([(t(f"cc_{c}"), c) for c in core.CONTACT_CHANNELS], value="phone", allow_blank=False,
+                          id="f-channel")
+        if name == "category":
+            return Select([(t(f"cat_{c}"), c) for c in core.DISPUTE_CATEGORIES], value="other", allow_blank=False,
+                          id="f-category")
+        return Input(id=f"f-{name}", placeholder=PLACEHOLDERS.get(name, ""))
+
+    def on_mount(self) -> None:
+        self.core("init", lambda books: (core.today(books), core.default_collector(books)))
+        first = {"contact": "#f-outcome", "dispute": "#f-note", "notice": "#f-deadline_days"}[self.kind]
+        self.query_one(first).focus()
+
+    def done_init(self, result) -> None:
+        today, by = result
+        for name, value in (("date", today.isoformat()), ("by", by)):
+            if name in self.fields:
+                box = self.query_one(f"#f-{name}", Input)
+                if not box.value:
+                    box.value = value
+
+    def values(self) -> dict:
+        out: dict = {"unit": self.unit}
+        for name in self.fields:
+            w = self.query_one(f"#f-{name}")
+            if isinstance(w, Checkbox):
+                out[name] = w.value
+            elif isinstance(w, Select):
+                out[name] = "" if w.value is Select.NULL else str(w.value)
+            else:
+                out[name] = w.value.strip()
+        return out
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _changed(self) -> None:
+        if self.previewed is not None and self.values() != self.previewed:
+            self.previewed = None
+            self.query_one("#col-confirm-btn", Button).disabled = True
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#col-preview-btn")
+    def action_preview(self) -> None:
+        if self.busy:
+            return
+        self.query_one(ErrorPanel).clear()
+        self._pending = self.values()
+        self.query_one("#col-preview", Static).update(t("loading"))
+        self.core("preview", core.collect_preview, self.kind, self._pending)
+
+    def done_preview(self, p: core.CollectPreview) -> None:
+        self.previewed = self._pending if self._pending == self.values() else None
+        parts = [Text(t("preview_label"), style="bold reverse")]
+        if self.kind == "notice":
+            parts.append(Text(t("notice_lines"), style="bold"))
+        parts.append(Text(p.text))
+        if p.note == "interrupts":
+            parts.append(Text("⚖ " + t("interrupts"), style="bold yellow"))
+        self.query_one("#col-preview", Static).update(Group(*parts))
+        btn = self.query_one("#col-confirm-btn", Button)
+        btn.disabled = self.previewed is None
+        if self.previewed is not None:
+            btn.focus()
+
+    def failed_preview(self, exc: BaseException) -> None:
+        self.query_one("#col-preview", Static).update("")
+        self.query_one(ErrorPanel).show(getattr(exc, "title", None) or t("error"), str(exc))
+
+    @on(Button.Pressed, "#col-confirm-btn")
+    def action_confirm(self) -> None:
+        if self.busy:
+            return
+        if self.previewed is None or self.previewed != self.values():
+            self.notify(t("preview_first"), severity="warning")
+            return
+        self.busy = True
+        self.query_one("#col-confirm-btn", Button).disabled = True
+        self.query_one("#col-preview", Static).update(t("writing"))
+        self.core("write", core.collect_write, self.kind, self.previewed, write=True)
+
+    def done_write(self, done: core.CollectDone) -> None:
+        self.busy = False
+        self.previewed = None
+        self.done = done
+        parts = [Text(t("committed", sha=done.write.commit[:10]), style="bold green"), Text(done.write.message)]
+        if self.kind == "dispute":
+            parts.insert(0, Text(t("dispute_opened", id=done.ident), style="bold"))
+        if done.path:
+            parts.append(Text(t("notice_saved", doc=done.ident, path=done.path), style="bold"))
+        self.query_one("#col-preview", Static).update(Group(*parts))
+        msg = t("committed", sha=done.write.commit[:10])
+        if done.path:
+            msg += "\n" + t("notice_saved", doc=done.ident, path=done.path)
+        self.notify(msg, timeout=10)
+
+    def failed_write(self, exc: BaseException) -> None:
+        self.busy = False
+        self.previewed = None
+        self.query_one("#col-preview", Static).update("")
+        self.query_one(ErrorPanel).show(getattr(exc, "title", None) or t("error"), f"{exc}\n{t('books_unchanged')}")
+
+    @on(Button.Pressed, "#col-close-btn")
+    def action_close(self) -> None:
+        if not self.busy:
+            self.dismiss(self.done)

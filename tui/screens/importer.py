@@ -1,0 +1,333 @@
+"""导入 (F8): pick statement exports (typed paths or the directory tree; several files), preview what the
+import would book (payments by unit, duplicates, queued, skipped, each with its reason), confirm to write it
+all in one commit; then the 待认领 queue: each unassigned item with the payer's remark and suggestions,
+assigned with one key (Enter on a suggestion, or type a unit)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import (Button, DataTable, DirectoryTree, Footer, Header, Input, Label, OptionList, Static,
+                             TabbedContent, TabPane)
+from textual.widgets.option_list import Option
+
+from .. import core
+from ..i18n import t
+from ..widgets.errorpanel import ErrorPanel
+from .base import WuyeModal, WuyeScreen
+
+
+class ImportScreen(WuyeScreen):
+    BINDINGS = [
+        Binding("ctrl+s", "confirm", "confirm_write", key_display="^s"),
+        Binding("ctrl+x", "clear_files", "cancel", key_display="^x", priority=True),
+        Binding("f9", "queue_tab", "queue", key_display="F9"),
+    ]
+
+    def __init__(self, start_dir: str | Path | None = None) -> None:
+        super().__init__()
+        self.files: list[str] = []
+        self.plan = None
+        self.plan_for: list[str] | None = None
+        self.writing = False
+        self.done: core.WriteDone | None = None
+        self.items: list = []
+        self.start_dir = Path(start_dir) if start_dir else Path.cwd()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(id="imp-tabs", initial="tab-import"):
+            with TabPane(t("import_files"), id="tab-import"):
+                yield Static(t("import_hint"), classes="hint")
+                with Horizontal(id="imp-bar"):
+                    yield Input(id="imp-path", placeholder=t("import_path"))
+                    yield Button(t("preview"), id="imp-preview-btn")
+                    yield Button(t("confirm_write"), id="imp-confirm-btn", variant="warning", disabled=True)
+                yield ErrorPanel(id="imp-error")
+                with Horizontal(id="imp-main"):
+                    yield DirectoryTree(self.start_dir, id="imp-tree")
+                    with Vertical(id="imp-right"):
+                        yield Static(Text(t("import_none"), style="dim"), id="imp-picked")
+                        with VerticalScroll(id="imp-out-box"):
+                            yield Static("", id="imp-out")
+            with TabPane(t("queue"), id="tab-queue"):
+                yield Static("", id="q-count")
+                yield DataTable(id="q-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        q = self.query_one("#q-table", DataTable)
+        for key, width in (("q_id", 12), ("date", 10), ("amount", 12), ("channel", 7), ("payer", 10),
+                           ("remark", 22), ("reason", 30), ("suggestions", 40)):
+            q.add_column(Text(t(key), justify="right") if key == "amount" else t(key), key=key, width=width)
+        self.query_one("#imp-picked").border_title = t("import_picked")
+        self.query_one("#imp-path", Input).focus()
+
+    def refresh_data(self) -> None:
+        self.core("queue", core.queue_items)
+
+    # --- files ------------------------------------------------------------------------------
+    @on(Input.Submitted, "#imp-path")
+    def _path(self, event: Input.Submitted) -> None:
+        for p in core.split_paths(event.value):
+            if p not in self.files:
+                self.files.append(p)
+        event.input.value = ""
+        self.show_files()
+        self.action_preview()
+
+    @on(DirectoryTree.FileSelected)
+    def _picked(self, event: DirectoryTree.FileSelected) -> None:
+        p = str(event.path)
+        if p not in self.files:
+            self.files.append(p)
+        self.show_files()
+        self.action_preview()
+
+    def show_files(self) -> None:
+        box = self.query_one("#imp-picked", Static)
+        if not self.files:
+            box.update(Text(t("import_none"), style="dim"))
+            return
+        box.update(Text("\n".join(f"{i + 1}. {p}" for i, p in enumerate(self.files))))
+
+    def action_clear_files(self) -> None:
+        if self.writing:
+            return
+        self.files = []
+        self.plan = self.plan_for = None
+        self.query_one("#imp-confirm-btn", Button).disabled = True
+        self.query_one("#imp-out", Static).update("")
+        self.query_one(ErrorPanel).clear()
+        self.show_files()
+
+    # --- preview and write -----------------------------------------------------------------------
+    @on(Button.Pressed, "#imp-preview-btn")
+    def action_preview(self) -> None:
+        if self.writing or not self.files:
+            return
+        self.query_one(ErrorPanel).clear()
+        self.plan = None
+        self.query_one("#imp-confirm-btn", Button).disabled = True
+        self.query_one("#imp-out", Static).update(Text(t("loading"), style="dim"))
+        files = list(self.files)
+        self.core("preview", lambda books: (files, core.import_preview(books, files)))
+
+    def done_preview(self, result) -> None:
+        files, plan = result
+        if files != self.files:
+            return
+        self.plan, self.plan_for = plan, files
+        self.query_one("#imp-out", Static).update(Group(Text(t("preview_label"), style="bold reverse"),
+                                                        render_plan(plan)))
+        btn = self.query_one("#imp-confirm-btn", Button)
+        btn.disabled = not plan.entries
+        if plan.entries:
+            btn.focus()
+
+    def failed_preview(self, exc: BaseException) -> None:
+        self.query_one("#imp-out", Static).update("")
+        self.query_one(ErrorPanel).show(getattr(exc, "title", None) or t("error"), str(exc))
+
+    @on(Button.Pressed, "#imp-confirm-btn")
+    def action_confirm(self) -> None:
+        if self.writing:
+            return
+        if self.plan is None or self.plan_for != self.files or not self.plan.entries:
+            self.notify(t("preview_first"), severity="warning")
+            return
+        self.writing = True
+        self.query_one("#imp-confirm-btn", Button).disabled = True
+        self.query_one("#imp-out", Static).update(t("writing"))
+        self.core("run", core.import_run, list(self.plan_for), write=True)
+
+    def done_run(self, result) -> None:
+        self.writing = False
+        plan, done = result
+        self.done = done
+        self.plan = None
+        if done is None:
+            self.query_one("#imp-out", Static).update(Group(Text(t("imp_nothing"), style="yellow"), render_plan(plan)))
+            return
+        self.query_one("#imp-out", Static).update(Group(
+            Text(t("imp_done", sha=done.commit[:10]), style="bold green"), Text(done.message), render_plan(plan)))
+        self.notify(t("imp_done", sha=done.commit[:10]) + "\n" + done.message.splitlines()[0], timeout=10)
+        self.core("queue", core.queue_items)
+
+    def failed_run(self, exc: BaseException) -> None:
+        self.writing = False
+        self.query_one("#imp-out", Static).update("")
+        self.query_one(ErrorPanel).show(getattr(exc, "title", None) or t("error"), f"{exc}\n{t('books_unchanged')}")
+
+    # --- queue ------------------------------------------------------------------------------------
+    def action_queue_tab(self) -> None:
+        self.query_one(TabbedContent).active = "tab-queue"
+        self.query_one("#q-table", DataTable).focus()
+
+    def done_queue(self, items: list) -> None:
+        self.items = items
+        table = self.query_one("#q-table", DataTable)
+        table.clear()
+        for i in items:
+            table.add_row(i.id, i.date, Text(core.money(i.amount), justify="right",
+                                             style="green" if i.direction == "in" else "red"),
+                          t(f"ch_{i.channel}") if i.channel else "", i.payer, i.remark, i.reason,
+                          "; ".join(s.split(" ", 1)[0] for s in i.suggestions[:4]), key=i.id)
+        self.query_one("#q-count", Static).update(t("q_count", n=len(items)) if items else t("q_empty"))
+        self.query_one(TabbedContent).get_tab("tab-queue").label = f"{t('queue')} ({len(items)})"
+
+    @on(DataTable.RowSelected, "#q-table")
+    def _assign(self, event: DataTable.RowSelected) -> None:
+        qid = str(event.row_key.value)
+        item = next((i for i in self.items if i.id == qid), None)
+        if item is not None:
+            self.app.push_screen(AssignScreen(item))
+
+
+def render_plan(plan) -> Group:
+    c = plan.counts()
+    parts: list = []
+    files = Table.grid(padding=(0, 2))
+    for _ in range(4):
+        files.add_column()
+    for f in plan.files:
+        files.add_row(Text(f.name, style="bold"), f.source, f"{f.rows}", Text(
+            f"already imported (sha {f.sha[:12]})" if f.already_imported else f"sha {f.sha[:12]}",
+            style="yellow" if f.already_imported else "dim"))
+        for w in f.warnings:
+            files.add_row("", Text(f"⚠ {w}", style="yellow"), "", "")
+    parts.append(files)
+
+    def section(key: str, n: int, style: str = "bold") -> Text:
+        return Text(f"\n{t(key)}: {n}", style=style)
+
+    parts.append(section("imp_payments", c["payment"], "bold green"))
+    if plan.payments:
+        pt = Table(show_edge=False, pad_edge=False)
+        for key, right in (("unit", False), ("receipt", False), ("amount", True), ("channel", False),
+                           ("date", False), ("reason", False)):
+            pt.add_column(t(key), justify="right" if right else "left")
+        for o in sorted(plan.payments, key=lambda o: (o.unit or "", o.date, o.receipt or "")):
+            pt.add_row(o.unit or "", o.receipt or "", core.money(o.amount), o.channel, o.date, o.detail or o.reason)
+        parts.append(pt)
+    parts.append(section("imp_duplicates", c["duplicate"], "bold yellow" if c["duplicate"] else "bold"))
+    for o in plan.duplicates:
+        parts.append(Text(f"  {o.file}:{o.row} {o.channel} {o.txn_id}  {core.money(o.amount)}  {o.reason}"))
+    parts.append(section("imp_queued", c["queued"], "bold magenta" if c["queued"] else "bold"))
+    for o in plan.queued:
+        parts.append(Text(f"  {o.queue or ''}  {core.money(o.amount)} {o.direction} {o.channel} {o.date}  {o.reason}"))
+        for s in o.suggestions[:3]:
+            parts.append(Text(f"      → {s}", style="dim"))
+    parts.append(section("imp_skipped", c["skipped"]))
+    for o in plan.skipped:
+        parts.append(Text(f"  {'! ' if o.flagged else ''}{o.file}:{o.row} {core.money(o.amount)} {o.date}  {o.reason}",
+                          style="yellow" if o.flagged else ""))
+    if plan.other:
+        parts.append(section("imp_other", c["other"]))
+        for o in plan.other:
+            parts.append(Text(f"  {o.op:<12} {o.unit or ''} {core.money(o.amount)} {o.direction} {o.channel} {o.date}"
+                              f"  {o.reason}"))
+    if not plan.entries:
+        parts.append(Text("\n" + t("imp_nothing"), style="yellow"))
+    return Group(*parts)
+
+
+class AssignScreen(WuyeModal):
+    """One queue item: the payer's remark, the reason it was queued, the suggestions; Enter assigns."""
+
+    BINDINGS = [Binding("escape", "close", "back")]
+
+    def __init__(self, item) -> None:
+        super().__init__()
+        self.item = item
+        self.done: core.AssignDone | None = None
+        self.busy = False
+
+    def compose(self) -> ComposeResult:
+        i = self.item
+        with Vertical(id="assign-box", classes="form-box") as box:
+            box.border_title = f"{t('assign')} {i.id}"
+            box.border_subtitle = t("assign_hint")
+            head = Table.grid(padding=(0, 2))
+            for _ in range(4):
+                head.add_column()
+            head.add_row(Text(t("date"), style="dim"), i.date, Text(t("amount"), style="dim"),
+                         Text(core.money(i.amount), style="bold"))
+            head.add_row(Text(t("channel"), style="dim"), i.channel, Text(t("payer"), style="dim"), i.payer or "—")
+            head.add_row(Text(t("remark"), style="dim"), Text(i.remark or "—", style="bold yellow"),
+                         Text(t("reason"), style="dim"), i.reason)
+            yield Static(head, id="assign-head")
+            yield OptionList(*[Option(s, id=f"s{n}") for n, s in enumerate(i.suggestions)] or
+                             [Option(t("none"), id="none", disabled=True)], id="assign-sugg")
+            with Horizontal(classes="form-row"):
+                yield Label(t("unit"), classes="form-label")
+                yield Input(id="assign-unit", placeholder="3-1502")
+                yield Label(t("designated"), classes="form-label")
+                yield Input(id="assign-for", placeholder="PF:2026-10")
+            yield ErrorPanel(id="assign-error")
+            yield Static("", id="assign-out")
+
+    def on_mount(self) -> None:
+        self.core("init", core.unit_ids)
+        if self.item.suggestions:
+            self.query_one(OptionList).focus()
+        else:
+            self.query_one("#assign-unit", Input).focus()
+
+    def done_init(self, ids) -> None:
+        from textual.suggester import SuggestFromList
+
+        self.query_one("#assign-unit", Input).suggester = SuggestFromList(ids, case_sensitive=False)
+
+    @on(OptionList.OptionSelected)
+    def _suggestion(self, event: OptionList.OptionSelected) -> None:
+        text = str(event.option.prompt)
+        self.core("pick", lambda books: core.suggestion_unit(books, text))
+
+    def done_pick(self, unit: str | None) -> None:
+        if unit is None:
+            self.query_one(ErrorPanel).show(t("err_InputError"), t("assign_hint"))
+            self.query_one("#assign-unit", Input).focus()
+            return
+        self.query_one("#assign-unit", Input).value = unit
+        self.assign(unit)
+
+    @on(Input.Submitted)
+    def _typed(self) -> None:
+        self.assign(self.query_one("#assign-unit", Input).value)
+
+    def assign(self, unit: str) -> None:
+        if self.busy or self.done is not None:
+            return
+        self.busy = True
+        self.query_one(ErrorPanel).clear()
+        self.query_one("#assign-out", Static).update(t("writing"))
+        self.core("assign", core.queue_assign, self.item.id, unit, self.query_one("#assign-for", Input).value,
+                  write=True)
+
+    def done_assign(self, d: core.AssignDone) -> None:
+        self.busy = False
+        self.done = d
+        msg = t("assigned", id=d.queue_id, unit=d.unit, receipt=d.receipt or "—")
+        parts = [Text(msg, style="bold green"), Text(t("committed", sha=d.write.commit[:10]), style="green")]
+        if d.summary:
+            parts.append(Text(d.summary))
+        for x in d.learned:
+            parts.append(Text(f"alias: {x}", style="dim"))
+        self.query_one("#assign-out", Static).update(Group(*parts))
+        self.notify(msg + "  " + t("committed", sha=d.write.commit[:10]), timeout=10)
+
+    def failed_assign(self, exc: BaseException) -> None:
+        self.busy = False
+        self.query_one("#assign-out", Static).update("")
+        self.query_one(ErrorPanel).show(getattr(exc, "title", None) or t("error"), f"{exc}\n{t('books_unchanged')}")
+
+    def action_close(self) -> None:
+        if not self.busy:
+            self.dismiss(self.done)
