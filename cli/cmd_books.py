@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from ledger import billrun, create, integrity, periods
 from ledger.history import operations
-from ledger.money import plain
 
 from .common import books_dir, open_books, print_json, say_commit
 
@@ -65,7 +65,19 @@ def cmd_init(args) -> int:
 def cmd_demo(args) -> int:
     from ledger.demo import build_demo
 
+    import tempfile
+
+    from importers.booking import run_import
+    from importers.demo_export import write_demo_export
+    from ledger.books import Books
+
     root = build_demo(args.dir, progress=lambda s: print(s, file=sys.stderr))
+    # the week's WeChat bill, imported the way a bookkeeper would: payments booked, the rest queued
+    books = Books(root)
+    with tempfile.TemporaryDirectory() as tmp:
+        plan, result = run_import(books, [write_demo_export(books, Path(tmp), books.today())])
+    if result:
+        print(f"demo import: {result.message.splitlines()[0]}", file=sys.stderr)
     print(f"demo books ready in {root}")
     return 0
 

@@ -5,8 +5,7 @@ import datetime as dt
 
 from ledger import periods
 from ledger.errors import WuyeError
-from ledger.money import plain
-from ledger.openitems import arrears_by_unit
+from ledger.openitems import arrears_summary
 
 from .common import open_books, print_json
 
@@ -20,7 +19,7 @@ def register(sub) -> None:
 
 
 def arrears_data(books, as_of: dt.date) -> dict:
-    return arrears_by_unit(books.cache, as_of)
+    return arrears_summary(books.cache, as_of)
 
 
 def cmd_arrears(args) -> int:

@@ -39,18 +39,19 @@ from ledger import accounts as acc
 from ledger import beans, layout
 from ledger.config import LATE_FEE_ITEM
 from ledger.errors import InputError, WuyeError
-from ledger.money import ZERO, fmt, q
+from ledger.money import ZERO, fmt
 from ledger.openitems import credit_balances
 from ledger.payments import PaymentState, payer_text, plan_payment, reversal
 from ledger.units import load_owners, mask_name
 
 from .aliases import AliasKey, AliasTable, alias_entry, load_salt, row_keys
 from .detect import parse_any
+from .bookside import IMPORT_TYPE, Charges, ensure_accounts, imported_files, known_refs
 from .queue import QueueIds, closed_ids, queue_link, scrub
+from .results import FileReport, ImportPlan, Outcome
 from .records import ParsedFile, ParseError, StatementRow
 from .unittext import UnitIndex, UnitMatch, match_unit, normalise
 
-IMPORT_TYPE = "wuye-import"
 CHANNEL_OF = {"wechat_personal": "wechat", "wechat_merchant": "wechat", "alipay_personal": "alipay",
               "alipay_merchant": "alipay", "bank_cmb": "bank", "bank_icbc": "bank", "bank_ccb": "bank"}
 ACCOUNT_OF = {"wechat_personal": "Assets:Clearing:WeChat", "wechat_merchant": "Assets:Clearing:WeChat",
@@ -70,10 +71,6 @@ def sha256_path(path) -> str:
     return h.hexdigest()
 
 
-def money(value: Decimal) -> str:
-    return f"{value:.2f}"
-
-
 def payer_of(r: StatementRow) -> str | None:
     """plan_payment's payer: 'other:<name>' (masked by the core); a bare openid is no name."""
     party = scrub((r.counterparty or "").strip())
@@ -88,223 +85,6 @@ def party_text(name: str) -> str:
     if not name:
         return ""
     return name if (_COMPANY.search(name) or "*" in name) else mask_name(name)
-
-
-# --- results ---------------------------------------------------------------------------------------
-
-@dataclass
-class Outcome:
-    """What happened to one statement row."""
-    file: str
-    row: int
-    source: str
-    channel: str
-    txn_id: str
-    date: str
-    direction: str
-    amount: Decimal
-    kind: str                         # the parser's kind
-    result: str                       # payment | duplicate | queued | skipped | other
-    unit: str | None = None
-    receipt: str | None = None
-    queue: str | None = None
-    op: str = ""
-    reason: str = ""
-    suggestions: list[str] = field(default_factory=list)
-    flagged: bool = False
-    detail: str = ""
-
-    def as_dict(self) -> dict:
-        return {k: (str(v) if isinstance(v, Decimal) else v) for k, v in self.__dict__.items()}
-
-
-@dataclass
-class FileReport:
-    name: str
-    path: str
-    source: str
-    sha: str
-    rows: int
-    dropped_in_file: int
-    already_imported: bool = False
-    warnings: list[str] = field(default_factory=list)
-    checks: list[tuple[str, str, str, bool]] = field(default_factory=list)
-    net: Decimal | None = None
-    booked_net: Decimal | None = None   # merchant: what the booked rows moved on the clearing account
-
-    def as_dict(self) -> dict:
-        d = dict(self.__dict__)
-        for k in ("net", "booked_net"):
-            d[k] = None if d[k] is None else money(d[k])
-        return d
-
-
-@dataclass
-class ImportPlan:
-    files: list[FileReport] = field(default_factory=list)
-    outcomes: list[Outcome] = field(default_factory=list)
-    entries: list = field(default_factory=list)
-    accounts: list[str] = field(default_factory=list)   # Open directives added to accounts.beancount
-    aliases: list[str] = field(default_factory=list)    # 'nickname 清* -> 3-1502'
-    account_text: dict[str, str] = field(default_factory=dict)
-
-    # --- views -----------------------------------------------------------------------------
-    def by(self, result: str) -> list[Outcome]:
-        return [o for o in self.outcomes if o.result == result]
-
-    @property
-    def payments(self) -> list[Outcome]:
-        return self.by("payment")
-
-    @property
-    def duplicates(self) -> list[Outcome]:
-        return self.by("duplicate")
-
-    @property
-    def queued(self) -> list[Outcome]:
-        return self.by("queued")
-
-    @property
-    def skipped(self) -> list[Outcome]:
-        return self.by("skipped")
-
-    @property
-    def other(self) -> list[Outcome]:
-        return self.by("other")
-
-    def counts(self) -> dict[str, int]:
-        c = {k: len(self.by(k)) for k in ("payment", "duplicate", "queued", "skipped", "other")}
-        c["already_imported"] = sum(1 for o in self.duplicates if o.reason.startswith("already"))
-        c["repeated_in_batch"] = c["duplicate"] - c["already_imported"]
-        c["dropped_in_files"] = sum(f.dropped_in_file for f in self.files)
-        c["entries"] = len(self.entries)
-        return c
-
-    def message(self) -> str:
-        c = self.counts()
-        head = (f"import {len(self.files)} file(s): {c['payment']} payments, {c['queued']} queued, "
-                f"{c['other']} other, {c['skipped']} skipped, {c['duplicate']} duplicates")
-        lines = [head, ""]
-        for f in self.files:
-            lines.append(f"{f.name} {f.source} sha256 {f.sha}" + (" (already imported)" if f.already_imported else ""))
-        return "\n".join(lines) + "\n"
-
-    def to_json(self) -> dict:
-        return {"files": [f.as_dict() for f in self.files], "counts": self.counts(),
-                "payments": [o.as_dict() for o in self.payments], "duplicates": [o.as_dict() for o in self.duplicates],
-                "queued": [o.as_dict() for o in self.queued], "skipped": [o.as_dict() for o in self.skipped],
-                "other": [o.as_dict() for o in self.other], "accounts_opened": self.accounts,
-                "aliases_learned": self.aliases}
-
-    def render_text(self) -> str:
-        c = self.counts()
-        out = ["files:"]
-        for f in self.files:
-            extra = f", {f.dropped_in_file} exact duplicate row(s) dropped in the file" if f.dropped_in_file else ""
-            out.append(f"  {f.name}  {f.source}  sha {f.sha[:12]}  {f.rows} rows{extra}"
-                       + (f"  — already imported (sha {f.sha[:12]})" if f.already_imported else ""))
-            if f.net is not None:
-                ok = "ok" if f.booked_net is None or f.booked_net == f.net else f"MISMATCH: booked rows give {fmt(f.booked_net)}"
-                out.append(f"    merchant day total 应结 - 退款 - 手续费 = {fmt(f.net)} ({ok}); settles to the bank via Assets:Transit")
-            for w in f.warnings:
-                out.append(f"    warning: {w}")
-        out.append(f"payments by unit: {c['payment']}")
-        for o in sorted(self.payments, key=lambda o: (o.unit or "", o.date, o.receipt or "")):
-            out.append(f"  {o.unit:<10} {o.receipt}  {fmt(o.amount):>12}  {o.channel} {o.date}  {o.detail}")
-        out.append(f"duplicates: {c['duplicate']} ({c['already_imported']} already imported, "
-                   f"{c['repeated_in_batch']} repeated in the batch; {c['dropped_in_files']} exact copies dropped inside files)")
-        if c["already_imported"]:
-            out.append(f"  {c['already_imported']} already imported")
-        for o in self.duplicates:
-            out.append(f"  {o.file}:{o.row} {o.channel} {o.txn_id}  {fmt(o.amount)}  {o.reason}")
-        out.append(f"queued (待认领): {c['queued']}")
-        for o in self.queued:
-            out.append(f"  {o.queue}  {fmt(o.amount):>12} {o.direction} {o.channel} {o.date}  {o.reason}")
-            for s in o.suggestions:
-                out.append(f"      suggestion: {s}")
-        out.append(f"skipped: {c['skipped']}")
-        for o in self.skipped:
-            out.append(f"  {'! ' if o.flagged else ''}{o.file}:{o.row} {fmt(o.amount)} {o.date}  {o.reason}")
-        out.append(f"other bookings: {c['other']}")
-        for o in self.other:
-            who = f" {o.unit}" if o.unit else ""
-            out.append(f"  {o.op:<12}{who} {fmt(o.amount):>12} {o.direction} {o.channel} {o.date}  {o.reason}")
-        if self.aliases:
-            out.append("aliases learned: " + "; ".join(self.aliases))
-        if self.accounts:
-            out.append("accounts opened: " + ", ".join(self.accounts))
-        if not self.entries:
-            out.append("nothing new to import" + (f": {c['already_imported']} already imported" if c["already_imported"] else ""))
-        return "\n".join(out) + "\n"
-
-
-# --- the books side ----------------------------------------------------------------------------
-
-def ensure_accounts(books, names) -> dict[str, str]:
-    """Open directives for accounts the books do not have yet (books created before the account was
-    added to ledger.create.base_accounts). Returns {accounts.beancount: text to append} or {}."""
-    have = {a for (a,) in books.cache.q("SELECT account FROM opens")}
-    missing = sorted(set(names) - have)
-    if not missing:
-        return {}
-    return {layout.ACCOUNTS: beans.render([beans.open_(books.config.books_start, a) for a in missing])}
-
-
-def imported_files(books) -> dict[str, dict]:
-    """sha256 -> {name, date, meta} of every file recorded by a wuye-import directive."""
-    out = {}
-    for date, vals, meta in books.cache.q("SELECT date, vals, meta FROM customs WHERE type=?", (IMPORT_TYPE,)):
-        v = json.loads(vals)
-        if len(v) >= 2:
-            out[v[1]] = {"name": v[0], "date": date, "meta": json.loads(meta)}
-    return out
-
-
-def known_refs(books) -> tuple[dict[tuple[str, str], tuple], set[str]]:
-    """(channel, ref) -> (op, file, lineno, meta) of imported/recorded transactions, and every link."""
-    refs, links = {}, set()
-    for op, f, ln, ch, ref, lk, meta in books.cache.q(
-            "SELECT op, file, lineno, channel, ref, links, meta FROM txns WHERE channel IS NOT NULL OR ref IS NOT NULL"):
-        if ref:
-            refs.setdefault((ch or "", str(ref)), (op, f, ln, meta))
-        if lk:
-            links.update(lk.split())
-    return refs, links
-
-
-class Charges:
-    """Monthly charge per unit and item (only to suggest units whose charge equals an amount)."""
-
-    def __init__(self, books):
-        self.books = books
-        self._by_amount: dict[tuple[str, Decimal], list[str]] | None = None
-        self._day: dt.date | None = None
-
-    def suggest(self, amount: Decimal, day: dt.date) -> list[str]:
-        if self._by_amount is None or self._day != day.replace(day=1):
-            self._day = day.replace(day=1)
-            self._by_amount = defaultdict(list)
-            cfg = self.books.config
-            for u in self.books.units.values():
-                total = ZERO
-                for code, item in cfg.fees.items():
-                    qty = {"area": u.area, "unit": Decimal(1), "parking": Decimal(u.parking)}.get(item.basis)
-                    found = item.rate_on(day, u.type)
-                    if not qty or not found:
-                        continue
-                    monthly = q(qty * found[0])
-                    total += monthly
-                    self._by_amount[monthly].append((u.unit, f"{u.unit} ({code} monthly {fmt(monthly)})"))
-                if total:
-                    self._by_amount[total].append((u.unit, f"{u.unit} (all items monthly {fmt(total)})"))
-        seen, hits = set(), []
-        for uid, text in self._by_amount.get(amount, []):
-            if uid not in seen:
-                seen.add(uid)
-                hits.append(text)
-        more = f" and {len(hits) - 5} more" if len(hits) > 5 else ""
-        return [f"{h}: amount equals its monthly charge — amount only, NOT a match" for h in hits[:5]] + (
-            [f"…{more}"] if more else [])
 
 
 # --- planning ---------------------------------------------------------------------------------------

@@ -197,7 +197,7 @@ def match_unit(text: str, units: Iterable[str] | UnitIndex) -> UnitMatch:
     if len(cands) == 1:
         return UnitMatch(None, cands, f'bare room {bare[0]} without building', needs_review=True, **res)
     if cands:
-        blds = ','.join(c.split('-')[0] for c in cands)
+        blds = ','.join(dict.fromkeys(c.split('-')[0] for c in cands))
         return UnitMatch(None, cands, f'ambiguous: bare room {bare[0]} in buildings {blds}',
                          needs_review=True, **res)
     for m in _OTHER_ID.finditer(rest):

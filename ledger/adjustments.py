@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from . import accounts as acc
 from . import beans, layout, periods

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
-import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -23,9 +21,6 @@ from .money import ZERO
 from .openitems import open_items
 
 UNASSIGNED = "未分配"
-# The checks on free text live in privacy.py; kept importable from here for the collection modules.
-from .privacy import MAX_TEXT, clean_text, has_owner_name as _has_owner_name  # noqa: E402,F401
-from .privacy import owner_names as _owner_names, pii_number as _contains_pii_number  # noqa: E402,F401
 
 
 @dataclass

@@ -11,7 +11,7 @@ Ledger form, in the month file of the contact's date:
       promise-amount: 500.00
 
 Rules:
-- No phone numbers, ID numbers or owner names in any text (collection.clean_text).
+- No phone numbers, ID numbers or owner names in any text (privacy.clean_text).
 - Interruption of the limitation period (民法典 195): a contact *interrupts* when it is a proven demand
   or a proven acknowledgement:
     * channel letter or lawyer with --proof (registered mail receipt, 律师函 delivery record);
@@ -39,7 +39,8 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from . import beans, periods
-from .collection import (arrears_by_unit, check_date, clean_text, collector_of_unit, customs, meta_amount,
+from .privacy import clean_text
+from .collection import (arrears_by_unit, check_date, collector_of_unit, customs, meta_amount,
                          meta_date, write_entries)
 from .errors import InputError
 from .money import ZERO, from_cents, parse_amount, plain

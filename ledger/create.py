@@ -9,7 +9,7 @@ from . import accounts as acc
 from . import beans, layout, store, vcs
 from .config import Config, load_config
 from .errors import UnitsError, WuyeError
-from .units import Owner, Unit, load_owners, load_units, parse_unit_row, read_table, save_owners, units_csv_text
+from .units import Owner, Unit, load_owners, parse_unit_row, read_table, save_owners, units_csv_text
 
 DEMO_CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
 

@@ -128,6 +128,7 @@ def build_demo(target: str | Path, today: dt.date | None = None, progress=print)
         if period.endswith("12") or period == last:
             progress(f"demo: {period[:4]} done, {total_pay} payments so far")
     _corrections(books, today)
+    _collection_work(books, habits, today)
     return root
 
 
@@ -149,4 +150,53 @@ def _corrections(books, today: dt.date) -> None:
         if receipt:
             payments.void(books, receipt, "房号录错，重新开票", today - dt.timedelta(days=2))
     except (InputError, StopIteration):  # a demo built on an unusual date may lack a case
+        pass
+
+
+def _collection_work(books, habits: dict[str, str], today: dt.date) -> None:
+    """Disputes, contacts, promises and stages: the field notes' cases and a collector's month."""
+    from . import contacts, disputes, notices, stages
+    from .errors import WuyeError
+
+    def who(unit: str) -> str:
+        return books.config.collector_of(books.units[unit].building) or "前台"
+
+    def day(d: dt.date) -> dt.date | None:
+        return d if books.config.books_start <= d <= today else None
+
+    try:
+        # 第二例: the leak. Nothing paid since handover; the mother asks 3,000; still open here.
+        d1 = day(dt.date(2024, 2, 20))
+        if d1 and "5-0302" in books.units:
+            did, _ = disputes.open_dispute(books, "5-0302", "leak", "3000.00",
+                                           "设备平台雨水管三通打胶不牢、地漏堵塞，卧室内墙渗水起皮；业主要求赔偿后再缴费", d1,
+                                           by=who("5-0302"))
+            for when, ch, outcome, proof in ((dt.date(2024, 3, 5), "visit", "上门查看渗水，已报开发商维修", None),
+                                             (dt.date(2025, 6, 18), "letter", "书面催缴通知书，EMS 已签收",
+                                              "EMS 1190012345678 签收回执"),
+                                             (dt.date(2026, 10, 9), "phone", "与业主本人沟通，同意面谈补偿方案", None)):
+                if day(when):
+                    contacts.log_contact(books, "5-0302", ch, outcome, date=when, by=who("5-0302"), proof=proof)
+        # 第一例: the shop owner's cleaning complaint, fixed and closed without compensation.
+        d2 = day(today - dt.timedelta(days=40))
+        if d2 and "S-02" in books.units:
+            did2, _ = disputes.open_dispute(books, "S-02", "cleaning", "0", "门前地面总不干净，不处理不交费", d2,
+                                            by=who("S-02"))
+            contacts.log_contact(books, "S-02", "visit", "按业主作息调整保洁时间，擦拭入户门，拍照发给业主",
+                                 date=d2 + dt.timedelta(days=3), by=who("S-02"))
+            disputes.close_dispute(books, did2, "保洁升级并每日拍照反馈，业主满意", date=d2 + dt.timedelta(days=12),
+                                   by=who("S-02"))
+        # Late payers: a reminder each, with a promise; the ones due before today are kept or broken.
+        late = [u for u, h in sorted(habits.items()) if h == "late"][:6]
+        for n, unit in enumerate(late):
+            when = day(today - dt.timedelta(days=20 - n))
+            if when:
+                contacts.log_contact(books, unit, "phone" if n % 2 else "wechat", "提醒缴费，业主答应月底前缴清",
+                                     date=when, by=who(unit), promise_date=when + dt.timedelta(days=10))
+        if late and day(today - dt.timedelta(days=30)):
+            stages.set_stage(books, late[0], "committee", today - dt.timedelta(days=30),
+                             "已请业委会督促", by=who(late[0]))
+        # Written notices for long arrears in building 4 (disputed units are held out by the core).
+        notices.issue_notices(books, today - dt.timedelta(days=7), building="4", overdue_days=90)
+    except (InputError, WuyeError):  # a demo built on an unusual date may lack a case
         pass

@@ -23,7 +23,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from . import beans
-from .collection import arrears_by_unit, check_date, clean_text, collector_of_unit, customs, \
+from .privacy import clean_text
+from .collection import arrears_by_unit, check_date, collector_of_unit, customs, \
     meta_amount, next_sequence, write_entries
 from .errors import InputError
 from .money import ZERO, fmt, parse_amount, plain

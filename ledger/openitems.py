@@ -132,7 +132,7 @@ def unit_totals(cache: FactCache, as_of: dt.date | None = None) -> dict[str, dic
     return dict(out)
 
 
-def arrears_by_unit(cache: FactCache, as_of: dt.date) -> dict:
+def arrears_summary(cache: FactCache, as_of: dt.date) -> dict:
     """The `wuye arrears --json` contract: per unit what the owner owes (outstanding, oldest open
     period), the unit's credit, and what the developer still owes for it before handover."""
     from .money import plain

@@ -27,7 +27,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from . import beans, periods
-from .collection import arrears_by_unit, check_date, clean_text, customs, write_entries
+from .privacy import clean_text
+from .collection import arrears_by_unit, check_date, customs, write_entries
 from .contacts import load_contacts
 from .errors import InputError
 

@@ -1,0 +1,81 @@
+"""What the books already hold that an import needs: accounts, imported files, refs, charges."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from decimal import Decimal
+
+from ledger import beans, layout
+from ledger.money import ZERO, fmt, q
+
+IMPORT_TYPE = "wuye-import"
+
+
+def ensure_accounts(books, names) -> dict[str, str]:
+    """Open directives for accounts the books do not have yet (books created before the account was
+    added to ledger.create.base_accounts). Returns {accounts.beancount: text to append} or {}."""
+    have = {a for (a,) in books.cache.q("SELECT account FROM opens")}
+    missing = sorted(set(names) - have)
+    if not missing:
+        return {}
+    return {layout.ACCOUNTS: beans.render([beans.open_(books.config.books_start, a) for a in missing])}
+
+
+def imported_files(books) -> dict[str, dict]:
+    """sha256 -> {name, date, meta} of every file recorded by a wuye-import directive."""
+    out = {}
+    for date, vals, meta in books.cache.q("SELECT date, vals, meta FROM customs WHERE type=?", (IMPORT_TYPE,)):
+        v = json.loads(vals)
+        if len(v) >= 2:
+            out[v[1]] = {"name": v[0], "date": date, "meta": json.loads(meta)}
+    return out
+
+
+def known_refs(books) -> tuple[dict[tuple[str, str], tuple], set[str]]:
+    """(channel, ref) -> (op, file, lineno, meta) of imported/recorded transactions, and every link."""
+    refs, links = {}, set()
+    for op, f, ln, ch, ref, lk, meta in books.cache.q(
+            "SELECT op, file, lineno, channel, ref, links, meta FROM txns WHERE channel IS NOT NULL OR ref IS NOT NULL"):
+        if ref:
+            refs.setdefault((ch or "", str(ref)), (op, f, ln, meta))
+        if lk:
+            links.update(lk.split())
+    return refs, links
+
+
+class Charges:
+    """Monthly charge per unit and item (only to suggest units whose charge equals an amount)."""
+
+    def __init__(self, books):
+        self.books = books
+        self._by_amount: dict[tuple[str, Decimal], list[str]] | None = None
+        self._day: dt.date | None = None
+
+    def suggest(self, amount: Decimal, day: dt.date) -> list[str]:
+        if self._by_amount is None or self._day != day.replace(day=1):
+            self._day = day.replace(day=1)
+            self._by_amount = defaultdict(list)
+            cfg = self.books.config
+            for u in self.books.units.values():
+                total = ZERO
+                for code, item in cfg.fees.items():
+                    qty = {"area": u.area, "unit": Decimal(1), "parking": Decimal(u.parking)}.get(item.basis)
+                    found = item.rate_on(day, u.type)
+                    if not qty or not found:
+                        continue
+                    monthly = q(qty * found[0])
+                    total += monthly
+                    self._by_amount[monthly].append((u.unit, f"{u.unit} ({code} monthly {fmt(monthly)})"))
+                if total:
+                    self._by_amount[total].append((u.unit, f"{u.unit} (all items monthly {fmt(total)})"))
+        seen, hits = set(), []
+        for uid, text in self._by_amount.get(amount, []):
+            if uid not in seen:
+                seen.add(uid)
+                hits.append(text)
+        more = f" and {len(hits) - 5} more" if len(hits) > 5 else ""
+        return [f"{h}: amount equals its monthly charge — amount only, NOT a match" for h in hits[:5]] + (
+            [f"…{more}"] if more else [])
+
+
