@@ -44,6 +44,15 @@ def register(sub) -> None:
     p.add_argument("--date", required=True)
     p.set_defaults(func=cmd_reading)
 
+    p = sub.add_parser("standard", help="change a fee standard: a new dated rate line in config.yaml")
+    p.add_argument("item")
+    p.add_argument("--from", dest="start", required=True, help="first day of a month, YYYY-MM-01")
+    p.add_argument("--residential")
+    p.add_argument("--commercial")
+    p.add_argument("--all", dest="all_")
+    p.add_argument("--dry-run", action="store_true", help="print the diff only")
+    p.set_defaults(func=cmd_standard)
+
     p = sub.add_parser("check", help="beancount checks plus wuye invariants")
     p.set_defaults(func=cmd_check)
 
@@ -130,6 +139,28 @@ def cmd_reading(args) -> int:
     books = open_books(args)
     say_commit(billrun.record_reading(books, args.unit, args.item, args.value,
                                       periods.parse_date(args.date, "--date")))
+    return 0
+
+
+def cmd_standard(args) -> int:
+    import difflib
+
+    from ledger import layout, standards
+
+    books = open_books(args)
+    prices = {k: v for k, v in (("residential", args.residential), ("commercial", args.commercial),
+                                ("all", args.all_)) if v is not None}
+    start = periods.parse_date(args.start, "--from")
+    text, msg, warnings = standards.plan_rate_change(books, args.item, start, prices)
+    old = books.text(layout.CONFIG)
+    sys.stdout.write("".join(difflib.unified_diff(old.splitlines(True), text.splitlines(True),
+                                                  layout.CONFIG, layout.CONFIG)))
+    for w in warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    if args.dry_run:
+        return 0
+    result, _ = standards.change_rate(books, args.item, start, prices)
+    say_commit(result)
     return 0
 
 

@@ -70,6 +70,8 @@ def standard_changes(root: Path, commit: vcs.Commit) -> list[StandardChange]:
             continue
         item, utype, start = key
         prev = o[0] if o else _price_before(new if n else old, item, utype, start)
+        if n and not o and prev == n[0]:
+            continue  # a new dated line that repeats the price in force is no change for this unit type
         out.append(StandardChange(item, (n or o)[1], utype, prev if n else o[0], n[0] if n else None, start,
                                   commit.sha, commit.author, commit.date))
     return out
