@@ -238,10 +238,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "rep_period": ("期间", "Period"),
     "rep_period_hint": ("2026-11 / 2026-Q4 / 2026", "2026-11 / 2026-Q4 / 2026"),
     "rep_by": ("分组", "Group by"),
-    "by_none": ("不分组", "no grouping"),
-    "by_building": ("按楼栋", "by building"),
-    "by_item": ("按项目", "by item"),
-    "by_collector": ("按收费员", "by collector"),
+    "grp_none": ("不分组", "no grouping"),
+    "grp_building": ("按楼栋", "by building"),
+    "grp_item": ("按项目", "by item"),
+    "grp_collector": ("按收费员", "by collector"),
     "rep_as_of": ("截至", "As of"),
     "rep_show": ("查看", "Show"),
     "rep_hint": ("Enter 查看 · Ctrl+O 导出 xlsx/csv/html", "Enter shows · Ctrl+O exports xlsx/csv/html"),
@@ -402,15 +402,15 @@ HELP_SECTIONS = [
 # report headers and titles of the core (Chinese documents), translated for display in English only
 REPORT_TERMS = {
     "收缴率": "Collection rates", "指标": "Measure", "分子": "Numerator", "分母": "Denominator", "比率": "Ratio",
-    "当期收缴率": "Current-period rate", "户数收缴率": "Households fully paid", "清欠率": "Arrears recovery",
+    "当期收缴率": "Current rate", "户数收缴率": "Households rate", "清欠率": "Recovery rate",
     "综合收缴率": "Overall rate", "构成（不计入实收：减免、补偿、核销）": "Figures (waived, compensated, written off not collected)",
     "项目": "Item", "金额/户数": "Amount / households", "当期计费": "Billed", "当期减免": "Waived",
     "当期补偿抵扣": "Compensated", "当期应收": "Receivable", "当期实收": "Collected", "当期核销": "Written off",
-    "当期未收": "Open", "应收户数": "Households billed", "已缴清户数": "Households paid", "期初欠费": "Opening arrears",
-    "清欠额": "Recovered", "往期减免": "Arrears waived", "往期补偿抵扣": "Arrears compensated",
+    "当期未收": "Open", "应收户数": "Units billed", "已缴清户数": "Units paid", "期初欠费": "Opening arrears",
+    "清欠额": "Recovered", "往期减免": "Arrears waived", "往期补偿抵扣": "Arrears compen- sated",
     "往期核销": "Arrears written off", "预交后期": "Prepaid later periods", "按楼栋": "By building",
     "按项目": "By item", "按收费项目": "By item", "按收费员": "By collector", "按月": "By month", "楼栋": "Building",
-    "收费员": "Collector", "月份": "Month", "减免": "Waived", "补偿抵扣": "Compensated", "核销": "Written off",
+    "收费员": "Collector", "月份": "Month", "减免": "Waived", "补偿抵扣": "Compen- sated", "核销": "Written off",
     "合计": "Total", "欠费明细（按户）": "Arrears by unit", "房号": "Unit", "欠款方": "Debtor", "欠费合计": "Outstanding",
     "最早欠费期间": "Oldest period", "预存款": "Credit", "超3年时效风险": "Over 3 years (legal risk)",
     "欠费户数": "Units in arrears", "0-30天": "0-30 d", "31-90天": "31-90 d", "91-180天": "91-180 d",
@@ -423,7 +423,7 @@ REPORT_TERMS = {
     "临近时效金额": "At risk (amount)", "已过时效笔数": "Time-barred (charges)", "已过时效金额": "Time-barred (amount)",
     "失约未跟进": "Broken promises", "明细（临近 ≤90 天 / 已过时效）": "Charges within 90 days of the limit, or past it",
     "期间": "Period", "未缴": "Open", "应缴日": "Due", "时效届满日": "Limitation date", "剩余天数": "Days left",
-    "最近中断": "Last interruption",
+    "最近中断": "Last interruption", "是": "yes", "否": "no",
 }
 
 

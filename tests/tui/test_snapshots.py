@@ -11,6 +11,7 @@ from tui.screens.billing import BillingScreen
 from tui.screens.help import HelpScreen
 from tui.screens.history import HistoryScreen
 from tui.screens.payment import PaymentScreen
+from tui.screens.reports import ReportsScreen
 from tui.screens.unit_detail import UnitDetailScreen
 from tui.screens.units import UnitsScreen
 
@@ -63,6 +64,32 @@ async def _payment(pilot):
     await settle(pilot)
 
 
+async def _reports(pilot):
+    from textual.widgets import Select
+
+    await ready(pilot)
+    await pilot.press("f7")
+    app = pilot.app
+    await wait_for(pilot, lambda: isinstance(app.screen, ReportsScreen) and app.screen.view is not None)
+    screen = app.screen
+    screen.query_one("#rep-by", Select).value = "building"
+    await wait_for(pilot, lambda: screen.view.spec.by == "building")
+    await settle(pilot)
+
+
+async def _aging(pilot):
+    from textual.widgets import Select
+
+    await ready(pilot)
+    await pilot.press("f7")
+    app = pilot.app
+    await wait_for(pilot, lambda: isinstance(app.screen, ReportsScreen) and app.screen.view is not None)
+    screen = app.screen
+    screen.query_one("#rep-kind", Select).value = "arrears"
+    await wait_for(pilot, lambda: screen.view.spec.kind == "arrears")
+    await settle(pilot)
+
+
 async def _help(pilot):
     await ready(pilot)
     await pilot.press("f1")
@@ -101,3 +128,13 @@ def test_history(snap_compare, books):
 
 def test_help(snap_compare, books):
     assert snap_compare(WuyeApp(books, "en"), terminal_size=SIZE, run_before=_help)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_reports_rates(snap_compare, books, lang):
+    assert snap_compare(WuyeApp(books, lang), terminal_size=SIZE, run_before=_reports)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_reports_aging(snap_compare, books, lang):
+    assert snap_compare(WuyeApp(books, lang), terminal_size=SIZE, run_before=_aging)

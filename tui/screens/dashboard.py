@@ -174,8 +174,8 @@ class DashboardScreen(WuyeScreen):
                 table.add_row(unit, oldest or "", core.money(amount))
             self.query_one(wid, Static).update(table if rows else Text(t("none"), style="dim"))
         ops = Table.grid(padding=(0, 1), expand=True)
-        ops.add_column(no_wrap=True, style="dim")
-        ops.add_column(no_wrap=True, style="cyan")
+        ops.add_column(no_wrap=True, style="dim", min_width=10)
+        ops.add_column(no_wrap=True, style="cyan", min_width=7)
         ops.add_column(overflow="ellipsis", no_wrap=True)
         for op in d.ops:
             ops.add_row(op.date[:10], op.sha[:7], op.subject)

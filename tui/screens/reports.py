@@ -39,7 +39,7 @@ class ReportsScreen(WuyeScreen):
                          id="rep-kind")
             yield Label(t("rep_period"), classes="rep-label")
             yield Input(id="rep-period", placeholder=t("rep_period_hint"), max_length=20)
-            yield Select([(t(f"by_{b or 'none'}"), b) for b in ("", "building", "item", "collector")], value="",
+            yield Select([(t(f"grp_{b or 'none'}"), b) for b in ("", "building", "item", "collector")], value="",
                          allow_blank=False, id="rep-by")
             yield Label(t("rep_as_of"), classes="rep-label")
             yield Input(id="rep-asof", placeholder="YYYY-MM-DD", max_length=10)

@@ -66,11 +66,11 @@ class UnitDetailScreen(WuyeScreen):
             width = {"period": 8, "item": 16, "status": 10}.get(key, 12)
             lines.add_column(Text(t(key), justify="right") if right else t(key), key=key, width=width)
         rec = self.query_one("#ud-receipts", DataTable)
-        for key, width in (("date", 10), ("receipt", 14), ("channel", 8), ("reference", 16), ("amount", 12),
+        for key, width in (("date", 10), ("receipt", 14), ("channel", 8), ("reference", 12), ("amount", 11),
                            ("status", 6)):
             rec.add_column(Text(t(key), justify="right") if key == "amount" else t(key), key=key, width=width)
         con = self.query_one("#ud-contacts", DataTable)
-        for key, width in (("date", 10), ("channel", 8), ("outcome", 24), ("promise", 16), ("by", 6)):
+        for key, width in (("date", 10), ("channel", 8), ("outcome", 24), ("promise", 14), ("by", 6)):
             con.add_column(t(key), key=key, width=width)
 
     def refresh_data(self) -> None:
@@ -93,7 +93,7 @@ class UnitDetailScreen(WuyeScreen):
                 info.append(f"{d['id']} {t('cat_' + d['category'])} {t('closed_on', d=d['closed'])}", style="dim")
         info.append("\n")
         info.append(f"{t('payers')} ", style="dim")
-        info.append(", ".join(c.payers) or "—")
+        info.append(", ".join(t(p) if p in ("owner",) else p for p in c.payers) or "—")
         info.append(f"   {t('aliases')} ", style="dim")
         info.append(", ".join(c.aliases) or "—")
         if c.notices:

@@ -179,7 +179,10 @@ class UnitsScreen(WuyeScreen):
         table = self.query_one(DataTable)
         table.focus()
         if table.row_count == 1:
-            self.app.action_open_unit(str(table.coordinate_to_cell_key((0, 0)).row_key.value))
+            unit = str(table.coordinate_to_cell_key((0, 0)).row_key.value)
+            # the search did its job: back from the unit, the list is whole again and the next search starts fresh
+            self.query_one("#units-search", Input).value = ""
+            self.app.action_open_unit(unit)
 
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:

@@ -29,26 +29,42 @@ def cell(v) -> str:
     return str(v)
 
 
+def _label(v, col: int) -> str:
+    """A cell as shown; labels the core writes (当期收缴率, 是/否 ...) are translated like the headers."""
+    text = cell(v)
+    return term(text) if isinstance(v, str) else text
+
+
 def numeric(v) -> bool:
     return isinstance(v, (int, Decimal)) and not isinstance(v, bool)
 
 
 def render_table(tbl, risk_columns: tuple[str, ...] = (), max_rows: int = MAX_ROWS) -> Group:
     risky = {i for i, h in enumerate(tbl.headers) if h in risk_columns}
-    out = Table(show_edge=False, pad_edge=False, header_style="bold", expand=False)
+    from rich import box
+
+    out = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 0, 0, 1), header_style="bold",
+                expand=False)
+    from rich.cells import cell_len
+
     sample = tbl.rows[0] if tbl.rows else []
+    shown = tbl.rows[:max_rows]
     for i, h in enumerate(tbl.headers):
         right = i < len(sample) and numeric(sample[i])
-        out.add_column(Text(term(h), style="bold red" if i in risky else "bold"), justify="right" if right else "left",
-                       no_wrap=True)
-    for n, row in enumerate(tbl.rows[:max_rows]):
+        widest = max((cell_len(_label(r[i], i)) for r in shown if i < len(r)), default=0)
+        # body cells are never cut: a header that is wider than its column wraps instead
+        head = term(h)
+        word = max((cell_len(w) for w in head.split()), default=1)
+        out.add_column(Text(head, style="bold red" if i in risky else "bold"), justify="right" if right else "left",
+                       min_width=max(widest, 2), max_width=max(widest, word, 2))
+    for n, row in enumerate(shown):
         hot = n < len(tbl.highlight) and tbl.highlight[n]
         cells = []
         for i, v in enumerate(row):
             style = ""
             if i in risky and v not in (None, "", False) and not (numeric(v) and v == 0):
                 style = "bold red"
-            cells.append(Text(cell(v), style=style))
+            cells.append(Text(_label(v, i), style=style, no_wrap=True))
         out.add_row(*cells, style="bold red" if hot else None)
     title = Text(term(tbl.title), style="bold underline")
     if len(tbl.rows) > max_rows:
