@@ -119,17 +119,18 @@ def last_billed_period(cache: FactCache) -> str | None:
 
 
 def unit_totals(cache: FactCache, as_of: dt.date | None = None) -> dict[str, dict]:
-    """Per unit: outstanding, oldest open period, credit. One pass for the units screen."""
-    out: dict[str, dict] = defaultdict(lambda: {"outstanding": Decimal("0.00"), "oldest": None,
-                                                "credit": Decimal("0.00")})
-    for (u, _item, period), amt in open_items(cache, as_of=as_of).items():
-        row = out[u]
-        row["outstanding"] += amt
-        if amt > 0 and (row["oldest"] is None or period < row["oldest"]):
-            row["oldest"] = period
+    """Per unit: outstanding, oldest open period, credit. Folded in SQL: on books where nothing is
+    paid there are hundreds of thousands of open items, and one Python object each is the cost."""
+    dc, da = _date_clause(as_of)
+    out: dict[str, dict] = {}
+    for u, cents, oldest in cache.q(
+            "SELECT unit, SUM(s), MIN(CASE WHEN s > 0 THEN period END) FROM (SELECT unit, item, period, "
+            f"SUM(cents) AS s FROM postings WHERE acct='ar'{dc} GROUP BY unit, item, period "
+            "HAVING SUM(cents) != 0) GROUP BY unit", da):
+        out[u] = {"outstanding": from_cents(cents or 0), "oldest": oldest, "credit": Decimal("0.00")}
     for u, amt in credit_balances(cache, as_of=as_of).items():
-        out[u]["credit"] = amt
-    return dict(out)
+        out.setdefault(u, {"outstanding": Decimal("0.00"), "oldest": None, "credit": Decimal("0.00")})["credit"] = amt
+    return out
 
 
 def arrears_summary(cache: FactCache, as_of: dt.date) -> dict:
