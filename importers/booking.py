@@ -41,12 +41,12 @@ from ledger.config import LATE_FEE_ITEM
 from ledger.errors import InputError, WuyeError
 from ledger.money import ZERO, fmt
 from ledger.openitems import credit_balances
-from ledger.payments import PaymentState, payer_text, plan_payment, reversal
+from ledger.payments import payer_text, plan_payment, reversal
 from ledger.units import load_owners, mask_name
 
 from .aliases import AliasKey, AliasTable, alias_entry, load_salt, row_keys
 from .detect import parse_any
-from .bookside import IMPORT_TYPE, Charges, ensure_accounts, imported_files, known_refs
+from .bookside import IMPORT_TYPE, Charges, ImportState, ensure_accounts, imported_files, known_refs
 from .queue import QueueIds, closed_ids, queue_link, scrub
 from .results import FileReport, ImportPlan, Outcome
 from .records import ParsedFile, ParseError, StatementRow
@@ -88,17 +88,6 @@ def party_text(name: str) -> str:
 
 
 # --- planning ---------------------------------------------------------------------------------------
-
-class ImportState(PaymentState):
-    """PaymentState for an import: every (channel, ref) of the batch was already checked against the
-    books in one query (Planner.mark_duplicates), so only the in-batch check remains here (the core's
-    per-payment lookup scans every void/refund and dominated a 10,000-row import)."""
-
-    def check_ref(self, channel: str, ref: str) -> None:
-        if (channel, ref) in self.refs:
-            raise InputError(f"{channel} reference {ref} appears twice in this batch")
-        self.refs.add((channel, ref))
-
 
 @dataclass
 class _Row:

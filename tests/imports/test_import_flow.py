@@ -173,8 +173,10 @@ def test_alias_directives_hold_no_names_and_salt_is_private(books, tmp_path):
     assert aliases
     for name in ("清风徐来", "刘晓梅", "王建国", "山间明月"):
         assert name not in text
-    assert all(re.search(r'"(nickname|name|account)" "[0-9a-f]{20}"', ln) for ln in aliases
+    # keys are base32 HMACs: letters and 2-7 only, so no key can look like a phone or ID number
+    assert all(re.search(r'"(nickname|name|account)" "[a-z2-7]{20}"', ln) for ln in aliases
                if '"openid"' not in ln)
+    assert not re.search(r"(?<!\d)1[3-9]\d{9}(?!\d)", text)
     salt = books.root / ".wuye" / "alias.salt"
     assert stat.S_IMODE(salt.stat().st_mode) == 0o600
     assert ".wuye/" in (books.root / ".gitignore").read_text()
