@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import sys
+from decimal import Decimal
 
 from ledger import contacts, disputes, limitation, messages, notices, stages, targets
 from ledger.money import fmt
@@ -299,8 +300,8 @@ def cmd_targets(args) -> int:
         return 0
     print(f"targets {data['period']} ({data['months'][0]}..{data['months'][-1]}) as of {data['as_of']}")
     for c in data["collectors"]:
-        rate = f"{float(c['rate']) * 100:.1f}%" if c["rate"] else "-"
-        trate = f"{float(c['target_rate']) * 100:.1f}%" if c["target_rate"] else "-"
+        rate = f"{Decimal(c['rate']) * 100:.1f}%" if c["rate"] else "-"
+        trate = f"{Decimal(c['target_rate']) * 100:.1f}%" if c["target_rate"] else "-"
         print(f"\n{c['collector']}: collected {c['collected']} of {c['charged']} ({rate}); "
               f"target {c['target_amount'] or '-'} / {trate}")
         for v in c["to_visit"][:20]:
@@ -314,6 +315,4 @@ def cmd_targets(args) -> int:
 
 
 def fmt_amount(s: str) -> str:
-    from decimal import Decimal
-
     return fmt(Decimal(s))

@@ -4,7 +4,6 @@ Called from worker threads only (see tui/core/__init__.py)."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -23,16 +22,6 @@ def money(value: Decimal | None, blank_zero: bool = False) -> str:
     if blank_zero and value == 0:
         return ""
     return fmt(value, "¥")
-
-
-def optional(module: str):
-    """A core module that may not exist yet (payments, rates ...), or None."""
-    try:
-        return importlib.import_module(f"ledger.{module}")
-    except ModuleNotFoundError as exc:
-        if exc.name == f"ledger.{module}":
-            return None
-        raise
 
 
 # --- opening ------------------------------------------------------------------------------

@@ -8,12 +8,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ledger import billrun, history, periods, vcs
+from ledger import billrun, contacts, history, periods, vcs
+from ledger import rates as rates_mod
 from ledger.books import Books
 from ledger.money import ZERO
-from ledger.openitems import unit_totals, item_lines, last_billed_period
+from ledger.openitems import item_lines, last_billed_period, unit_totals
 from ledger.units import mask_name, mask_phone, unit_sort_key
-from .common import Summary, optional, summary  # noqa: F401
+
+from .common import Summary, summary  # noqa: F401
 if TYPE_CHECKING:
     from .collect import UnitFlags
 
@@ -73,15 +75,8 @@ def unit_rows(books: Books) -> list[UnitRow]:
 
 
 def last_contacts(books: Books) -> dict[str, str]:
-    """{unit: date of the last contact} once the contact log exists (issue 7); empty until then."""
-    mod = optional("contacts")
-    fn = getattr(mod, "last_contacts", None) if mod else None
-    if fn:
-        try:
-            return {u: str(d) for u, d in fn(books).items()}
-        except TypeError:
-            return {}
-    return {}
+    """{unit: date of the last contact} from the contact log."""
+    return {u: str(d) for u, d in contacts.last_contacts(books).items()}
 
 
 def collectors(books: Books) -> list[str]:
@@ -206,30 +201,26 @@ def _billed_items(books: Books, period: str) -> list[tuple[str, str, Decimal]]:
 
 
 def collections(books: Books, first: dt.date, last: dt.date) -> list[tuple[str, Decimal]] | None:
-    """Money received per channel between two dates (payments net of voids and refunds), or None
-    while the payments core does not exist."""
-    if optional("payments") is None:
-        return None
+    """Money received per channel between two dates: payments net of voids and refunds, as the payer
+    paid them (channel-fee legs left out; an assigned queue item counts when it is assigned)."""
     rows = books.cache.q(
         "SELECT COALESCE(t.channel, (SELECT o.channel FROM txns o WHERE o.op='pay' "
         "AND o.receipt = json_extract(t.meta, '$.voids'))) AS ch, SUM(p.cents) "
         "FROM postings p JOIN txns t ON t.id = p.txn "
-        "WHERE p.acct='money' AND t.op IN ('pay','void','refund') AND t.date BETWEEN ? AND ? "
+        "WHERE p.acct IN ('money','suspense') AND (p.kind IS NULL OR p.kind != 'fee') "
+        "AND t.op IN ('pay','void','refund') AND t.date BETWEEN ? AND ? "
         "GROUP BY ch ORDER BY ch", (first.isoformat(), last.isoformat()))
     return [(ch or "?", (Decimal(c) / 100).quantize(Decimal("0.01"))) for ch, c in rows]
 
 
 def _rates(books: Books, period: str):
     """(当期收缴率, 清欠率, 综合, 户数) of the period as of today, and 当期收缴率 month by month for 12 months,
-    from ledger/rates.py (None while it does not exist)."""
-    mod = optional("rates")
-    if mod is None:
-        return None, None
+    from ledger/rates.py."""
     today = books.today()
-    rates = mod.collection_rates(books, period, as_of=today).total.rates()
+    rates = rates_mod.collection_rates(books, period, as_of=today).total.rates()
     now = {k: r.ratio for k, r in rates.items()}
     first = periods.add(period, -11)
-    months = [(m, f.rates()["current"].ratio) for m, f in mod.monthly_rates(books, f"{first}..{period}", as_of=today)]
+    months = [(m, f.rates()["current"].ratio) for m, f in rates_mod.monthly_rates(books, f"{first}..{period}", as_of=today)]
     return now, months
 
 

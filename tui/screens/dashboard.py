@@ -18,7 +18,7 @@ from .base import WuyeScreen
 
 
 def _pct(v) -> str:
-    return "—" if v is None else f"{float(v) * 100:.1f}%"
+    return "—" if v is None else f"{Decimal(v) * 100:.1f}%"
 
 
 def money_table(rows, empty: str) -> Table | Text:
@@ -153,10 +153,10 @@ class DashboardScreen(WuyeScreen):
         chart = self.query_one("#dash-chart", Static)
         if d.rate_months:
             chart.border_title = t("chart_rate")
-            chart.update(bars(d.rate_months, height=5, width=8, value_fmt=lambda v: f"{float(v) * 100:.0f}%", top=1.0))
+            chart.update(bars(d.rate_months, height=5, width=8, value_fmt=lambda v: f"{Decimal(v) * 100:.0f}%", top=1.0))
         else:
             chart.border_title = t("chart_billed")
-            chart.update(bars(d.months, height=5, width=8, value_fmt=lambda v: f"{float(v) / 1000:.0f}k"))
+            chart.update(bars(d.months, height=5, width=8, value_fmt=lambda v: f"{Decimal(v) / 1000:.0f}k"))
         arrears = Table.grid(padding=(0, 1), expand=True)
         arrears.add_column()
         arrears.add_column(justify="right")
