@@ -7,8 +7,9 @@ from collections import defaultdict
 from decimal import Decimal
 
 from ledger import beans, layout
+from ledger.billing import monthly_charge
 from ledger.errors import InputError
-from ledger.money import ZERO, fmt, q
+from ledger.money import ZERO, fmt
 from ledger.payments import PaymentState
 
 IMPORT_TYPE = "wuye-import"
@@ -62,11 +63,9 @@ class Charges:
             for u in self.books.units.values():
                 total = ZERO
                 for code, item in cfg.fees.items():
-                    qty = {"area": u.area, "unit": Decimal(1), "parking": Decimal(u.parking)}.get(item.basis)
-                    found = item.rate_on(day, u.type)
-                    if not qty or not found:
+                    monthly = monthly_charge(item, u, day)
+                    if monthly is None:
                         continue
-                    monthly = q(qty * found[0])
                     total += monthly
                     self._by_amount[monthly].append((u.unit, f"{u.unit} ({code} monthly {fmt(monthly)})"))
                 if total:

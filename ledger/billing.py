@@ -97,6 +97,16 @@ def quantity(item: FeeItem, unit: Unit, usage: Decimal | None) -> Decimal | None
     return usage
 
 
+def monthly_charge(item: FeeItem, unit: Unit, day: dt.date) -> Decimal | None:
+    """A full month's charge of a non-metered item for a unit at the rate in force on `day`
+    (rounded as billing rounds it), or None when the item does not apply or has no rate."""
+    qty = quantity(item, unit, None)
+    found = item.rate_on(day, unit.type)
+    if not qty or not found:
+        return None
+    return q(qty * found[0])
+
+
 def meter_usage(readings: list[tuple[dt.date, Decimal]], period: str) -> tuple[Decimal | None, str]:
     """Usage in a month: the last reading inside it minus the last reading before the month (so that
     consecutive months chain and no usage falls between two bills); for a meter whose first reading is

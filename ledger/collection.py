@@ -151,6 +151,25 @@ def arrears_by_unit(books, as_of: dt.date, overdue_only: bool = True) -> dict[st
     return out
 
 
+def batch_units(books, owing: dict, disputed: dict, building: str | None = None,
+                overdue_days: int | None = None) -> tuple[list[str], dict[str, dict]]:
+    """The units a batch (notices, messages) reaches: owing, in the building, overdue long enough;
+    units with an open dispute are held out and returned apart (unit -> dispute info)."""
+    if building is not None and building not in {u.building for u in books.units.values()}:
+        raise InputError(f"unknown building '{building}'")
+    chosen, held = [], {}
+    for uid in sorted(owing):
+        if building is not None and books.units[uid].building != building:
+            continue
+        if overdue_days is not None and owing[uid].max_overdue_days < overdue_days:
+            continue
+        if uid in disputed:
+            held[uid] = disputed[uid]
+            continue
+        chosen.append(uid)
+    return chosen, held
+
+
 def compress_periods(plist: list[str]) -> str:
     """['2024-01','2024-02','2024-03','2024-06'] -> '2024-01至2024-03、2024-06'."""
     ps = sorted(set(plist))

@@ -23,7 +23,7 @@ import string
 from pathlib import Path
 
 from . import periods, vcs
-from .collection import arrears_by_unit, compress_periods
+from .collection import arrears_by_unit, batch_units, compress_periods
 from .disputes import disputed_units
 from .errors import InputError
 from .money import ZERO, plain
@@ -54,22 +54,10 @@ def render_messages(books, template_name: str, as_of: dt.date, building: str | N
     unknown = keys - KNOWN
     if unknown:
         raise InputError(f"template '{template_name}' uses unknown placeholders: {', '.join(sorted(unknown))}")
-    if building is not None and building not in {u.building for u in books.units.values()}:
-        raise InputError(f"unknown building '{building}'")
     period = periods.parse_period(period) if period else periods.period_of(as_of.replace(day=1) - dt.timedelta(days=1))
     owing = arrears_by_unit(books, as_of)
     disputed = disputed_units(books, as_of)
-    chosen, held = [], {}
-    for uid in sorted(owing):
-        u = books.units[uid]
-        if building is not None and u.building != building:
-            continue
-        if overdue_days is not None and owing[uid].max_overdue_days < overdue_days:
-            continue
-        if uid in disputed:
-            held[uid] = disputed[uid]
-            continue
-        chosen.append(uid)
+    chosen, held = batch_units(books, owing, disputed, building, overdue_days)
     common = {"as_of": as_of.isoformat(), "deadline": (as_of + dt.timedelta(days=deadline_days)).isoformat(),
               "office_phone": books.config.office.get("phone", ""), "period": period}
     rows = []

@@ -26,7 +26,7 @@ from pathlib import Path
 from string import Template
 
 from . import periods
-from .collection import arrears_by_unit, check_date, compress_periods, customs, next_sequence, write_entries
+from .collection import arrears_by_unit, batch_units, check_date, compress_periods, customs, next_sequence, write_entries
 from .config import LATE_FEE_ITEM
 from .contacts import CONTACT
 from .disputes import disputed_units
@@ -108,18 +108,7 @@ def select_units(books, as_of: dt.date, unit: str | None = None, building: str |
         return Selection([u.unit], {})
     if building is None and overdue_days is None:
         raise InputError("give a UNIT, --building B or --overdue-days N")
-    if building is not None and building not in {u.building for u in books.units.values()}:
-        raise InputError(f"unknown building '{building}'")
-    chosen, held = [], {}
-    for uid in sorted(owing):
-        if building is not None and books.units[uid].building != building:
-            continue
-        if overdue_days is not None and owing[uid].max_overdue_days < overdue_days:
-            continue
-        if uid in disputed:
-            held[uid] = disputed[uid]
-            continue
-        chosen.append(uid)
+    chosen, held = batch_units(books, owing, disputed, building, overdue_days)
     return Selection(chosen, held)
 
 

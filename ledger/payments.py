@@ -12,12 +12,13 @@ from beancount.parser import parser
 from . import accounts as acc
 from . import beans, layout, periods
 from .allocation import OpenItem, Part, allocate
+from .billing import monthly_charge
 from .config import CHANNELS, LATE_FEE_ITEM
 from .errors import InputError
 from .money import ZERO, fmt, from_cents, parse_amount, q
 from .openitems import credit_balances, open_items
-from .receipts import CHANNEL_LABELS, next_receipt
 from .privacy import clean_text, pii_number
+from .receipts import CHANNEL_LABELS, next_receipt
 from .units import mask_name
 
 PAYER_ROLES = {"owner": "业主", "tenant": "租户", "relative": "亲属", "developer": "开发商", "other": "其他"}
@@ -116,13 +117,7 @@ def _prepay_discount(books, unit, on: dt.date, remainder: Decimal, has_open: boo
     cfg = books.config
     for pol in cfg.prepay_discounts:
         if pol.start <= on and (pol.end is None or on <= pol.end) and not has_open:
-            monthly = ZERO
-            for code in pol.items:
-                item = cfg.fees[code]
-                found = item.rate_on(on, unit.type)
-                qty = {"area": unit.area, "unit": Decimal(1), "parking": Decimal(unit.parking)}.get(item.basis)
-                if found and qty:
-                    monthly += q(qty * found[0])
+            monthly = sum((monthly_charge(cfg.fees[code], unit, on) or ZERO for code in pol.items), ZERO)
             full = monthly * pol.months
             discount = q(full * pol.rate)
             if monthly and remainder >= full - discount:
