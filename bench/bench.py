@@ -41,7 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cli.main import main as wuye_main  # noqa: E402  (the product's own entry point)
-from ledger import layout, periods  # noqa: E402
+from ledger.books import layout
+from ledger.basics import periods  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -189,8 +190,8 @@ def m_pay(b: Bench) -> None:
     b.measure("pay (cold process)", lambda: b.run(str(BIN / "wuye"), "--books", str(b.books), "pay", units[0],
                                                   "300.00", "--channel", "wechat", "--ref", f"BENCH{time.time_ns()}",
                                                   "--date", day, env=env_today).stdout.splitlines()[-1][:60])
-    from ledger import payments
-    from ledger.books import Books
+    from ledger.payments import pay as payments
+    from ledger.books.folder import Books
 
     os.environ["WUYE_TODAY"] = day
     books = Books(b.books)
@@ -222,8 +223,8 @@ def m_cache_cold(b: Bench) -> None:
 
 @measurement("check-parts", "where `wuye check` spends its time (in this process)", default=False)
 def m_check_parts(b: Bench) -> None:
-    from ledger import integrity
-    from ledger.books import Books
+    from ledger.books import integrity
+    from ledger.books.folder import Books
 
     books = Books(b.books)
     try:

@@ -29,7 +29,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
 import bench  # noqa: E402  (bench/bench.py: the registry)
-from ledger import periods  # noqa: E402
+from ledger.basics import periods  # noqa: E402
 
 HEADER = ("交易时间,公众账号ID,商户号,特约商户号,设备号,微信订单号,商户订单号,用户标识,交易类型,交易状态,付款银行,货币种类,"
           "应结订单金额,代金券金额,微信退款单号,商户退款单号,退款金额,充值券退款金额,退款类型,退款状态,商品名称,商户数据包,"
@@ -149,7 +149,7 @@ def profile(argv: list[str]) -> int:
     import pstats
 
     d = Path(argv[argv.index("--dir") + 1]).resolve()
-    from ledger.books import Books
+    from ledger.books.folder import Books
 
     class B:
         books = d

@@ -33,7 +33,7 @@ def _last_year(b) -> str:
 
 
 def m_report_rates(b) -> None:
-    from ledger import periods
+    from ledger.basics import periods
 
     as_of = periods.end(b.last).isoformat()
     year = _last_year(b)
@@ -50,8 +50,8 @@ def m_report_rates(b) -> None:
     b.measure(f"report rates {b.last} (cold CLI)", cli(b.last))
 
     def inproc() -> str:
-        from ledger.books import Books
-        from ledger.reports import rates_report
+        from ledger.books.folder import Books
+        from ledger.reports.assemble import rates_report
 
         t0 = time.perf_counter()
         books = Books(b.books)
@@ -71,7 +71,7 @@ def m_report_rates(b) -> None:
 def m_fava_rates(b) -> None:
     import os
 
-    from ledger import periods
+    from ledger.basics import periods
 
     os.environ["WUYE_TODAY"] = periods.end(b.last).isoformat()  # the CLI and the page use the same "today"
     year = _last_year(b)

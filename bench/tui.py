@@ -97,12 +97,12 @@ async def _drive(books_dir: Path, n_units: int, unit: str, timeout: float = 900.
 
 
 def m_tui(b) -> None:
-    from ledger.books import Books
+    from ledger.books.folder import Books
 
     books = Books(b.books)  # syncs the fact cache once, so the UI measures the UI, not a first sync
     try:
         n_units = len(books.units)
-        from ledger.openitems import unit_totals
+        from ledger.reports.openitems import unit_totals
 
         owing = sorted(u for u, v in unit_totals(books.cache).items() if v["outstanding"] > 0) or sorted(books.units)
         unit = owing[0]

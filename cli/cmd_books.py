@@ -4,8 +4,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ledger import billrun, create, integrity, periods
-from ledger.history import operations
+from ledger.billing import run as billrun
+from ledger.books import create, integrity
+from ledger.basics import periods
+from ledger.books.history import operations
 
 from .common import books_dir, open_books, print_json, say_commit
 
@@ -78,7 +80,7 @@ def cmd_demo(args) -> int:
 
     from importers.booking import run_import
     from importers.demo_export import write_demo_export
-    from ledger.books import Books
+    from ledger.books.folder import Books
 
     root = build_demo(args.dir, progress=lambda s: print(s, file=sys.stderr))
     # the week's WeChat bill, imported the way a bookkeeper would: payments booked, the rest queued
@@ -145,7 +147,8 @@ def cmd_reading(args) -> int:
 def cmd_standard(args) -> int:
     import difflib
 
-    from ledger import layout, standards
+    from ledger.books import layout
+    from ledger.billing import standards
 
     books = open_books(args)
     prices = {k: v for k, v in (("residential", args.residential), ("commercial", args.commercial),
@@ -177,7 +180,7 @@ def cmd_check(args) -> int:
 
 
 def cmd_sync(args) -> int:
-    from ledger import layout
+    from ledger.books import layout
 
     books = open_books(args)
     for t in ("files", "txns", "postings", "customs", "opens"):

@@ -4,9 +4,9 @@ from __future__ import annotations
 import sys
 from decimal import Decimal
 
-from ledger import contacts, disputes, limitation, messages, notices, stages, targets
-from ledger.money import fmt
-from ledger.periods import parse_date
+from ledger.collection import contacts, disputes, limitation, messages, notices, stages, targets
+from ledger.basics.money import fmt
+from ledger.basics.periods import parse_date
 
 from .common import emit, open_books, print_json, say_commit
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import ipaddress
 import sys
 
-from ledger import layout
-from ledger.errors import WuyeError
+from ledger.books import layout
+from ledger.basics.errors import WuyeError
 
 from .common import books_dir
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from ledger.money import fmt
+from ledger.basics.money import fmt
 
 from .common import open_books, print_json, say_commit
 
@@ -75,7 +75,7 @@ def cmd_queue(args) -> int:
 
 def cmd_assign(args) -> int:
     from importers.queue import assign
-    from ledger.periods import parse_date
+    from ledger.basics.periods import parse_date
 
     books = open_books(args)
     date = parse_date(args.date, "--date") if args.date else None

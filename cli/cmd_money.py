@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import sys
 
-from ledger import adjustments, latefees, payments, receipts, statement
-from ledger.money import fmt
-from ledger.periods import parse_date
-from ledger.config import CHANNELS
+from ledger.payments import corrections as adjustments, pay as payments, receipts
+from ledger.billing import latefees
+from ledger.reports import statement
+from ledger.basics.money import fmt
+from ledger.basics.periods import parse_date
+from ledger.community.config import CHANNELS
 
 from .common import emit, open_books, print_json, say_commit
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ledger import periods
-from ledger.errors import WuyeError
-from ledger.openitems import arrears_summary
+from ledger.basics import periods
+from ledger.basics.errors import WuyeError
+from ledger.reports.openitems import arrears_summary
 
 from .common import open_books, print_json
 
@@ -43,7 +43,7 @@ EXTRA_REPORTS = ("limitation", "targets")  # issue 7's modules, called when pres
 
 
 def register_report(sub) -> None:
-    from ledger.reports import REPORTS
+    from ledger.reports.assemble import REPORTS
 
     p = sub.add_parser("report", help="reports: arrears (aging), rates, statement UNIT, disclosure (公示), "
                                       "standards, limitation, targets")
@@ -69,15 +69,15 @@ def _format(args) -> str:
 
 def _extra_report(books, args, as_of):
 
-    from ledger.export import Table
-    from ledger.reports import Report
+    from ledger.reports.formats import Table
+    from ledger.reports.assemble import Report
 
     if args.name == "limitation":
-        from ledger.limitation import limitation_report
+        from ledger.collection.limitation import limitation_report
 
         data = limitation_report(books, as_of or books.today())
     else:
-        from ledger.targets import targets_report
+        from ledger.collection.targets import targets_report
 
         if not args.period:
             raise WuyeError("report targets needs --period (YYYY-MM, YYYY-Qn or YYYY)")
@@ -102,8 +102,8 @@ def _scalar(v):
 def cmd_report(args) -> int:
     import sys
 
-    from ledger import export, reports
-    from ledger.books import Books
+    from ledger.reports import formats as export, assemble as reports
+    from ledger.books.folder import Books
 
     from .common import books_dir, emit
 

@@ -7,8 +7,8 @@ import sys
 from decimal import Decimal
 from pathlib import Path
 
-from ledger.books import Books
-from ledger.errors import WuyeError
+from ledger.books.folder import Books
+from ledger.basics.errors import WuyeError
 
 
 def books_dir(args) -> Path:

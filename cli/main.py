@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ledger.errors import WuyeError
+from ledger.basics.errors import WuyeError
 
 from . import cmd_books, cmd_collect, cmd_fava, cmd_import, cmd_money, cmd_reports
 

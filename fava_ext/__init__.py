@@ -29,13 +29,14 @@ from fava.context import g
 from fava.ext import FavaExtensionBase, extension_endpoint
 from flask import Response, request
 
-from ledger import history, reports
-from ledger.aging import BUCKET_LABELS, BUCKETS, LEGAL_RISK
-from ledger.books import Books
-from ledger.errors import WuyeError
-from ledger.money import fmt
-from ledger.periods import parse_date
-from ledger.rates import ReportPeriod, parse_period, period_from_dates
+from ledger.books import history
+from ledger.reports import assemble as reports
+from ledger.reports.aging import BUCKET_LABELS, BUCKETS, LEGAL_RISK
+from ledger.books.folder import Books
+from ledger.basics.errors import WuyeError
+from ledger.basics.money import fmt
+from ledger.basics.periods import parse_date
+from ledger.reports.rates import ReportPeriod, parse_period, period_from_dates
 
 _BOOKS: dict[str, tuple[tuple, Books]] = {}
 _LOCK = threading.Lock()

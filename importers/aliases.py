@@ -29,8 +29,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ledger import beans, layout
-from ledger.units import mask_name
+from ledger.books import entries as beans, layout
+from ledger.community.units import mask_name
 
 ALIAS_TYPE = "wuye-alias"
 KINDS = ("openid", "nickname", "account", "name")

@@ -35,14 +35,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
-from ledger import accounts as acc
-from ledger import beans, layout
-from ledger.config import LATE_FEE_ITEM
-from ledger.errors import InputError, WuyeError
-from ledger.money import ZERO, fmt
-from ledger.openitems import credit_balances
-from ledger.payments import payer_text, plan_payment, reversal
-from ledger.units import load_owners, mask_name
+from ledger.basics import accounts as acc
+from ledger.books import entries as beans, layout
+from ledger.community.config import LATE_FEE_ITEM
+from ledger.basics.errors import InputError, WuyeError
+from ledger.basics.money import ZERO, fmt
+from ledger.reports.openitems import credit_balances
+from ledger.payments.pay import payer_text, plan_payment, reversal
+from ledger.community.units import load_owners, mask_name
 
 from .aliases import AliasKey, AliasTable, alias_entry, load_salt, row_keys
 from .detect import parse_any
@@ -261,7 +261,7 @@ class Planner:
 
     def preload(self, rows: list[_Row]) -> None:
         """Open items of every unit the batch names, in a few queries instead of one per unit."""
-        from ledger.money import from_cents
+        from ledger.basics.money import from_cents
 
         units = {x.match.unit for x in rows if x.match is not None and x.match.unit}
         todo = sorted(u for u in units if (u, "unit") not in self.state.opens and u in self.books.units)
@@ -407,7 +407,7 @@ class Planner:
             else:
                 if op == "queue" and m.get("queue") in closed_ids(self.books):
                     raise InputError(f"queue item {m.get('queue')} was already assigned")
-                from ledger.payments import load_entry
+                from ledger.payments.pay import load_entry
 
                 src = load_entry(self.books, f, ln)
                 e = beans.txn(x.r.date, f"冲回 {x.r.original_id}", [

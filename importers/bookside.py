@@ -6,11 +6,11 @@ import json
 from collections import defaultdict
 from decimal import Decimal
 
-from ledger import beans, layout
-from ledger.billing import monthly_charge
-from ledger.errors import InputError
-from ledger.money import ZERO, fmt
-from ledger.payments import PaymentState
+from ledger.books import entries as beans, layout
+from ledger.billing.charges import monthly_charge
+from ledger.basics.errors import InputError
+from ledger.basics.money import ZERO, fmt
+from ledger.payments.pay import PaymentState
 
 IMPORT_TYPE = "wuye-import"
 

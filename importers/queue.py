@@ -15,12 +15,12 @@ from decimal import Decimal
 from beancount.core import data
 from beancount.parser import parser
 
-from ledger import accounts as acc
-from ledger import beans, layout
-from ledger.errors import InputError
-from ledger.money import ZERO, fmt, parse_amount
-from ledger.openitems import credit_balances
-from ledger.payments import PaymentState, plan_payment
+from ledger.basics import accounts as acc
+from ledger.books import entries as beans, layout
+from ledger.basics.errors import InputError
+from ledger.basics.money import ZERO, fmt, parse_amount
+from ledger.reports.openitems import credit_balances
+from ledger.payments.pay import PaymentState, plan_payment
 
 from .aliases import AliasTable, alias_entry, parse_keys
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ledger.money import fmt
+from ledger.basics.money import fmt
 
 
 def money(value: Decimal) -> str:

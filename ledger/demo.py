@@ -10,14 +10,17 @@ import random
 from decimal import Decimal
 from pathlib import Path
 
-from . import adjustments, beans, latefees, layout, payments, periods
-from .billrun import run_bill
-from .books import Books
-from .create import DEMO_CONFIG, init_books
-from .errors import InputError
-from .money import ZERO
-from .openitems import open_items
-from .units import Owner, load_units, save_owners
+from ledger.payments import corrections as adjustments, pay as payments
+from ledger.books import entries as beans, layout
+from ledger.billing import latefees
+from ledger.basics import periods
+from ledger.billing.run import run_bill
+from ledger.books.folder import Books
+from ledger.books.create import DEMO_CONFIG, init_books
+from ledger.basics.errors import InputError
+from ledger.basics.money import ZERO
+from ledger.reports.openitems import open_items
+from ledger.community.units import Owner, load_units, save_owners
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = ["建国", "晓梅", "小红", "伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "艳", "军", "杰", "涛"]
@@ -155,8 +158,8 @@ def _corrections(books, today: dt.date) -> None:
 
 def _collection_work(books, habits: dict[str, str], today: dt.date) -> None:
     """Disputes, contacts, promises and stages: the field notes' cases and a collector's month."""
-    from . import contacts, disputes, notices, stages
-    from .errors import WuyeError
+    from ledger.collection import contacts, disputes, notices, stages
+    from ledger.basics.errors import WuyeError
 
     def who(unit: str) -> str:
         return books.config.collector_of(books.units[unit].building) or "前台"

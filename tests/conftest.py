@@ -38,7 +38,7 @@ def make_books():
     Runs ledger.create.init_books (what `wuye init` runs). Without config_text the demo config is used;
     without units_text the demo units.csv.
     """
-    from ledger.create import DEMO_CONFIG, init_books
+    from ledger.books.create import DEMO_CONFIG, init_books
 
     def _make(tmp_path: Path, config_text: str | None = None, units_text: str | None = None,
               name: str = "books") -> Path:

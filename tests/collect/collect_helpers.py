@@ -20,7 +20,7 @@ def d(text: str) -> dt.date:
 
 
 def pay(books, unit: str, amount, date: str, channel: str = "bank", **kw):
-    from ledger.payments import record_payment
+    from ledger.payments.pay import record_payment
 
     return record_payment(books, unit, str(amount), channel, d(date), **kw)
 

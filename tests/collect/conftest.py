@@ -33,10 +33,10 @@ def _collect_env(monkeypatch):
 
 @pytest.fixture(scope="session")
 def base_books(tmp_path_factory) -> Path:
-    from ledger import periods
-    from ledger.billrun import run_bill
-    from ledger.books import Books
-    from ledger.create import init_books
+    from ledger.basics import periods
+    from ledger.billing.run import run_bill
+    from ledger.books.folder import Books
+    from ledger.books.create import init_books
 
     with pytest.MonkeyPatch.context() as mp:
         for k, v in IDENTITY.items():
@@ -58,7 +58,7 @@ def books_dir(base_books, tmp_path) -> Path:
 
 @pytest.fixture
 def books(books_dir):
-    from ledger.books import Books
+    from ledger.books.folder import Books
 
     b = Books(books_dir)
     yield b

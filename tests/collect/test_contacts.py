@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from collect_helpers import d, pay
 
-from ledger import contacts
-from ledger.errors import InputError
+from ledger.collection import contacts
+from ledger.basics.errors import InputError
 
 
 @pytest.mark.parametrize("text", [
@@ -118,7 +118,7 @@ def test_payment_after_grace_day_does_not_keep_but_clears_the_due_list(books):
 
 
 def test_voided_payment_does_not_keep_a_promise(books):
-    from ledger.payments import void
+    from ledger.payments.pay import void
 
     contacts.log_contact(books, "2-0101", "phone", "答应交", date=d("2026-11-01"), promise_date=d("2026-11-05"))
     plan, _ = pay(books, "2-0101", "186", "2026-11-04")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 
-from ledger import vcs
+from ledger.books import git as vcs
 
 
 def _ok(r):
@@ -89,8 +89,8 @@ def test_case2_leak_settled_with_compensation(books_dir, run_cli):
     ev = [(e["op"], e["amount"], e["dispute"]) for e in st["events"]]
     assert ("pay", "14958.74", None) in ev and ("compensate", "1000.00", did) in ev
     # compensation is an expense linked to the dispute, never fees collected
-    from ledger import rates
-    from ledger.books import Books
+    from ledger.reports import rates
+    from ledger.books.folder import Books
 
     books = Books(books_dir)
     fig = rates.collection_rates(books, "2023-01..2026-10", books.today(), by="building").groups["1"]

@@ -6,7 +6,7 @@ import json
 import pytest
 from collect_helpers import d, pay
 
-from ledger import contacts, limitation, stages
+from ledger.collection import contacts, limitation, stages
 
 
 def _rows(books, as_of, unit, period, item="PF"):
@@ -85,7 +85,7 @@ def test_partial_payment_interrupts_only_the_charge_it_settles(books):
 
 
 def test_voided_payment_does_not_interrupt(books):
-    from ledger.payments import void
+    from ledger.payments.pay import void
 
     plan, _ = pay(books, "2-0101", "100", "2024-05-10")
     void(books, plan.receipt, "录错房号", d("2024-05-11"))
@@ -98,7 +98,7 @@ def test_litigation_stage_interrupts(books):
 
 
 def test_report_groups_by_collector_with_flags(books, run_cli, books_dir):
-    from ledger import disputes
+    from ledger.collection import disputes
 
     disputes.open_dispute(books, "S-01", "cleaning", "0", "门前保洁", d("2026-10-01"))
     contacts.log_contact(books, "2-0102", "phone", "答应交", date=d("2026-11-01"), promise_date=d("2026-11-05"))

@@ -8,8 +8,9 @@ import stat
 import pytest
 from collect_helpers import check_golden, d, pay
 
-from ledger import contacts, disputes, messages, notices, vcs
-from ledger.errors import InputError
+from ledger.collection import contacts, disputes, messages, notices
+from ledger.books import git as vcs
+from ledger.basics.errors import InputError
 
 
 def _building2_partly_paid(books):
@@ -30,7 +31,7 @@ def test_golden_batch_building(books):
 
 
 def test_golden_single_with_posted_late_fee_draft(books):
-    from ledger.latefees import assess
+    from ledger.billing.latefees import assess
 
     pay(books, "1-0201", "12672", "2026-10-20")  # leaves 2026-09 and 2026-10 (2 x 288.00)
     assess(books, d("2026-11-15"))

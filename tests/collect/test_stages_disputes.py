@@ -6,8 +6,8 @@ import json
 import pytest
 from collect_helpers import d, pay
 
-from ledger import contacts, disputes, stages
-from ledger.errors import InputError
+from ledger.collection import contacts, disputes, stages
+from ledger.basics.errors import InputError
 
 
 def test_today_is_pinned(books):
@@ -76,7 +76,7 @@ def test_dispute_close_without_compensation(books):
 
 
 def test_dispute_close_with_compensation_is_one_commit(books):
-    from ledger import vcs
+    from ledger.books import git as vcs
 
     did, _ = disputes.open_dispute(books, "1-0101", "leak", "3000", "渗水", d("2026-06-01"))
     before = vcs.head(books.root)

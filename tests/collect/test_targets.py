@@ -5,8 +5,9 @@ import json
 
 from collect_helpers import d, pay
 
-from ledger import adjustments, contacts, disputes, targets
-from ledger.payments import void
+from ledger.payments import corrections as adjustments
+from ledger.collection import contacts, disputes, targets
+from ledger.payments.pay import void
 
 
 def _scenario(books):
@@ -73,7 +74,7 @@ def test_quarter_target(books, books_dir, run_cli):
 
 
 def test_same_numbers_as_rates_by_collector(books):
-    from ledger import rates
+    from ledger.reports import rates
 
     _scenario(books)
     table = rates.collection_rates(books, "2026-10", d("2026-11-15"), by="collector")

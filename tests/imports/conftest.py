@@ -136,7 +136,7 @@ class Books:
         return int(git(self.root, "rev-list", "--count", "HEAD").strip())
 
     def open(self):
-        from ledger.books import Books as LB
+        from ledger.books.folder import Books as LB
 
         return LB(self.root)
 
@@ -155,7 +155,7 @@ class Books:
 
 @pytest.fixture
 def books(tmp_path) -> Books:
-    from ledger.create import init_books
+    from ledger.books.create import init_books
 
     src = tmp_path / "src"
     src.mkdir()

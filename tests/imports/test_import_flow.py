@@ -207,8 +207,8 @@ def test_parse_failure_in_any_file_imports_nothing(books):
 
 
 def test_writer_failure_leaves_books_unchanged(books, monkeypatch):
-    from ledger import writer
-    from ledger.errors import LedgerProblem
+    from ledger.books import writer
+    from ledger.basics.errors import LedgerProblem
 
     monkeypatch.setattr(writer, "validate", lambda root, changed: ([LedgerProblem("x", 1, "boom")], {}))
     head, tree = books.head(), tree_bytes(books.root)

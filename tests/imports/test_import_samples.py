@@ -30,7 +30,7 @@ def row(outs: dict, suffix: str) -> dict:
 
 def appended(books, before: dict[str, str]) -> str:
     """The ledger text the import added, file by file."""
-    from ledger import layout
+    from ledger.books import layout
 
     out = []
     for rel in layout.ledger_files(books.root):
@@ -43,7 +43,7 @@ def appended(books, before: dict[str, str]) -> str:
 
 
 def snapshot(books) -> dict[str, str]:
-    from ledger import layout
+    from ledger.books import layout
 
     return {rel: (books.root / rel).read_text(encoding="utf-8") for rel in layout.ledger_files(books.root)}
 

@@ -5,7 +5,7 @@ import shlex
 import subprocess
 from pathlib import Path
 
-from ledger import layout
+from ledger.books import layout
 
 GOLDEN = Path(__file__).parent / "golden"
 MARK = ";;; ==> "

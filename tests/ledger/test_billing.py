@@ -7,12 +7,12 @@ from decimal import Decimal
 import pytest
 from ledger_testkit import GOLDEN, HDR, PF_ONLY, build, git, snapshot
 
-from ledger import periods
-from ledger.billing import meter_usage, split_month
-from ledger.books import Books
-from ledger.config import parse_config
-from ledger.money import q
-from ledger.units import Unit
+from ledger.basics import periods
+from ledger.billing.charges import meter_usage, split_month
+from ledger.books.folder import Books
+from ledger.community.config import parse_config
+from ledger.basics.money import q
+from ledger.community.units import Unit
 
 
 def test_commit_message_shape(tmp_path, make_books, run_cli):

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from ledger_testkit import HDR
 
-from ledger.config import load_config
-from ledger.errors import ConfigError, UnitsError
+from ledger.community.config import load_config
+from ledger.basics.errors import ConfigError, UnitsError
 
 GOOD_CONFIG = """\
 community: {name: 测试苑, currency: CNY, books_start: 2026-01-01}
@@ -190,7 +190,7 @@ def test_missing_column(tmp_path, run_cli):
 
 
 def test_units_error_carries_row_and_column(tmp_path):
-    from ledger.units import load_units
+    from ledger.community.units import load_units
 
     p = tmp_path / "units.csv"
     p.write_text(HDR + "1-0101,1,89.36,villa,,0,O-1\n", encoding="utf-8")

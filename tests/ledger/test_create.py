@@ -8,7 +8,7 @@ import stat
 import pytest
 from ledger_testkit import HDR, PF_ONLY, git
 
-from ledger.create import init_books
+from ledger.books.create import init_books
 
 IDENTITY = ("GIT_AUTHOR_NAME", "GIT_AUTHOR_EMAIL", "GIT_COMMITTER_NAME", "GIT_COMMITTER_EMAIL", "EMAIL")
 

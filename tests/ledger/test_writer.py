@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 from ledger_testkit import HDR, PF_ONLY, git, snapshot
 
-from ledger import accounts as acc
-from ledger import beans, billrun, integrity, store
-from ledger.books import Books
-from ledger.errors import WuyeError, BooksStateError, ExternallyChangedError, LockHeldError, ValidationError, VcsError
-from ledger.writer import Change
+from ledger.basics import accounts as acc
+from ledger.books import entries as beans, integrity, files as store
+from ledger.billing import run as billrun
+from ledger.books.folder import Books
+from ledger.basics.errors import WuyeError, BooksStateError, ExternallyChangedError, LockHeldError, ValidationError, VcsError
+from ledger.books.writer import Change
 
 REPO = Path(__file__).resolve().parents[2]
 JUNE = "txns/2026/2026-06.beancount"
@@ -350,7 +351,7 @@ def test_refuses_file_reverted_underneath(books):
 HOLDER = """
 import sys, time
 from pathlib import Path
-from ledger.writer import books_lock
+from ledger.books.writer import books_lock
 with books_lock(Path(sys.argv[1])):
     print("locked", flush=True)
     time.sleep(60)
@@ -390,7 +391,7 @@ def test_second_writer_waits_for_the_lock(books, run_cli, monkeypatch):
 
 
 def test_lock_error_type(books, monkeypatch):
-    from ledger.writer import books_lock
+    from ledger.books.writer import books_lock
 
     holder = subprocess.Popen([sys.executable, "-c", HOLDER, str(books)], cwd=REPO, stdout=subprocess.PIPE, text=True)
     try:

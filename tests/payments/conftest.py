@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from ledger import layout
+from ledger.books import layout
 
 HERE = Path(__file__).resolve().parent
 GOLDEN = HERE / "golden"
@@ -182,7 +182,7 @@ class Wuye:
 
 def make_books(tmp_path: Path, config_text: str = BASE_CONFIG, units_text: str = BASE_UNITS,
                name: str = "books") -> Path:
-    from ledger.create import init_books
+    from ledger.books.create import init_books
 
     src = Path(tmp_path) / f"{name}-src"
     src.mkdir(parents=True, exist_ok=True)

@@ -69,7 +69,7 @@ def test_leak_case_payment_and_cash_compensation_same_day(books_factory):
     assert log.splitlines()[0].startswith("compensate 3-1502 1,000.00 CNY (cash) dispute LEAK-2026-03")
     assert log.splitlines()[1].startswith("pay 3-1502 10,008.00 CNY bank SJ2027-000001")
     # collected = money in through payments only; the compensation is money out, an expense
-    from ledger.books import Books
+    from ledger.books.folder import Books
 
     b = Books(w.root)
     try:

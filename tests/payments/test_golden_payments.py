@@ -34,7 +34,7 @@ def build(name: str, tmp_path, monkeypatch) -> Wuye:
 
 def parts(w: Wuye, receipt: str) -> list[tuple[str, str, str, str]]:
     """(item, period, kind, amount) of each receivable posting of a payment, from the ledger text."""
-    from ledger.books import Books
+    from ledger.books.folder import Books
 
     b = Books(w.root)
     try:
@@ -247,8 +247,8 @@ def check_developer_payer(w: Wuye):
     text = (w.root / "txns/2024/2024-02.beancount").read_text()
     assert norm(text).count("Assets:Receivable:Developer -220.00 CNY") == 2 and 'payer: "developer"' in text
     assert "Assets:Receivable:Unit:2-0101" not in ledger_snapshot(w.root)
-    from ledger.books import Books
-    from ledger.openitems import open_items
+    from ledger.books.folder import Books
+    from ledger.reports.openitems import open_items
 
     b = Books(w.root)
     try:

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from ledger import allocation
+from ledger.payments import allocation
 
 from .conftest import GIT_IDENTITY, COLLECTOR, git, head, make_books, run_cli
 
@@ -66,8 +66,8 @@ def full_load_balances(root):
 
 
 def assert_invariants(root):
-    from ledger.books import Books
-    from ledger.openitems import credit_balances, open_items
+    from ledger.books.folder import Books
+    from ledger.reports.openitems import credit_balances, open_items
 
     recv, credit, receipts = full_load_balances(root)
     b = Books(root)

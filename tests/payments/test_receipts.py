@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from ledger.money import chinese_capital
+from ledger.basics.money import chinese_capital
 
 from .conftest import COLLECTOR
 

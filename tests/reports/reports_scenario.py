@@ -92,7 +92,7 @@ def wuye(books: Path, *args: str) -> str:
 
 
 def build(tmp: Path) -> Path:
-    from ledger.create import init_books
+    from ledger.books.create import init_books
 
     src = tmp / "src"
     src.mkdir(parents=True, exist_ok=True)

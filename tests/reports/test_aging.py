@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from ledger.aging import bucket_of
+from ledger.reports.aging import bucket_of
 
 D = dt.date
 

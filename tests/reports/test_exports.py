@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 import reports_scenario as scenario
-from ledger.errors import InputError
-from ledger.export import Table, safe_text, to_csv
+from ledger.basics.errors import InputError
+from ledger.reports.formats import Table, safe_text, to_csv
 
 
 @pytest.mark.parametrize("raw,safe", [

@@ -28,9 +28,9 @@ from decimal import Decimal
 
 import pytest
 
-from ledger.books import Books
-from ledger.errors import InputError
-from ledger.rates import Rate, collection_rates, parse_period, period_from_dates
+from ledger.books.folder import Books
+from ledger.basics.errors import InputError
+from ledger.reports.rates import Rate, collection_rates, parse_period, period_from_dates
 
 
 def rates_of(block):
@@ -199,7 +199,7 @@ def test_fast_paths_agree_with_the_per_unit_query(scenario_books, developer):
     import dataclasses
     import datetime as dt
 
-    from ledger.rates import Figures, _FIELDS, excluded_items, monthly_rates, unit_item_figures
+    from ledger.reports.rates import Figures, _FIELDS, excluded_items, monthly_rates, unit_item_figures
 
     books = Books(scenario_books)
     try:

@@ -14,7 +14,7 @@ def test_tui_bench_on_small_books(tmp_path, monkeypatch):
     spec.loader.exec_module(mod)
     bench = mod.bench
     assert "tui" in bench.REGISTRY
-    from ledger import periods
+    from ledger.basics import periods
 
     last = periods.period_of(__import__("datetime").date.today())
     b = bench.Bench(tmp_path / "books", 60, 3, periods.add(last, -2), last)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from textual.widgets import DataTable, Input, OptionList, Select, Static
 
-from ledger.books import Books
+from ledger.books.folder import Books
 from tui import core
 from tui.app import WuyeApp
 from tui.screens.collect import CollectScreen
@@ -182,7 +182,7 @@ async def test_reports_each_kind(books):
         shown = text_of(screen.query_one("#rep-out", Static), width=220)
         assert "当期收缴率" in shown and "按收费员" in shown and "王敏" in shown
         b = Books(books)
-        from ledger.rates import collection_rates
+        from ledger.reports.rates import collection_rates
 
         rate = collection_rates(b, "2026-11", b.today()).total.rates()["current"]
         b.close()
@@ -252,7 +252,7 @@ async def test_dashboard_collector_list_and_units_filter(books):
                        and "2026-11" in dash.query_one("#dash-mine").border_title, what="my list")
         shown = text_of(dash.query_one("#dash-mine", Static))
         b = Books(books)
-        from ledger.targets import targets_report
+        from ledger.collection.targets import targets_report
 
         mine = next(c for c in targets_report(b, "2026-11")["collectors"] if c["collector"] == "王敏")
         b.close()

@@ -5,7 +5,7 @@ import threading
 
 from textual.widgets import Input
 
-from ledger.writer import books_lock
+from ledger.books.writer import books_lock
 from tui import core
 from tui.app import WuyeApp
 from tui.screens.billing import BillingScreen

@@ -8,9 +8,9 @@ from types import SimpleNamespace
 
 from textual.widgets import DataTable, Input, Select, Static
 
-from ledger.books import Books
-from ledger.openitems import item_lines, open_items
-from ledger.units import load_owners, mask_name
+from ledger.books.folder import Books
+from ledger.reports.openitems import item_lines, open_items
+from ledger.community.units import load_owners, mask_name
 from tui.app import WuyeApp, run_app
 from tui.screens.adjust import AdjustScreen
 from tui.screens.billing import BillingScreen

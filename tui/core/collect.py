@@ -7,10 +7,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ledger import periods
-from ledger.books import Books
-from ledger.errors import InputError
-from ledger.money import fmt
+from ledger.basics import periods
+from ledger.books.folder import Books
+from ledger.basics.errors import InputError
+from ledger.basics.money import fmt
 from .units import WriteDone, unit_totals_sql
 from .reports import _stage_label  # noqa: F401
 
@@ -34,7 +34,7 @@ def unit_flags(books: Books) -> dict[str, UnitFlags]:
     and escalation stage (stages.events + stages.derive, the rule of stages.current_stages) - computed only for
     the units that have collection events, so 5,000 units without any stay fast (adapter: current_stages and
     the promises walk every open charge of the books)."""
-    from ledger import contacts, disputes, stages
+    from ledger.collection import contacts, disputes, stages
 
     today = books.today()
     disp = disputes.disputed_units(books, today)
@@ -79,7 +79,7 @@ class CollectionInfo:
 def collection_info(books: Books, uid: str) -> CollectionInfo:
     """The unit's collection file: stage (the rule of stages.current_stages, for this unit only), disputes,
     contact log newest first with each promise's status (contacts.promises), payers, aliases, notices."""
-    from ledger import contacts, disputes, notices, stages
+    from ledger.collection import contacts, disputes, notices, stages
 
     u = books.unit(uid)
     today = books.today()
@@ -147,7 +147,7 @@ def _opt_date(values: dict, name: str) -> dt.date | None:
 
 
 def _collect_entries(books: Books, kind: str, v: dict):
-    from ledger import contacts, disputes
+    from ledger.collection import contacts, disputes
 
     unit = (v.get("unit") or "").strip().upper()
     if kind == "contact":
@@ -169,7 +169,7 @@ def _collect_entries(books: Books, kind: str, v: dict):
 
 def collect_preview(books: Books, kind: str, values: dict) -> CollectPreview:
     """Validate through the core's own entry builders (phone numbers and names refused there)."""
-    from ledger import beans
+    from ledger.books import entries as beans
 
     if kind == "notice":
         run = _notice_run(books, values, dry_run=True)
@@ -182,7 +182,7 @@ def collect_preview(books: Books, kind: str, values: dict) -> CollectPreview:
 
 
 def _notice_run(books: Books, v: dict, dry_run: bool):
-    from ledger import notices
+    from ledger.collection import notices
 
     days = (v.get("deadline_days") or "").strip()
     try:
@@ -203,7 +203,7 @@ class CollectDone:
 
 
 def collect_write(books: Books, kind: str, values: dict) -> CollectDone:
-    from ledger import contacts, disputes
+    from ledger.collection import contacts, disputes
 
     if kind == "notice":
         run = _notice_run(books, values, dry_run=False)
@@ -214,7 +214,7 @@ def collect_write(books: Books, kind: str, values: dict) -> CollectDone:
     if kind == "contact":
         entries, _ = _collect_entries(books, kind, values)  # validated again before writing
         e = entries[0]
-        from ledger.collection import write_entries
+        from ledger.collection.common import write_entries
 
         r = write_entries(books, [e], contacts.contact_message([e]))
         return CollectDone(kind, WriteDone(r.commit, r.message, r.files))
@@ -229,7 +229,7 @@ def collect_write(books: Books, kind: str, values: dict) -> CollectDone:
 
 def _save_private(books: Books, folder: str, name: str, text: str) -> str:
     """A printout under the git-ignored .wuye/<folder>/ (never tracked)."""
-    from ledger import store
+    from ledger.books import files as store
 
     path = books.root / ".wuye" / folder / name
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -239,7 +239,7 @@ def _save_private(books: Books, folder: str, name: str, text: str) -> str:
 
 def statement_html_file(books: Books, uid: str) -> str:
     """The printable owner statement (statement.render_html), saved under .wuye/statements/."""
-    from ledger import statement
+    from ledger.reports import statement
 
     u = books.unit(uid)
     today = books.today()
@@ -266,7 +266,7 @@ class CollectorView:
 
 
 def collector_view(books: Books, name: str, period: str | None = None) -> CollectorView:
-    from ledger import targets
+    from ledger.collection import targets
 
     period = period or periods.period_of(books.today())
     d = targets.targets_report(books, period)

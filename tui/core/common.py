@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from ledger.books import Books
+from ledger.books.folder import Books
 # the error classes screens catch, re-exported so screens import nothing from ledger/
-from ledger.errors import (BooksStateError, ExternallyChangedError, InputError, LockHeldError,  # noqa: F401
-                           ValidationError, VcsError, WuyeError)
-from ledger.money import fmt
+from ledger.basics.errors import BooksStateError, ExternallyChangedError, InputError, LockHeldError, ValidationError, VcsError, WuyeError
+from ledger.basics.money import fmt
 
 
 def money(value: Decimal | None, blank_zero: bool = False) -> str:

@@ -7,11 +7,11 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ledger import periods
-from ledger.books import Books
-from ledger.errors import InputError
-from ledger.money import ZERO, fmt, parse_amount
-from ledger.units import unit_sort_key
+from ledger.basics import periods
+from ledger.books.folder import Books
+from ledger.basics.errors import InputError
+from ledger.basics.money import ZERO, fmt, parse_amount
+from ledger.community.units import unit_sort_key
 from .units import WriteDone  # noqa: F401
 
 
@@ -64,7 +64,7 @@ def _item_name(books: Books, item: str) -> str:
 
 
 def _balances(books: Books, unit: str) -> tuple[Decimal, Decimal]:
-    from ledger.openitems import credit_balances, open_items
+    from ledger.reports.openitems import credit_balances, open_items
 
     owed = sum((a for a in open_items(books.cache, unit=unit).values()), ZERO)
     return owed, credit_balances(books.cache, unit=unit).get(unit, ZERO)
@@ -73,7 +73,7 @@ def _balances(books: Books, unit: str) -> tuple[Decimal, Decimal]:
 def effect_of(books: Books, unit: str, entry, amount: Decimal | None = None, receipt: str | None = None,
               discount: Decimal = ZERO) -> Effect:
     """The receivable and credit postings of an unwritten entry, as the change it makes to the unit."""
-    from ledger import accounts as acc
+    from ledger.basics import accounts as acc
 
     owed, credit = _balances(books, unit)
     rows, ar_change, credit_change = [], ZERO, ZERO
@@ -113,7 +113,7 @@ def _payment_args(form: PaymentForm) -> tuple[tuple, dict]:
 
 
 def payment_preview(books: Books, form: PaymentForm) -> Effect:
-    from ledger import payments
+    from ledger.payments import pay as payments
 
     args, kw = _payment_args(form)
     plan = payments.plan_payment(books, *args, **kw)
@@ -129,7 +129,7 @@ class PaymentDone:
 
 
 def payment_record(books: Books, form: PaymentForm) -> PaymentDone:
-    from ledger import payments, receipts
+    from ledger.payments import pay as payments, receipts
 
     args, kw = _payment_args(form)
     before = _balances(books, args[0])
@@ -143,14 +143,15 @@ def payment_record(books: Books, form: PaymentForm) -> PaymentDone:
 
 
 def receipt_text(books: Books, number: str) -> str:
-    from ledger import receipts
+    from ledger.payments import receipts
 
     return receipts.render_text(books, receipts.load_receipt(books, number))
 
 
 def receipt_html_file(books: Books, number: str) -> str:
     """The printable HTML receipt, saved under the git-ignored .wuye/receipts/ for the browser to print."""
-    from ledger import receipts, store
+    from ledger.payments import receipts
+    from ledger.books import files as store
 
     html = receipts.render_html(books, receipts.load_receipt(books, number))
     path = books.root / ".wuye" / "receipts" / f"{number}.html"
@@ -214,7 +215,8 @@ def _unit_of_receipt(books: Books, receipt: str) -> str:
 
 def adjust_preview(books: Books, kind: str, values: dict):
     """Validate through the core's own entry builders and show the effect; nothing is written."""
-    from ledger import adjustments, latefees, payments
+    from ledger.payments import corrections as adjustments, pay as payments
+    from ledger.billing import latefees
 
     _missing(kind, values)
     date = _date(values, books)
@@ -254,7 +256,8 @@ def adjust_preview(books: Books, kind: str, values: dict):
 
 
 def adjust_write(books: Books, kind: str, values: dict) -> WriteDone:
-    from ledger import adjustments, latefees, payments
+    from ledger.payments import corrections as adjustments, pay as payments
+    from ledger.billing import latefees
 
     _missing(kind, values)
     date = _date(values, books)

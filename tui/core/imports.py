@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from ledger.books import Books
-from ledger.errors import InputError
+from ledger.books.folder import Books
+from ledger.basics.errors import InputError
 from .units import WriteDone  # noqa: F401
 
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from ledger import periods
-from ledger.books import Books
-from ledger.errors import InputError
+from ledger.basics import periods
+from ledger.books.folder import Books
+from ledger.basics.errors import InputError
 
 
 
@@ -51,7 +51,7 @@ def default_report_period(books: Books) -> str:
 def _report_obj(books: Books, spec: ReportSpec):
     """(ledger.reports.Report, risk columns) for a spec. targets/limitation are dicts in the core: they are
     turned into a Report here (adapter; a `targets`/`limitation` Report belongs in ledger/reports.py)."""
-    from ledger import reports
+    from ledger.reports import assemble as reports
 
     as_of = _spec_date(books, spec)
     period = (spec.period or "").strip() or default_report_period(books)
@@ -59,7 +59,7 @@ def _report_obj(books: Books, spec: ReportSpec):
     if spec.kind == "rates":
         return reports.rates_report(books, period, as_of, by), ()
     if spec.kind == "arrears":
-        from ledger import aging
+        from ledger.reports import aging
 
         rep = reports.arrears_report(books, as_of, by)
         return rep, (aging.BUCKET_LABELS[aging.LEGAL_RISK], "超3年时效风险")
@@ -73,7 +73,8 @@ def _report_obj(books: Books, spec: ReportSpec):
 
 
 def targets_as_report(books: Books, period: str, as_of: dt.date | None):
-    from ledger import export, reports, targets
+    from ledger.reports import formats as export, assemble as reports
+    from ledger.collection import targets
 
     d = targets.targets_report(books, period, as_of)
     head = export.Table("收费员目标完成情况", ["收费员", "户数", "当期应收", "当期实收", "当期收缴率", "目标收缴率",
@@ -102,7 +103,8 @@ def targets_as_report(books: Books, period: str, as_of: dt.date | None):
 
 
 def limitation_as_report(books: Books, as_of: dt.date):
-    from ledger import export, limitation, reports
+    from ledger.reports import formats as export, assemble as reports
+    from ledger.collection import limitation
 
     d = limitation.limitation_report(books, as_of)
     summary = export.Table("按收费员", ["收费员", "临近时效笔数", "临近时效金额", "已过时效笔数", "已过时效金额", "失约未跟进"])
@@ -123,13 +125,13 @@ def limitation_as_report(books: Books, as_of: dt.date):
 
 
 def _stage_label(stage: str | None) -> str:
-    from ledger.stages import STAGES
+    from ledger.collection.stages import STAGES
 
     return STAGES[stage][1] if stage in STAGES else ""
 
 
 def report_view(books: Books, spec: ReportSpec) -> ReportView:
-    from ledger import reports
+    from ledger.reports import assemble as reports
 
     rep, risk = _report_obj(books, spec)
     text = reports.render(rep, "text") if spec.kind == "disclosure" else None
@@ -171,7 +173,8 @@ def _check_export_path(books: Books, path: Path) -> None:
 
 def export_report(books: Books, spec: ReportSpec, fmt: str, path: str) -> str:
     """Rebuild the report of `spec` and write it as xlsx/csv/html with ledger/export (injection-safe)."""
-    from ledger import export, reports, store
+    from ledger.reports import formats as export, assemble as reports
+    from ledger.books import files as store
 
     fmt = fmt.lower()
     if fmt not in EXPORT_FORMATS:

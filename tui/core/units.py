@@ -8,12 +8,15 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from ledger import billrun, contacts, history, periods, vcs
-from ledger import rates as rates_mod
-from ledger.books import Books
-from ledger.money import ZERO
-from ledger.openitems import item_lines, last_billed_period, unit_totals
-from ledger.units import mask_name, mask_phone, unit_sort_key
+from ledger.billing import run as billrun
+from ledger.collection import contacts
+from ledger.books import history, git as vcs
+from ledger.basics import periods
+from ledger.reports import rates as rates_mod
+from ledger.books.folder import Books
+from ledger.basics.money import ZERO
+from ledger.reports.openitems import item_lines, last_billed_period, unit_totals
+from ledger.community.units import mask_name, mask_phone, unit_sort_key
 
 from .common import Summary, summary  # noqa: F401
 if TYPE_CHECKING:
@@ -132,7 +135,7 @@ def unit_detail(books: Books, uid: str, reveal: bool = False) -> UnitDetail:
         fee = books.config.fees.get(ln.item)
         lines.append(Line(ln.period, ln.item, fee.name if fee else ("违约金" if ln.item == "LATE" else ln.item),
                           ln.billed, ln.paid, ln.waived, ln.compensated, ln.written_off, ln.open, ln.status))
-    from ledger.openitems import credit_balances, open_items
+    from ledger.reports.openitems import credit_balances, open_items
 
     today = books.today()
     credit = credit_balances(books.cache, u.unit, as_of=today).get(u.unit, ZERO)

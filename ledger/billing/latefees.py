@@ -1,0 +1,103 @@
+"""Late fees (违约金) under a dated contract policy: off unless config.policies.late_fee is in force.
+
+Accrual: for each open principal item of an eligible fee, from the day after its due date (the last
+day of its month) plus the grace days, at the daily rate on the amount still open at assessment time,
+capped per unit and period at the principal billed (or a fixed amount). An assessment posts only the
+days since the unit's previous assessment, so running it twice for the same date adds nothing. Run it
+monthly, after imports and reconciliation, so the open amounts it uses are current.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from ledger.basics import accounts as acc
+from ledger.books import entries as beans, layout
+from ledger.basics import periods
+from ledger.community.config import LATE_FEE_ITEM
+from ledger.basics.errors import InputError
+from ledger.basics.money import ZERO, fmt, from_cents, q
+from ledger.reports.openitems import open_items
+from ledger.payments.pay import check_date
+
+
+@dataclass
+class LateFeePlan:
+    as_of: dt.date
+    entries: list = field(default_factory=list)
+    total: Decimal = ZERO
+    lines: list[tuple[str, str, str, int, Decimal]] = field(default_factory=list)  # unit, item, period, days, fee
+
+
+def last_assessed(books) -> dict[str, dt.date]:
+    out = {}
+    for unit, meta in books.cache.q("SELECT unit, meta FROM txns WHERE op='late'"):
+        to = json.loads(meta).get("accrued-to")
+        if to:
+            d = dt.date.fromisoformat(to)
+            if unit not in out or d > out[unit]:
+                out[unit] = d
+    return out
+
+
+def plan_late_fees(books, as_of: dt.date, unit: str | None = None) -> LateFeePlan:
+    check_date(books, as_of, "--as-of")
+    policy = books.config.late_fee_policy(as_of)
+    if policy is None:
+        raise InputError(f"no late-fee policy in force on {as_of} (late fees are off unless config.yaml "
+                         "policies.late_fee has a line for the contract)")
+    plan = LateFeePlan(as_of)
+    opens = open_items(books.cache, unit=unit, as_of=as_of)
+    billed = defaultdict(lambda: ZERO)
+    late_so_far = defaultdict(lambda: ZERO)
+    for u, item, period, cents in books.cache.q(
+            "SELECT unit, item, period, SUM(cents) FROM postings WHERE acct='ar' AND kind IS NULL AND date<=? "
+            "GROUP BY unit, item, period", (as_of.isoformat(),)):
+        if item == LATE_FEE_ITEM:
+            late_so_far[(u, period)] += from_cents(cents)
+        elif item in policy.items:
+            billed[(u, period)] += from_cents(cents)
+    done = last_assessed(books)
+    by_unit: dict[str, list] = defaultdict(list)
+    for (u, item, period), amount in sorted(opens.items()):
+        if item not in policy.items or amount <= 0:
+            continue
+        start = periods.end(period) + dt.timedelta(days=policy.grace_days + 1)
+        start = max(start, policy.start)
+        if u in done:
+            start = max(start, done[u] + dt.timedelta(days=1))
+        days = (as_of - start).days + 1
+        if days <= 0:
+            continue
+        fee = q(amount * policy.daily_rate * days)
+        cap = billed[(u, period)] if policy.cap == "principal" else Decimal(policy.cap)
+        fee = min(fee, max(cap - late_so_far[(u, period)], ZERO))
+        if fee <= 0:
+            continue
+        late_so_far[(u, period)] += fee
+        by_unit[u].append((item, period, start, days, fee))
+    for u, rows in sorted(by_unit.items()):
+        postings = []
+        for item, period, start, days, fee in rows:
+            postings.append(beans.posting(acc.receivable(u), fee, {
+                "item": LATE_FEE_ITEM, "period": period, "on": item, "from": start.isoformat(),
+                "to": as_of.isoformat(), "days": Decimal(days)}))
+            plan.lines.append((u, item, period, days, fee))
+        total = sum((r[4] for r in rows), ZERO)
+        postings.append(beans.posting(acc.LATE_FEES, -total))
+        plan.entries.append(beans.txn(as_of, f"违约金 {u} 截至 {as_of}", postings,
+                                      {"op": "late", "unit": u, "accrued-to": as_of.isoformat(),
+                                       "rate": policy.daily_rate}, tags=("late",)))
+        plan.total += total
+    return plan
+
+
+def assess(books, as_of: dt.date):
+    plan = plan_late_fees(books, as_of)
+    if not plan.entries:
+        return plan, None
+    msg = f"late fees to {as_of}: {len(plan.entries)} units, {fmt(plan.total)} CNY\n"
+    return plan, books.write(books.append_changes({layout.month_file(as_of): beans.render(plan.entries)}), msg)

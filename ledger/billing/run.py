@@ -1,0 +1,61 @@
+"""Billing runs and meter readings, written through the safe write path."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from ledger.books import entries as beans, layout
+from ledger.basics import periods
+from ledger.billing.charges import BillPlan, load_readings, plan_bill
+from ledger.basics.errors import InputError
+from ledger.basics.money import parse_amount
+from ledger.reports.openitems import billed_keys, credit_balances
+
+
+def preview_bill(books, period_list: list[str]) -> BillPlan:
+    billed = {p: billed_keys(books.cache, p) for p in period_list}
+    credits = credit_balances(books.cache)
+    credit_dates = {u: dt.date.fromisoformat(d) for u, d in books.cache.q(
+        "SELECT unit, MAX(date) FROM postings WHERE acct='credit' GROUP BY unit")}
+    return plan_bill(books.config, books.units, period_list, billed, credits, load_readings(books.cache),
+                     credit_dates)
+
+
+def run_bill(books, period_list: list[str]) -> tuple[BillPlan, object | None]:
+    """Bill the periods; returns the plan and the write result (None when nothing was left to bill)."""
+    plan = preview_bill(books, period_list)
+    if not plan.entries:
+        return plan, None
+    changes = books.append_changes({f: beans.render(es) for f, es in plan.by_file.items()})
+    return plan, books.write(changes, plan.message())
+
+
+def record_reading(books, unit: str, item: str, value: str, date: dt.date):
+    u = books.unit(unit)
+    fee = books.config.fees.get(item)
+    if fee is None or fee.basis != "metered":
+        raise InputError(f"item '{item}' is not a metered fee item in config.yaml")
+    v = parse_amount(value, "reading", allow_zero=True)
+    if date < books.config.books_start:
+        raise InputError(f"date {date} is before the books start {books.config.books_start}")
+    prior = load_readings(books.cache).get((u.unit, item), [])
+    if any(d == date for d, _ in prior):
+        raise InputError(f"{u.unit} {item} already has a reading on {date}")
+    later = [r for r in prior if r[0] > date]
+    earlier = [r for r in prior if r[0] < date]
+    if earlier and max(earlier)[1] > v:
+        raise InputError(f"reading {v} is below the earlier reading {max(earlier)[1]} on {max(earlier)[0]}")
+    if later and min(later)[1] < v:
+        raise InputError(f"reading {v} is above the later reading {min(later)[1]} on {min(later)[0]}")
+    entry = beans.custom(date, "wuye-reading", [u.unit, item, Decimal(v)], {"by": books.collector()})
+    rel = layout.month_file(date)
+    return books.write(books.append_changes({rel: beans.render([entry])}),
+                       f"reading {u.unit} {item} {v} on {date}\n")
+
+
+def period_args(period: str | None, first: str | None, last: str | None) -> list[str]:
+    if period:
+        return [periods.parse_period(period)]
+    if first and last:
+        return periods.span(first, last)
+    raise InputError("give a period (YYYY-MM) or --from and --to")

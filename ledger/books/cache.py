@@ -1,0 +1,180 @@
+"""Derived state in sqlite, rebuilt per file from the ledger text and keyed by each file's sha256.
+
+Nothing here is trusted on its own: every row comes from parsing a ledger file, and a file whose
+bytes changed is parsed again. `wuye check` compares the cache with a rebuild from scratch.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from pathlib import Path
+
+from beancount.core import data
+from beancount.parser import parser
+
+from ledger.basics import accounts as acc
+from ledger.basics.money import to_cents
+from ledger.books.files import sha256_bytes
+
+SCHEMA_VERSION = "4"
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, sha TEXT, entries INTEGER, errors TEXT);
+CREATE TABLE IF NOT EXISTS txns(id INTEGER PRIMARY KEY, file TEXT, lineno INTEGER, date TEXT, op TEXT,
+  unit TEXT, receipt TEXT, channel TEXT, ref TEXT, links TEXT, narration TEXT, meta TEXT);
+CREATE TABLE IF NOT EXISTS postings(txn INTEGER, file TEXT, date TEXT, op TEXT, unit TEXT, account TEXT,
+  acct TEXT, item TEXT, period TEXT, cents INTEGER, kind TEXT, debtor TEXT);
+CREATE TABLE IF NOT EXISTS customs(file TEXT, lineno INTEGER, date TEXT, type TEXT, unit TEXT,
+  vals TEXT, meta TEXT);
+CREATE TABLE IF NOT EXISTS opens(file TEXT, lineno INTEGER, date TEXT, account TEXT, unit TEXT);
+CREATE INDEX IF NOT EXISTS p_unit ON postings(unit, acct);
+CREATE INDEX IF NOT EXISTS p_file ON postings(file);
+CREATE INDEX IF NOT EXISTS t_file ON txns(file);
+CREATE INDEX IF NOT EXISTS t_receipt ON txns(receipt);
+CREATE INDEX IF NOT EXISTS t_ref ON txns(channel, ref);
+CREATE INDEX IF NOT EXISTS c_file ON customs(file);
+CREATE INDEX IF NOT EXISTS c_type ON customs(type, unit);
+"""
+_KEEP_META = ("op", "unit", "receipt", "channel", "ref", "payer", "collector", "reason", "approved-by",
+              "dispute", "voids", "refunds", "mode", "queue", "source", "period", "doc", "by",
+              "accrued-to", "discount")
+
+
+def classify(account: str) -> str:
+    if account.startswith(acc.RECEIVABLE):
+        return "ar"
+    if account.startswith(acc.DEVELOPER):
+        return "dev"
+    if account.startswith(acc.CREDIT):
+        return "credit"
+    if account.startswith(acc.SUSPENSE):
+        return "suspense"
+    if account.startswith(("Assets:Cash", "Assets:Bank", "Assets:Clearing")):
+        return "money"
+    if account.startswith(("Income:", "Liabilities:OwnersFund", "Liabilities:PassThrough")):
+        return "income"
+    if account.startswith("Expenses:"):
+        return "expense"
+    return "other"
+
+
+def _plain(v):
+    return str(v) if not isinstance(v, (str, int)) else v
+
+
+class FactCache:
+    def __init__(self, books: Path, db_path: Path | None = None):
+        self.books = Path(books)
+        path = db_path or self.books / ".wuye" / "cache.sqlite"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.lock = threading.RLock()
+        self.db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.execute("PRAGMA synchronous=NORMAL")
+        self._ensure_schema()
+
+    def _ensure_schema(self) -> None:
+        with self.lock:
+            self.db.executescript(SCHEMA)
+            row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+            if not row or row[0] != SCHEMA_VERSION:
+                for t in ("files", "txns", "postings", "customs", "opens"):
+                    self.db.execute(f"DELETE FROM {t}")
+                self.db.execute("INSERT OR REPLACE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
+
+    def close(self) -> None:
+        self.db.close()
+
+    # --- sync -------------------------------------------------------------------------
+    def known(self) -> dict[str, str]:
+        with self.lock:
+            return dict(self.db.execute("SELECT path, sha FROM files"))
+
+    def sync(self, files: list[str]) -> dict[str, str]:
+        """Bring the cache in line with the files on disk; returns {path: sha}."""
+        known = self.known()
+        shas = {}
+        for rel in files:
+            raw = (self.books / rel).read_bytes()
+            sha = sha256_bytes(raw)
+            shas[rel] = sha
+            if known.get(rel) != sha:
+                self.ingest(rel, raw.decode("utf-8"), sha)
+        with self.lock:
+            for gone in set(known) - set(files):
+                self._drop(gone)
+        return shas
+
+    def _drop(self, rel: str) -> None:
+        for t in ("txns", "postings", "customs", "opens"):
+            self.db.execute(f"DELETE FROM {t} WHERE file=?", (rel,))
+        self.db.execute("DELETE FROM files WHERE path=?", (rel,))
+
+    def ingest(self, rel: str, text: str, sha: str) -> int:
+        """Parse one file's text and replace its rows; returns its entry count."""
+        entries, errors, _ = parser.parse_string(text, report_filename=rel)
+        with self.lock:
+            self.db.execute("BEGIN")
+            try:
+                self._drop(rel)
+                self._insert(rel, entries)
+                errs = json.dumps([f"{e.source.get('lineno', 0)}: {e.message}" for e in errors], ensure_ascii=False)
+                self.db.execute("INSERT INTO files VALUES(?,?,?,?)", (rel, sha, len(entries), errs))
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+        return len(entries)
+
+    def _insert(self, rel: str, entries: list) -> None:
+        cur = self.db.cursor()
+        (next_id,) = cur.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM txns").fetchone()
+        txn_rows, post_rows, cust_rows, open_rows = [], [], [], []
+        for e in entries:
+            if isinstance(e, data.Transaction):
+                m = e.meta
+                tid = next_id
+                next_id += 1
+                keep = {k: _plain(m[k]) for k in _KEEP_META if k in m}
+                unit = m.get("unit")
+                txn_rows.append((tid, rel, m.get("lineno", 0), e.date.isoformat(), m.get("op", ""), unit,
+                                 m.get("receipt"), m.get("channel"), _plain(m.get("ref")) if m.get("ref") else None,
+                                 " ".join(sorted(e.links)), e.narration, json.dumps(keep, ensure_ascii=False)))
+                for p in e.postings:
+                    if p.units is None or p.units.number is None:
+                        continue
+                    pm = p.meta or {}
+                    kind = classify(p.account)
+                    punit = acc.unit_of(p.account) or pm.get("unit") or unit
+                    debtor = "developer" if kind == "dev" else ("unit" if kind == "ar" else None)
+                    post_rows.append((tid, rel, e.date.isoformat(), m.get("op", ""), punit, p.account, kind,
+                                      pm.get("item"), pm.get("period"), to_cents(p.units.number), pm.get("kind"),
+                                      debtor))
+            elif isinstance(e, data.Custom):
+                vals = [_plain(v.value) for v in e.values]
+                meta = {k: _plain(v) for k, v in e.meta.items() if k not in ("filename", "lineno")}
+                unit = vals[0] if vals and isinstance(vals[0], str) else None
+                cust_rows.append((rel, e.meta.get("lineno", 0), e.date.isoformat(), e.type, unit,
+                                  json.dumps(vals, ensure_ascii=False), json.dumps(meta, ensure_ascii=False)))
+            elif isinstance(e, data.Open):
+                open_rows.append((rel, e.meta.get("lineno", 0), e.date.isoformat(), e.account, e.meta.get("unit")))
+        cur.executemany("INSERT INTO txns VALUES(?,?,?,?,?,?,?,?,?,?,?,?)", txn_rows)
+        cur.executemany("INSERT INTO postings VALUES(?,?,?,?,?,?,?,?,?,?,?,?)", post_rows)
+        cur.executemany("INSERT INTO customs VALUES(?,?,?,?,?,?,?)", cust_rows)
+        cur.executemany("INSERT INTO opens VALUES(?,?,?,?,?)", open_rows)
+
+    # --- queries ------------------------------------------------------------------------
+    def q(self, sql: str, args: tuple = ()) -> list[tuple]:
+        with self.lock:
+            return self.db.execute(sql, args).fetchall()
+
+    def entry_count(self, rel: str) -> int:
+        row = self.q("SELECT entries FROM files WHERE path=?", (rel,))
+        return row[0][0] if row else 0
+
+    def file_errors(self) -> list[str]:
+        out = []
+        for path, errs in self.q("SELECT path, errors FROM files"):
+            out += [f"{path}:{e}" for e in json.loads(errs or "[]")]
+        return out

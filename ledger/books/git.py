@@ -1,0 +1,97 @@
+"""git, through the git command line: the only module that runs git."""
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from ledger.basics.errors import VcsError
+
+_ENV = {"LC_ALL": "C.UTF-8", "GIT_TERMINAL_PROMPT": "0"}
+
+
+def git(repo: Path, *args: str, check: bool = True, input_: str | None = None) -> str:
+    env = {**os.environ, **_ENV}
+    try:
+        res = subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True, env=env,
+                             input=input_, encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        raise VcsError("git is not installed") from None
+    if check and res.returncode != 0:
+        raise VcsError(f"git {' '.join(args[:2])} failed: {(res.stderr or res.stdout).strip()}")
+    return res.stdout
+
+
+def init(repo: Path) -> None:
+    git(repo, "init", "-q", "-b", "main")
+    if not git(repo, "config", "user.name", check=False).strip():
+        git(repo, "config", "user.name", os.environ.get("WUYE_USER", "wuye"))
+        git(repo, "config", "user.email", "wuye@localhost")
+
+
+def head(repo: Path) -> str | None:
+    out = git(repo, "rev-parse", "--verify", "-q", "HEAD", check=False).strip()
+    return out or None
+
+
+def status_lines(repo: Path) -> list[str]:
+    return [ln for ln in git(repo, "status", "--porcelain", "--untracked-files=all").splitlines() if ln.strip()]
+
+
+def operation_in_progress(repo: Path) -> str | None:
+    gitdir = Path(git(repo, "rev-parse", "--absolute-git-dir").strip())
+    for marker, what in (("MERGE_HEAD", "a merge"), ("rebase-merge", "a rebase"), ("rebase-apply", "a rebase"),
+                         ("CHERRY_PICK_HEAD", "a cherry-pick"), ("REVERT_HEAD", "a revert")):
+        if (gitdir / marker).exists():
+            return what
+    if (gitdir / "index.lock").exists():
+        return "another git command (index.lock exists)"
+    return None
+
+
+def commit(repo: Path, paths: list[str], message: str, author: str | None = None) -> str:
+    git(repo, "add", "--", *paths)
+    if not git(repo, "diff", "--cached", "--name-only").strip():
+        raise VcsError("nothing to commit")
+    args = ["commit", "-q", "-F", "-"]
+    if author:
+        args += ["--author", author]
+    git(repo, *args, input_=message)
+    return head(repo) or ""
+
+
+def unstage(repo: Path, paths: list[str]) -> None:
+    if head(repo):
+        git(repo, "reset", "-q", "--", *paths, check=False)
+    else:
+        git(repo, "rm", "-q", "--cached", "--ignore-unmatch", "--", *paths, check=False)
+
+
+def show(repo: Path, rev: str, path: str) -> str | None:
+    out = subprocess.run(["git", "-C", str(repo), "show", f"{rev}:{path}"], capture_output=True)
+    return out.stdout.decode("utf-8") if out.returncode == 0 else None
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    author: str
+    date: str
+    subject: str
+    body: str
+    files: tuple[str, ...]
+
+
+def log(repo: Path, limit: int = 50, paths: tuple[str, ...] = (), rev: str = "HEAD") -> list[Commit]:
+    if not head(repo):
+        return []
+    sep, end = "\x1f", "\x1e"
+    out = git(repo, "log", f"-{limit}", f"--format={end}%H{sep}%an{sep}%aI{sep}%s{sep}%b{sep}",
+              "--name-only", rev, "--", *paths)
+    commits = []
+    for chunk in out.split(end)[1:]:
+        fields = chunk.split(sep)
+        files = tuple(f for f in fields[5].split("\n") if f.strip()) if len(fields) > 5 else ()
+        commits.append(Commit(fields[0], fields[1], fields[2], fields[3], fields[4].strip(), files))
+    return commits

@@ -1,0 +1,97 @@
+"""What git says about the books: the operations log and the history of fee standards."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from ruamel.yaml import YAML
+
+from ledger.books import layout, git as vcs
+
+
+@dataclass(frozen=True)
+class StandardChange:
+    item: str
+    name: str
+    unit_type: str
+    old: str | None
+    new: str | None
+    effective: str
+    commit: str
+    author: str
+    date: str
+
+    def __str__(self) -> str:
+        return f"{self.item} {self.unit_type}: {self.old or '—'} -> {self.new or '—'} from {self.effective}"
+
+
+@dataclass(frozen=True)
+class Operation:
+    sha: str
+    author: str
+    date: str
+    subject: str
+    body: str
+    files: tuple[str, ...]
+    standard_changes: tuple[StandardChange, ...] = field(default=())
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["standard_changes"] = [asdict(c) for c in self.standard_changes]
+        return d
+
+
+def _rates(text: str | None) -> dict[tuple[str, str, str], tuple[str, str]]:
+    """{(item, unit type, effective date): (price, item name)} from a config text."""
+    if not text:
+        return {}
+    try:
+        raw = YAML(typ="safe", pure=True).load(text) or {}
+    except Exception:  # an unparsable historical config shows as no rates, not a crash
+        return {}
+    out = {}
+    for code, spec in (raw.get("fees") or {}).items():
+        for r in spec.get("rates") or []:
+            start = str(r.get("from"))
+            for t, price in r.items():
+                if t != "from":
+                    out[(str(code), str(t), start)] = (str(price), str(spec.get("name", code)))
+    return out
+
+
+def standard_changes(root: Path, commit: vcs.Commit) -> list[StandardChange]:
+    new = _rates(vcs.show(root, commit.sha, layout.CONFIG))
+    parent = vcs.git(root, "rev-parse", "-q", "--verify", f"{commit.sha}^", check=False).strip()
+    old = _rates(vcs.show(root, parent, layout.CONFIG)) if parent else {}
+    out = []
+    for key in sorted(set(old) | set(new)):
+        o, n = old.get(key), new.get(key)
+        if o == n:
+            continue
+        item, utype, start = key
+        prev = o[0] if o else _price_before(new if n else old, item, utype, start)
+        if n and not o and prev == n[0]:
+            continue  # a new dated line that repeats the price in force is no change for this unit type
+        out.append(StandardChange(item, (n or o)[1], utype, prev if n else o[0], n[0] if n else None, start,
+                                  commit.sha, commit.author, commit.date))
+    return out
+
+
+def _price_before(rates: dict, item: str, utype: str, start: str) -> str | None:
+    earlier = sorted(k for k in rates if k[0] == item and k[1] == utype and k[2] < start)
+    return rates[earlier[-1]][0] if earlier else None
+
+
+def operations(root: Path, limit: int = 50) -> list[Operation]:
+    out = []
+    for c in vcs.log(root, limit):
+        changes = tuple(standard_changes(root, c)) if layout.CONFIG in c.files else ()
+        out.append(Operation(c.sha, c.author, c.date, c.subject, c.body, c.files, changes))
+    return out
+
+
+def standards_history(root: Path) -> list[StandardChange]:
+    out = []
+    for c in reversed(vcs.log(root, 10_000, paths=(layout.CONFIG,))):
+        out += standard_changes(root, c)
+    return out

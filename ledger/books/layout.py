@@ -1,0 +1,49 @@
+"""Where things live in a books folder."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+MAIN = "main.beancount"
+ACCOUNTS = "accounts.beancount"
+CONFIG = "config.yaml"
+TXNS = "txns"
+STATE = ".wuye"  # cache and lock; git-ignored
+ARCHIVE = "archive"
+GITIGNORE = """\
+# wuye: private and derived files never enter git
+owners.private.csv
+*.tmp
+.wuye/
+.*.picklecache
+__pycache__/
+"""
+
+
+def month_file(day: dt.date) -> str:
+    return f"{TXNS}/{day.year:04d}/{day.year:04d}-{day.month:02d}.beancount"
+
+
+def main_text(title: str, start: dt.date) -> str:
+    return f"""\
+; wuye books. Entries live in accounts.beancount and txns/YYYY/YYYY-MM.beancount (one file a month).
+option "title" "{title}"
+option "operating_currency" "CNY"
+option "booking_method" "STRICT"
+plugin "ledger.books.plugin"
+
+{start.isoformat()} custom "fava-option" "language" "zh_CN"
+{start.isoformat()} custom "fava-option" "invert-income-liabilities-equity" "true"
+{start.isoformat()} custom "fava-extension" "fava_ext"
+
+include "{ACCOUNTS}"
+include "{TXNS}/*/*.beancount"
+"""
+
+
+def ledger_files(books: Path) -> list[str]:
+    """Every file the main ledger includes, relative to the books folder, in a stable order."""
+    books = Path(books)
+    files = [ACCOUNTS] if (books / ACCOUNTS).exists() else []
+    files += sorted(str(p.relative_to(books)) for p in (books / TXNS).glob("*/*.beancount"))
+    return files

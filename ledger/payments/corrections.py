@@ -1,0 +1,123 @@
+"""Settlements and corrections that are not payments: waivers, compensation, write-offs."""
+from __future__ import annotations
+
+import datetime as dt
+
+from ledger.basics import accounts as acc
+from ledger.books import entries as beans, layout
+from ledger.basics import periods
+from ledger.payments.allocation import OpenItem, allocate
+from ledger.community.config import CHANNELS, LATE_FEE_ITEM
+from ledger.basics.errors import InputError
+from ledger.basics.money import ZERO, fmt, parse_amount
+from ledger.reports.openitems import open_items
+from ledger.payments.pay import check_date
+from ledger.community.privacy import clean_text
+
+
+def _need(text: str | None, flag: str, books=None) -> str:
+    """A required free text (reason, approver, dispute id), checked for personal data; reasons are
+    also checked against owners' names (`books` given)."""
+    return clean_text(books, text, flag)
+
+
+def _write(books, entry, message: str):
+    return books.write(books.append_changes({layout.month_file(entry.date): beans.render([entry])}), message)
+
+
+def waive_entry(books, unit: str, amount, item: str, period: str, reason: str, approved_by: str,
+                date: dt.date | None = None):
+    u = books.unit(unit)
+    value = parse_amount(str(amount), "amount")
+    item = item.upper()
+    if item not in books.config.fees and item != LATE_FEE_ITEM:
+        raise InputError(f"unknown fee item '{item}'")
+    period = periods.parse_period(period)
+    reason, approved_by = _need(reason, "--reason", books), _need(approved_by, "--approved-by")
+    date = date or books.today()
+    check_date(books, date)
+    open_amt = open_items(books.cache, unit=u.unit).get((u.unit, item, period), ZERO)
+    if value > open_amt:
+        raise InputError(f"{u.unit} {item} {period} has {fmt(open_amt)} open; cannot waive {fmt(value)}")
+    return beans.txn(date, f"减免 {u.unit} {item} {period}", [
+        beans.posting(acc.WAIVERS, value),
+        beans.posting(acc.receivable(u.unit), -value, {"item": item, "period": period, "kind": "waived"})],
+        {"op": "waive", "unit": u.unit, "reason": reason, "approved-by": approved_by}, tags=("waive",))
+
+
+def waive(books, *args, **kwargs):
+    e = waive_entry(books, *args, **kwargs)
+    amt = e.postings[0].units.number
+    return e, _write(books, e, f"waive {e.meta['unit']} {fmt(amt)} CNY {e.postings[1].meta['item']} "
+                               f"{e.postings[1].meta['period']}: {e.meta['reason']} (approved by {e.meta['approved-by']})\n")
+
+
+def compensation_entry(books, unit: str, amount, reason: str, dispute: str, approved_by: str,
+                       mode: str = "offset", channel: str = "cash", date: dt.date | None = None):
+    """补偿: an expense of the office linked to the dispute; never counted as fees collected."""
+    u = books.unit(unit)
+    value = parse_amount(str(amount), "amount")
+    reason, approved_by, dispute = _need(reason, "--reason", books), _need(approved_by, "--approved-by"), _need(dispute, "--dispute")
+    if mode not in ("offset", "cash"):
+        raise InputError(f"--mode must be offset or cash, not '{mode}'")
+    date = date or books.today()
+    check_date(books, date)
+    postings = [beans.posting(acc.COMPENSATION, value)]
+    if mode == "cash":
+        if channel not in CHANNELS:
+            raise InputError(f"unknown channel '{channel}'")
+        postings.append(beans.posting(books.config.channel_accounts[channel], -value))
+    else:
+        items = [OpenItem(i, p, a) for (_u, i, p), a in open_items(books.cache, unit=u.unit).items() if a > 0]
+        priority = {c: f.priority for c, f in books.config.fees.items()}
+        parts, rest = allocate(value, items, periods.period_of(date), priority, kind="compensated")
+        for p in parts:
+            postings.append(beans.posting(acc.receivable(u.unit), -p.amount,
+                                          {"item": p.item, "period": p.period, "kind": "compensated"}))
+        if rest:
+            postings.append(beans.posting(acc.credit(u.unit), -rest, {"kind": "compensated"}))
+    meta = {"op": "compensate", "unit": u.unit, "dispute": dispute, "mode": mode, "reason": reason,
+            "approved-by": approved_by, "channel": channel if mode == "cash" else None}
+    return beans.txn(date, f"补偿 {u.unit} 纠纷 {dispute}", postings, meta, tags=("compensate",),
+                     links=(beans.link("dispute", dispute),))
+
+
+def compensate(books, *args, **kwargs):
+    e = compensation_entry(books, *args, **kwargs)
+    amt = e.postings[0].units.number
+    return e, _write(books, e, f"compensate {e.meta['unit']} {fmt(amt)} CNY ({e.meta['mode']}) dispute "
+                               f"{e.meta['dispute']}: {e.meta['reason']} (approved by {e.meta['approved-by']})\n")
+
+
+def writeoff_entry(books, unit: str, period_list: list[str], reason: str, approved_by: str,
+                   date: dt.date | None = None):
+    """坏账核销 of whole arrear periods (never the current or a future period)."""
+    u = books.unit(unit)
+    reason, approved_by = _need(reason, "--reason", books), _need(approved_by, "--approved-by")
+    date = date or books.today()
+    check_date(books, date)
+    if not period_list:
+        raise InputError("--period is required (one or more YYYY-MM)")
+    opens = open_items(books.cache, unit=u.unit)
+    postings, total = [], ZERO
+    for period in dict.fromkeys(periods.parse_period(p) for p in period_list):  # a period named twice once
+        if period >= periods.period_of(date):
+            raise InputError(f"{period} is not in arrears on {date}; only arrears can be written off")
+        found = [(i, a) for (_u, i, p), a in sorted(opens.items()) if p == period and a > 0]
+        if not found:
+            raise InputError(f"{u.unit} has nothing open for {period}")
+        for item, amt in found:
+            postings.append(beans.posting(acc.receivable(u.unit), -amt,
+                                          {"item": item, "period": period, "kind": "written_off"}))
+            total += amt
+    postings.insert(0, beans.posting(acc.BAD_DEBT, total))
+    return beans.txn(date, f"核销 {u.unit} {', '.join(period_list)}", postings,
+                     {"op": "writeoff", "unit": u.unit, "reason": reason, "approved-by": approved_by},
+                     tags=("writeoff",))
+
+
+def writeoff(books, *args, **kwargs):
+    e = writeoff_entry(books, *args, **kwargs)
+    amt = e.postings[0].units.number
+    return e, _write(books, e, f"write-off {e.meta['unit']} {fmt(amt)} CNY: {e.meta['reason']} "
+                               f"(approved by {e.meta['approved-by']})\n")

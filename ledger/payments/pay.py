@@ -1,0 +1,365 @@
+"""Payments, voids and refunds: money between a household and the office."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from beancount.core import data
+from beancount.parser import parser
+
+from ledger.basics import accounts as acc
+from ledger.books import entries as beans, layout
+from ledger.basics import periods
+from ledger.payments.allocation import OpenItem, Part, allocate
+from ledger.billing.charges import monthly_charge
+from ledger.community.config import CHANNELS, LATE_FEE_ITEM
+from ledger.basics.errors import InputError
+from ledger.basics.money import ZERO, fmt, from_cents, parse_amount, q
+from ledger.reports.openitems import credit_balances, open_items
+from ledger.community.privacy import clean_text, pii_number
+from ledger.payments.receipts import CHANNEL_LABELS, next_receipt
+from ledger.community.units import mask_name
+
+PAYER_ROLES = {"owner": "业主", "tenant": "租户", "relative": "亲属", "developer": "开发商", "other": "其他"}
+
+
+def check_no_pii(text: str, what: str) -> None:
+    found = pii_number(text or "")
+    if found:
+        raise InputError(f"{what}: the text contains {found}; personal data stays out of the ledger")
+
+
+def payer_text(payer: str | None) -> str:
+    """'tenant:吴小明' -> 'tenant 吴**'; names are masked before they reach the ledger."""
+    if not payer:
+        return "owner"
+    check_no_pii(payer, "--payer")
+    role, _, name = payer.partition(":")
+    if role not in PAYER_ROLES:
+        role, name = "other", payer
+    return f"{role} {mask_name(name.strip())}".strip()
+
+
+def check_date(books, date: dt.date, what: str = "date") -> None:
+    if date < books.config.books_start:
+        raise InputError(f"{what} {date} is before the books start {books.config.books_start}")
+    if date > books.today() + dt.timedelta(days=31):
+        raise InputError(f"{what} {date} is more than 31 days ahead of today {books.today()}")
+
+
+def parse_designated(text: str | None, books) -> list[tuple[str, str]]:
+    """'PF:2026-10,PK:2026-10' -> [('PF','2026-10'), ('PK','2026-10')]."""
+    out = []
+    for part in filter(None, (p.strip() for p in (text or "").split(","))):
+        item, _, period = part.partition(":")
+        item = item.strip().upper()
+        if item not in books.config.fees and item != LATE_FEE_ITEM:
+            raise InputError(f"--for: unknown fee item '{item}'")
+        out.append((item, periods.parse_period(period)))
+    return out
+
+
+def find_ref(books, channel: str, ref: str) -> str | None:
+    """The receipt of a live (not voided or refunded) payment with this channel reference."""
+    rows = books.cache.q("SELECT receipt FROM txns WHERE op='pay' AND channel=? AND ref=?", (channel, ref))
+    dead = reversed_receipts(books)
+    for (receipt,) in rows:
+        if receipt not in dead:
+            return receipt
+    return None
+
+
+def reversed_receipts(books) -> dict[str, str]:
+    out = {}
+    for op, meta in books.cache.q("SELECT op, meta FROM txns WHERE op IN ('void','refund')"):
+        m = json.loads(meta)
+        r = m.get("voids") or m.get("refunds")
+        if r:
+            out[r] = op
+    return out
+
+
+@dataclass
+class PaymentPlan:
+    unit: str
+    amount: Decimal
+    channel: str
+    date: dt.date
+    ref: str | None
+    payer: str
+    collector: str
+    receipt: str
+    parts: list[Part] = field(default_factory=list)
+    to_credit: Decimal = ZERO
+    discount: Decimal = ZERO
+    open_before: Decimal = ZERO
+    entry: data.Transaction | None = None
+
+    def summary(self) -> str:
+        """Allocation grouped by kind and item: 'arrears PF 2024-01..2026-10 (34): 7,326.00'."""
+        groups: dict[tuple[str, str], list[Part]] = {}
+        for p in self.parts:
+            groups.setdefault((p.kind, p.item), []).append(p)
+        lines = []
+        for (kind, item), ps in groups.items():
+            span = ps[0].period if len(ps) == 1 else f"{min(p.period for p in ps)}..{max(p.period for p in ps)} ({len(ps)})"
+            lines.append(f"{kind} {item} {span}: {fmt(sum((p.amount for p in ps), ZERO))}")
+        if self.to_credit:
+            lines.append(f"to credit: {fmt(self.to_credit)}")
+        if self.discount:
+            lines.append(f"prepayment discount: {fmt(self.discount)}")
+        return "\n".join(lines)
+
+
+def _prepay_discount(books, unit, on: dt.date, remainder: Decimal, has_open: bool) -> Decimal:
+    """预交优惠: explicit discount when the payment covers the policy's months ahead with no arrears."""
+    cfg = books.config
+    for pol in cfg.prepay_discounts:
+        if pol.start <= on and (pol.end is None or on <= pol.end) and not has_open:
+            monthly = sum((monthly_charge(cfg.fees[code], unit, on) or ZERO for code in pol.items), ZERO)
+            full = monthly * pol.months
+            discount = q(full * pol.rate)
+            if monthly and remainder >= full - discount:
+                return discount
+    return ZERO
+
+
+class PaymentState:
+    """What a batch of payments needs to know and update in memory: open items, credit, receipts, refs.
+
+    One payment is a batch of one; an import or the demo plans many and writes them in one commit.
+    """
+
+    def __init__(self, books):
+        self.books = books
+        self.opens: dict[tuple[str, str], dict[tuple[str, str], Decimal]] = {}
+        self.billed: dict[str, set] = {}
+        self.receipts: dict[int, int] = {}
+        self.refs: set[tuple[str, str]] = set()
+
+    def open_for(self, unit: str, debtor: str) -> dict[tuple[str, str], Decimal]:
+        key = (unit, debtor)
+        if key not in self.opens:
+            self.opens[key] = {(i, p): a for (_u, i, p), a in
+                               open_items(self.books.cache, unit=unit, debtor=debtor).items() if a > 0}
+        return self.opens[key]
+
+    def billed_for(self, unit: str) -> set:
+        if unit not in self.billed:
+            self.billed[unit] = {(i, p) for i, p in self.books.cache.q(
+                "SELECT DISTINCT item, period FROM postings WHERE unit=? AND acct IN ('ar','dev') AND kind IS NULL",
+                (unit,))}
+        return self.billed[unit]
+
+    def next_receipt(self, year: int) -> str:
+        prefix = self.books.config.receipt_prefix
+        if year not in self.receipts:
+            last = next_receipt(self.books.cache, prefix, year)
+            self.receipts[year] = int(last.rsplit("-", 1)[1]) - 1
+        self.receipts[year] += 1
+        return f"{prefix}{year:04d}-{self.receipts[year]:06d}"
+
+    def check_ref(self, channel: str, ref: str) -> None:
+        used = find_ref(self.books, channel, ref)
+        if used:
+            raise InputError(f"{channel} reference {ref} was already recorded on receipt {used}")
+        if (channel, ref) in self.refs:
+            raise InputError(f"{channel} reference {ref} appears twice in this batch")
+        self.refs.add((channel, ref))
+
+
+def plan_payment(books, unit: str, amount: str | Decimal, channel: str, date: dt.date, ref: str | None = None,
+                 payer: str | None = None, designated: str | list | None = None, prepay: bool = False,
+                 collector: str | None = None, state: PaymentState | None = None,
+                 extra_meta: dict | None = None, money_account: str | None = None,
+                 extra_postings: list | None = None, coupon: Decimal = ZERO,
+                 links: tuple[str, ...] = (), only_designated: bool = False) -> PaymentPlan:
+    """Plan one payment (and its receipt) without writing.
+
+    `money_account` replaces the channel's account (e.g. the suspense account when a queued item is
+    assigned); `extra_postings` must balance among themselves (channel fees); `coupon` is a
+    merchant-funded discount settled as a waiver after the money (never counted as collected).
+    `only_designated` settles only the designated open items and puts the rest on credit (a payer who
+    named periods not billed yet, or an item with nothing open, e.g. water with no reading billed).
+    """
+    state = state or PaymentState(books)
+    u = books.unit(unit)
+    value = parse_amount(str(amount), "amount")
+    if channel not in CHANNELS:
+        raise InputError(f"unknown channel '{channel}' (one of {', '.join(CHANNELS)})")
+    check_date(books, date)
+    ref = (ref or "").strip() or None
+    if ref:
+        state.check_ref(channel, ref)
+    who = payer_text(payer)
+    # A unit not handed over by the payment date is the developer's to pay (第十六条), whoever brings the money.
+    unsold = u.handover is None or u.handover > date
+    debtor = "developer" if who.startswith("developer") or unsold else "unit"
+    wanted = designated if isinstance(designated, list) else parse_designated(designated, books)
+    opens = state.open_for(u.unit, debtor)
+    items = [OpenItem(i, p, a) for (i, p), a in sorted(opens.items())]
+    for key in wanted:
+        if key in opens:
+            continue
+        if key in state.billed_for(u.unit):
+            raise InputError(f"{u.unit} {key[0]} {key[1]} is already settled")
+        if not prepay:
+            raise InputError(f"{u.unit} {key[0]} {key[1]} is not billed yet; use --prepay to pay in advance")
+    pay_period = periods.period_of(date)
+    priority = {code: f.priority for code, f in books.config.fees.items()}
+    if only_designated:
+        keys = [k for k in wanted if k in opens]
+        parts, rest = allocate(value, [oi for oi in items if (oi.item, oi.period) in set(keys)], pay_period,
+                               priority, keys)
+    else:
+        parts, rest = allocate(value, items, pay_period, priority, [k for k in wanted if k in opens])
+    open_total = sum(opens.values(), ZERO)
+    has_open = open_total > sum((p.amount for p in parts), ZERO)
+    discount = _prepay_discount(books, u, date, rest, has_open) if prepay and rest else ZERO
+    for p in parts:
+        opens[(p.item, p.period)] -= p.amount
+        if opens[(p.item, p.period)] == 0:
+            del opens[(p.item, p.period)]
+    waived: list[Part] = []
+    if coupon:
+        left = [OpenItem(i, p, a) for (i, p), a in sorted(opens.items())]
+        waived, extra = allocate(coupon, left, pay_period, priority, [k for k in wanted if k in opens],
+                                 kind="waived")
+        if extra:
+            raise InputError(f"coupon {fmt(coupon)} exceeds what {u.unit} still owes")
+        for p in waived:
+            opens[(p.item, p.period)] -= p.amount
+            if opens[(p.item, p.period)] == 0:
+                del opens[(p.item, p.period)]
+    plan = PaymentPlan(u.unit, value, channel, date, ref, who, collector or books.collector(),
+                       state.next_receipt(date.year), parts, rest, discount, open_total)
+    extra = list(extra_postings or [])
+    if waived:
+        extra.append(beans.posting(acc.WAIVERS, coupon))
+        extra += [beans.posting(acc.receivable(u.unit), -p.amount,
+                                {"item": p.item, "period": p.period, "kind": "waived"}) for p in waived]
+    plan.entry = payment_entry(books, plan, debtor, extra_meta, money_account, extra, links)
+    return plan
+
+
+def payment_entry(books, plan: PaymentPlan, debtor: str = "unit", extra_meta: dict | None = None,
+                  money_account: str | None = None, extra_postings: list | None = None,
+                  extra_links: tuple[str, ...] = ()) -> data.Transaction:
+    money = money_account or books.config.channel_accounts[plan.channel]
+    postings = [beans.posting(money, plan.amount)]
+    for p in plan.parts:
+        meta = {"item": p.item, "period": p.period, "kind": p.kind}
+        if debtor == "developer":
+            postings.append(beans.posting(acc.DEVELOPER, -p.amount, {"unit": plan.unit, **meta}))
+        else:
+            postings.append(beans.posting(acc.receivable(plan.unit), -p.amount, meta))
+    if plan.to_credit:
+        postings.append(beans.posting(acc.credit(plan.unit), -plan.to_credit, {"kind": "prepay"}))
+    if plan.discount:
+        postings.append(beans.posting(acc.PREPAY_DISCOUNT, plan.discount))
+        postings.append(beans.posting(acc.credit(plan.unit), -plan.discount, {"kind": "discount"}))
+    postings += list(extra_postings or [])
+    links = [plan.receipt] + ([beans.link(plan.channel, plan.ref)] if plan.ref else []) + list(extra_links)
+    meta = {"op": "pay", "unit": plan.unit, "receipt": plan.receipt, "channel": plan.channel, "ref": plan.ref,
+            "payer": plan.payer, "collector": plan.collector,
+            "discount": plan.discount if plan.discount else None, **(extra_meta or {})}
+    narration = f"收款 {plan.receipt} {plan.unit} {CHANNEL_LABELS.get(plan.channel, plan.channel)}"
+    return beans.txn(plan.date, narration, postings, meta, tags=("pay",), links=tuple(links))
+
+
+def record_payment(books, *args, **kwargs):
+    plan = plan_payment(books, *args, **kwargs)
+    msg = (f"pay {plan.unit} {fmt(plan.amount)} CNY {plan.channel} {plan.receipt}\n\n{plan.summary()}\n")
+    result = books.write(books.append_changes({layout.month_file(plan.date): beans.render([plan.entry])}), msg)
+    return plan, result
+
+
+# --- reversing a payment ------------------------------------------------------------------------
+
+def load_entry(books, file: str, lineno: int) -> data.Transaction:
+    entries, _, _ = parser.parse_string(books.text(file), report_filename=file)
+    for e in entries:
+        if e.meta.get("lineno") == lineno:
+            return e
+    raise InputError(f"{file}:{lineno}: entry not found")
+
+
+def _payment(books, receipt: str):
+    rows = books.cache.q("SELECT file, lineno, unit, date FROM txns WHERE op='pay' AND receipt=?", (receipt,))
+    if not rows:
+        raise InputError(f"receipt {receipt} not found")
+    gone = reversed_receipts(books).get(receipt)
+    if gone == "void":
+        raise InputError(f"receipt {receipt} is already void (作废)")
+    if gone == "refund":
+        raise InputError(f"receipt {receipt} was already refunded")
+    file, lineno, unit, _ = rows[0]
+    return load_entry(books, file, lineno), unit
+
+
+def reversal(books, receipt: str, date: dt.date, op: str, reason: str, channel: str | None = None):
+    """A linked entry negating every posting of the payment (money leg via `channel` for refunds)."""
+    reason = clean_text(books, reason, "--reason")
+    orig, unit = _payment(books, receipt)
+    check_date(books, date)
+    if date < orig.date:
+        raise InputError(f"date {date} is before the payment {receipt} of {orig.date}")
+    credit_part = sum((p.units.number for p in orig.postings if p.account == acc.credit(unit)), ZERO)
+    credit_now = credit_balances(books.cache, unit=unit).get(unit, ZERO)
+    if -credit_part > credit_now:
+        raise InputError(f"{receipt} put {fmt(-credit_part)} on {unit}'s credit but only {fmt(credit_now)} is left "
+                         "(it was used by later bills); refund or correct the bills first")
+    money = books.config.channel_accounts[channel] if channel else None
+    postings = []
+    for p in orig.postings:
+        meta = {k: v for k, v in (p.meta or {}).items() if k not in ("filename", "lineno")}
+        account = money if (money and p.account.startswith(("Assets:Cash", "Assets:Bank", "Assets:Clearing"))) else p.account
+        postings.append(beans.posting(account, -p.units.number, meta))
+    key = "voids" if op == "void" else "refunds"
+    meta = {"op": op, "unit": unit, key: receipt, "reason": reason.strip(), "collector": books.collector(),
+            "channel": channel}
+    label = "作废" if op == "void" else "退款"
+    return beans.txn(date, f"{label} {receipt} {unit}", postings, meta, tags=(op,), links=(receipt,))
+
+
+def void(books, receipt: str, reason: str, date: dt.date | None = None):
+    entry = reversal(books, receipt, date or books.today(), "void", reason)
+    msg = f"void {receipt} ({entry.meta['unit']}): {reason.strip()}\n"
+    return entry, books.write(books.append_changes({layout.month_file(entry.date): beans.render([entry])}), msg)
+
+
+def refund(books, unit: str, amount: str | None, channel: str, reason: str, date: dt.date | None = None,
+           receipt: str | None = None):
+    """Pay back out of the unit's credit, or reverse one payment (`receipt`)."""
+    date = date or books.today()
+    if channel not in CHANNELS:
+        raise InputError(f"unknown channel '{channel}' (one of {', '.join(CHANNELS)})")
+    u = books.unit(unit)
+    if receipt:
+        entry = reversal(books, receipt, date, "refund", reason, channel)
+        if entry.meta["unit"] != u.unit:
+            raise InputError(f"receipt {receipt} belongs to {entry.meta['unit']}, not {u.unit}")
+        msg = f"refund {receipt} ({u.unit}) {channel}: {reason.strip()}\n"
+    else:
+        reason = clean_text(books, reason, "--reason")
+        value = parse_amount(str(amount), "amount")
+        check_date(books, date)
+        have = credit_balances(books.cache, unit=u.unit).get(u.unit, ZERO)
+        if value > have:
+            raise InputError(f"{u.unit} has {fmt(have)} credit; cannot refund {fmt(value)}")
+        # A prepayment discount (预交优惠) sits on the credit but was never paid in: it is not paid out.
+        (granted,) = books.cache.q("SELECT -COALESCE(SUM(cents), 0) FROM postings WHERE acct='credit' AND unit=? "
+                                   "AND kind='discount'", (u.unit,))[0]
+        granted = from_cents(granted)
+        if granted > 0 and value > have - granted:
+            raise InputError(f"{u.unit} has {fmt(have)} credit, {fmt(granted)} of it a prepayment discount (预交优惠) "
+                             f"that is not paid out in cash; at most {fmt(max(have - granted, ZERO))} can be refunded")
+        entry = beans.txn(date, f"退款 {u.unit} 预存款", [
+            beans.posting(acc.credit(u.unit), value, {"kind": "refund"}),
+            beans.posting(books.config.channel_accounts[channel], -value)],
+            {"op": "refund", "unit": u.unit, "channel": channel, "reason": reason.strip(),
+             "collector": books.collector()}, tags=("refund",))
+        msg = f"refund {u.unit} {fmt(value)} CNY {channel} from credit: {reason.strip()}\n"
+    return entry, books.write(books.append_changes({layout.month_file(entry.date): beans.render([entry])}), msg)

@@ -1,0 +1,447 @@
+"""Report assembly: arrears (aging), collection rates, the owner statement, the public disclosure (公示)
+and the fee-standard history. Each `*_report` returns a `Report`: a JSON-ready `data` dict (Decimals
+kept; `jsonable` turns them into strings) and the `tables` the text/CSV/XLSX/HTML writers print.
+
+The CLI (`wuye report ...`) and the Fava extension (fava_ext) both call these functions, so they show
+the same figures for the same books and date. Nothing here prints owner names or phone numbers.
+"""
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from ledger.reports import aging as ag
+from ledger.reports import formats as export, statement
+from ledger.books import history, git as vcs
+from ledger.community.config import LATE_FEE_ITEM
+from ledger.basics.errors import InputError
+from ledger.basics.money import ZERO, from_cents
+from ledger.reports.rates import BY_CHOICES, FIGURE_LABELS, Figures, ReportPeriod, classified_totals, collection_rates, excluded_items, monthly_rates, parse_period
+
+REPORTS = ("arrears", "rates", "statement", "disclosure", "standards")
+
+
+@dataclass
+class Report:
+    name: str
+    title: str
+    data: dict
+    tables: list[export.Table] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    html: str | None = None   # a report with its own printable page (statement, disclosure)
+    text: str | None = None
+
+
+def jsonable(v):
+    """Decimals as exact strings ('1234.50', ratio '0.8123', counts '12'), dates ISO, recursively."""
+    if isinstance(v, Decimal):
+        return format(v, "f")
+    if isinstance(v, (dt.date, dt.datetime)):
+        return v.isoformat()
+    if isinstance(v, dict):
+        return {k: jsonable(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [jsonable(x) for x in v]
+    if isinstance(v, set):
+        return sorted(jsonable(x) for x in v)
+    return v
+
+
+def item_names(books) -> dict[str, str]:
+    return {c: f.name for c, f in books.config.fees.items()} | {LATE_FEE_ITEM: "违约金"}
+
+
+def _collector(books, building: str) -> str:
+    from ledger.reports.rates import UNASSIGNED
+
+    return books.config.collector_of(building) or UNASSIGNED
+
+
+# --- arrears ------------------------------------------------------------------------------------
+
+def arrears_report(books, as_of: dt.date | None = None, by: str | None = None, developer: bool = True) -> Report:
+    """Open charges as of D per unit (with debtor), building, item and collector, in aging buckets."""
+    as_of = as_of or books.today()
+    a = ag.aging(books, as_of, developer)
+    names = item_names(books)
+
+    def summary(r: ag.AgingRow) -> dict:
+        return {"outstanding": from_cents(r.total), "buckets": ag.amounts(r), "units": len(r.units),
+                "oldest_period": r.oldest_period, "legal_risk": r.legal_risk,
+                "legal_risk_amount": from_cents(r.buckets[ag.LEGAL_RISK])}
+
+    units = []
+    for r in a.units:
+        d = {"unit": r.key, "debtor": r.debtor, "building": r.building, "collector": _collector(books, r.building),
+             **summary(r),
+             "credit": from_cents(a.credit.get(r.key, 0)) if r.debtor == "unit" else ZERO}
+        d.pop("units")
+        units.append(d)
+    collectors: dict[str, ag.AgingRow] = {}
+    for r in a.units:
+        c = collectors.setdefault(_collector(books, r.building), ag.AgingRow(_collector(books, r.building)))
+        for b in ag.BUCKETS:
+            c.buckets[b] += r.buckets[b]
+        c.units.add(r.key)
+        if c.oldest_period is None or (r.oldest_period and r.oldest_period < c.oldest_period):
+            c.oldest_period = r.oldest_period
+    data = {
+        "report": "arrears", "as_of": as_of, "developer": developer,
+        "buckets": [{"key": b, "label": ag.BUCKET_LABELS[b]} for b in ag.BUCKETS],
+        "legal_risk_bucket": ag.LEGAL_RISK,
+        "total": summary(a.total),
+        "units": units,
+        "buildings": [{"building": r.key, **summary(r)} for r in a.buildings],
+        "items": [{"item": r.key, "name": names.get(r.key, r.key), **summary(r)} for r in a.items],
+        "collectors": [{"collector": k, **summary(v)} for k, v in sorted(collectors.items())],
+    }
+    heads = [ag.BUCKET_LABELS[b] for b in ag.BUCKETS]
+    ut = export.Table("欠费明细（按户）", ["房号", "欠款方", "楼栋", "欠费合计", *heads, "最早欠费期间", "预存款", "超3年时效风险"])
+    for u in units:
+        ut.rows.append([u["unit"], "开发商" if u["debtor"] == "developer" else "业主", u["building"], u["outstanding"],
+                        *u["buckets"].values(), u["oldest_period"], u["credit"], u["legal_risk"]])
+        ut.highlight.append(u["legal_risk"])
+
+    def sum_table(title, key_head, rows, key):
+        t = export.Table(title, [key_head, "欠费户数", "欠费合计", *heads, "超3年时效风险"])
+        for r in rows:
+            t.rows.append([r[key], r["units"], r["outstanding"], *r["buckets"].values(), r["legal_risk"]])
+            t.highlight.append(r["legal_risk"])
+        return t
+    summaries = {"building": sum_table("按楼栋", "楼栋", data["buildings"], "building"),
+                 "item": sum_table("按收费项目", "项目", [dict(r, item=f"{r['item']} {r['name']}") for r in data["items"]], "item"),
+                 "collector": sum_table("按收费员", "收费员", data["collectors"], "collector")}
+    tot = data["total"]
+    tt = export.Table("合计", ["欠费户数", "欠费合计", *heads], [[tot["units"], tot["outstanding"], *tot["buckets"].values()]],
+                      [tot["legal_risk"]])
+    tables = [tt, ut] + ([summaries[by]] if by else [summaries["building"], summaries["item"]])
+    notes = [f"截至 {as_of.isoformat()}；账龄自应缴日（所属月份最后一天）起算；"
+             f"“3年以上”已过三年诉讼时效（民法典第188条，按期分别计算，催告等可中断），标 !! 者为法律风险。"]
+    if developer:
+        notes.append("含开发商代缴的未交付房屋（欠款方“开发商”）。")
+    return Report("arrears", f"{books.config.name} 欠费账龄表", data, tables, notes)
+
+
+# --- rates --------------------------------------------------------------------------------------
+
+def rates_dict(f: Figures) -> dict:
+    return {k: {"label": r.label, "numerator": r.numerator, "denominator": r.denominator, "ratio": r.ratio}
+            for k, r in f.rates().items()}
+
+
+def _rate_row(key: str, f: Figures) -> list:
+    r = f.rates()
+    a = f.amounts()
+    return [key, a["receivable"], a["collected"], r["current"].ratio, f.households_billed, f.households_paid,
+            r["households"].ratio, a["opening_arrears"], a["recovered"], r["arrears"].ratio, r["overall"].ratio,
+            a["waived"] + a["arrears_waived"], a["compensated"] + a["arrears_compensated"],
+            a["written_off"] + a["arrears_written_off"]]
+
+
+RATE_ROW_HEADS = ["当期应收", "当期实收", "当期收缴率", "应收户数", "已缴清户数", "户数收缴率", "期初欠费", "清欠额",
+                  "清欠率", "综合收缴率", "减免", "补偿抵扣", "核销"]
+
+
+def rates_report(books, period: ReportPeriod | str | None = None, as_of: dt.date | None = None,
+                 by: str | None = None, developer: bool = True, monthly: bool | None = None) -> Report:
+    """The four rates with numerators and denominators for P as of D; per group and month by month."""
+    as_of = as_of or books.today()
+    if period is None:
+        from ledger.reports.rates import default_period
+
+        period = default_period(as_of)
+    elif isinstance(period, str):
+        period = parse_period(period)
+    want_months = monthly if monthly is not None else len(period.months()) > 1
+    shared = classified_totals(books, as_of, developer) if (by is None and want_months) else None
+    table = collection_rates(books, period, as_of, by, developer, _rows=shared)
+    months = monthly_rates(books, period, as_of, developer, _rows=shared) if want_months else []
+    names = item_names(books)
+    data = {
+        "report": "rates", "period": period.label, "first": period.first, "last": period.last, "as_of": as_of,
+        "developer": developer, "by": by, "excluded_items": list(excluded_items(books.config)),
+        "total": {"rates": rates_dict(table.total), "figures": table.total.amounts()},
+        "groups": [{"key": k, "name": names.get(k, k) if by == "item" else k, "rates": rates_dict(f),
+                    "figures": f.amounts()} for k, f in table.groups.items()],
+        "months": [{"period": m, "rates": rates_dict(f), "figures": f.amounts()} for m, f in months],
+    }
+    rt = export.Table("收缴率", ["指标", "分子", "分母", "比率"])
+    for r in table.total.rates().values():
+        rt.rows.append([r.label, r.numerator, r.denominator, r.ratio])
+    ft = export.Table("构成（不计入实收：减免、补偿、核销）", ["项目", "金额/户数"])
+    for k, label in FIGURE_LABELS.items():
+        ft.rows.append([label, table.total.amounts()[k]])
+    tables = [rt, ft]
+    if by:
+        head = {"building": "楼栋", "item": "项目", "collector": "收费员"}[by]
+        gt = export.Table(f"按{head}", [head, *RATE_ROW_HEADS])
+        for g in data["groups"]:
+            gt.rows.append(_rate_row(g["key"] if by != "item" else f"{g['key']} {g['name']}", table.groups[g["key"]]))
+        tables.append(gt)
+    if months:
+        mt = export.Table("按月", ["月份", *RATE_ROW_HEADS])
+        for m, f in months:
+            mt.rows.append(_rate_row(m, f))
+        tables.append(mt)
+    notes = [f"期间 {period.label}（{period.first}..{period.last}），截至 {as_of.isoformat()}；"
+             f"不含违约金及代收代付项目（{', '.join(excluded_items(books.config))}）；"
+             + ("含开发商代缴的未交付房屋。" if developer else "不含开发商代缴的未交付房屋。"),
+             "当期收缴率=当期实收÷当期应收；户数收缴率=已缴清户数÷应收户数；清欠率=清欠额÷期初欠费；"
+             "综合收缴率=(当期实收+清欠额)÷(当期应收+期初欠费)。减免、补偿、核销另列，不计入实收。"]
+    return Report("rates", f"{books.config.name} 收缴率 {period.label}", data, tables, notes)
+
+
+# --- statement ----------------------------------------------------------------------------------
+
+def statement_report(books, unit: str, as_of: dt.date | None = None) -> Report:
+    """The printable owner statement (对账单): the page of ledger/statement.py; tables without the owner."""
+    st = statement.statement(books, unit, as_of or books.today())
+    lt = export.Table("明细", ["期间", "项目", "应收", "已缴", "减免", "补偿", "核销", "未缴", "状态"])
+    for ln in st["lines"]:
+        lt.rows.append([ln["period"], ln["name"], ln["billed"], ln["paid"], ln["waived"], ln["compensated"],
+                        ln["written_off"], ln["open"], statement.STATUS_LABELS[ln["status"]]])
+    et = export.Table("收支记录", ["日期", "类型", "金额", "收据", "作废", "方式", "缴款人", "说明", "纠纷"])
+    for ev in st["events"]:
+        et.rows.append([ev["date"], ev["label"], ev["amount"], ev["receipt"], ev["voided"], ev["channel"],
+                        ev["payer"], ev["reason"], ev["dispute"]])
+    data = statement.to_json(st)
+    data.pop("owner", None)
+    data["report"] = "statement"
+    return Report("statement", f"{books.config.name} 对账单 {st['unit']}", data, [lt, et],
+                  [f"截至 {st['as_of']}；预存款 {st['credit']}；欠费合计 {st['outstanding']}"],
+                  html=statement.render_html(books, st), text=statement.render_text(books, st))
+
+
+# --- standards ----------------------------------------------------------------------------------
+
+def standards_report(books) -> Report:
+    changes = history.standards_history(books.root)
+    rows = [{"item": c.item, "name": c.name, "unit_type": c.unit_type, "old": c.old, "new": c.new,
+             "from": c.effective, "commit": c.commit, "author": c.author,
+             "date": c.date} for c in changes]
+    t = export.Table("收费标准变更记录", ["项目", "名称", "房屋类型", "原标准", "新标准", "生效日期", "提交", "提交人", "提交时间"])
+    for r in rows:
+        t.rows.append([r["item"], r["name"], r["unit_type"], r["old"], r["new"], r["from"], r["commit"][:10],
+                       r["author"], r["date"]])
+    return Report("standards", f"{books.config.name} 收费标准变更记录", {"report": "standards", "changes": rows}, [t],
+                  ["每一次收费标准的修改都来自 git 历史（config.yaml），可逐条核对提交。"])
+
+
+def standards_in_force(books, on: dt.date) -> list[dict]:
+    """Each fee item with every dated rate line up to `on`, and which one is in force on that day."""
+    out = []
+    for code, f in books.config.fees.items():
+        lines = []
+        current = None
+        for r in f.rates:
+            if r.start <= on:
+                current = r.start
+        for r in f.rates:
+            if r.start <= on:
+                lines.append({"from": r.start, "prices": dict(r.prices), "in_force": r.start == current})
+        out.append({"item": code, "name": f.name, "basis": f.basis, "pass_through": f.pass_through,
+                    "unit_label": f.unit_label, "rates": lines})
+    return out
+
+
+# --- disclosure (公示) ----------------------------------------------------------------------------
+
+def _activity(books, period: ReportPeriod, as_of: dt.date) -> dict:
+    """What the office did during P (dated within P and <= D): waivers, compensation, write-offs, late fees."""
+    lo, hi = period.start.isoformat(), min(period.end, as_of).isoformat()
+    q = books.cache.q
+
+    def one(sql, args=()):
+        row = q(sql, (lo, hi) + args)
+        return row[0] if row else (0, 0)
+    w_c, w_n = one("SELECT COALESCE(SUM(cents),0), COUNT(DISTINCT txn) FROM postings WHERE op='waive' AND acct='expense' "
+                   "AND date BETWEEN ? AND ?")
+    c_c, c_n = one("SELECT COALESCE(SUM(cents),0), COUNT(DISTINCT txn) FROM postings WHERE op='compensate' "
+                   "AND acct='expense' AND date BETWEEN ? AND ?")
+    cc_c, _ = one("SELECT COALESCE(SUM(-cents),0), 0 FROM postings WHERE op='compensate' AND acct='money' "
+                  "AND date BETWEEN ? AND ?")
+    o_c, o_n = one("SELECT COALESCE(SUM(cents),0), COUNT(DISTINCT txn) FROM postings WHERE op='writeoff' "
+                   "AND acct='expense' AND date BETWEEN ? AND ?")
+    l_c, _ = one(f"SELECT COALESCE(SUM(cents),0), 0 FROM postings WHERE item='{LATE_FEE_ITEM}' AND acct IN ('ar','dev') "
+                 "AND kind IS NULL AND date BETWEEN ? AND ?")
+    lp_c, _ = one(f"SELECT COALESCE(SUM(-cents),0), 0 FROM postings WHERE item='{LATE_FEE_ITEM}' AND acct IN ('ar','dev') "
+                  "AND kind IN ('current','arrears','prepay','credit') AND date BETWEEN ? AND ?")
+    lw_c, _ = one(f"SELECT COALESCE(SUM(-cents),0), 0 FROM postings WHERE item='{LATE_FEE_ITEM}' AND acct IN ('ar','dev') "
+                  "AND kind = 'waived' AND date BETWEEN ? AND ?")
+    return {"waivers": {"amount": from_cents(w_c), "count": w_n},
+            "compensation": {"amount": from_cents(c_c), "count": c_n, "paid_out_in_cash": from_cents(cc_c)},
+            "write_offs": {"amount": from_cents(o_c), "count": o_n},
+            "late_fees": {"assessed": from_cents(l_c), "collected": from_cents(lp_c), "waived": from_cents(lw_c)}}
+
+
+def commit_info(books) -> dict:
+    sha = books.head or ""
+    date = vcs.git(books.root, "show", "-s", "--format=%cI", sha).strip() if sha else ""
+    dirty = [ln for ln in vcs.status_lines(books.root)] if sha else []
+    return {"commit": sha, "commit_date": date, "clean": not dirty}
+
+
+def disclosure_report(books, period: ReportPeriod | str, as_of: dt.date | None = None,
+                      developer: bool = True) -> Report:
+    """公示: by item billed/collected, activity (waivers, compensation, write-offs, late fees), the rates,
+    arrears by building as counts, the standards in force, and the commit it was computed from.
+
+    Deterministic: the default cut-off is the period's last day (never "today"), and nothing of the
+    moment of computing enters the output, so the same commit gives the same bytes.
+    """
+    if isinstance(period, str):
+        period = parse_period(period)
+    as_of = as_of or period.end
+    names = item_names(books)
+    by_item = collection_rates(books, period, as_of, "item", developer)
+    # pass-through items by the same definitions (they are excluded from the rates, not from the disclosure)
+    from ledger.reports.rates import _FIELDS, unit_item_figures
+
+    pt = {c for c, f in books.config.fees.items() if f.pass_through}
+    pt_fig: dict[str, Figures] = {}
+    if pt:
+        for (_u, item), vals in unit_item_figures(books.cache, period, as_of, developer, (LATE_FEE_ITEM,)).items():
+            if item in pt:
+                pt_fig.setdefault(item, Figures()).add(Figures(**dict(zip(_FIELDS, vals))))
+    items = []
+    for code in books.config.fees:
+        f = by_item.groups.get(code) or pt_fig.get(code)
+        if f is None:
+            continue
+        a = f.amounts()
+        items.append({"item": code, "name": names[code], "pass_through": code in pt, "billed": a["billed"],
+                      "waived": a["waived"], "compensated": a["compensated"], "receivable": a["receivable"],
+                      "collected": a["collected"], "written_off": a["written_off"], "open": a["open"],
+                      "recovered": a["recovered"]})
+    a = ag.aging(books, as_of, developer)
+    buildings = [{"building": r.key, "households": len(r.units), "outstanding": from_cents(r.total),
+                  "over_3y": from_cents(r.buckets[ag.LEGAL_RISK])} for r in a.buildings]
+    info = commit_info(books)
+    data = {
+        "report": "disclosure", "community": books.config.name, "period": period.label, "first": period.first,
+        "last": period.last, "as_of": as_of, "computed_from": info,
+        "regenerate": f"wuye report disclosure --period {period.label} --as-of {as_of.isoformat()} "
+                      f"--commit {info['commit']}",
+        "items": items, "rates": rates_dict(by_item.total), "figures": by_item.total.amounts(),
+        "activity": _activity(books, period, as_of),
+        "arrears_by_building": buildings,
+        "arrears_total": {"households": len(a.total.units), "outstanding": from_cents(a.total.total),
+                          "over_3y": from_cents(a.total.buckets[ag.LEGAL_RISK])},
+        "standards": standards_in_force(books, as_of),
+    }
+    tables = _disclosure_tables(data)
+    notes = _disclosure_notes(data)
+    rep = Report("disclosure", f"{books.config.name} 物业费收支公示 {period.label}", data, tables, notes)
+    rep.html = export.to_html(rep.title, tables, notes)
+    return rep
+
+
+def _disclosure_tables(d: dict) -> list[export.Table]:
+    it = export.Table("一、各收费项目（本期费用，截至公示日）",
+                      ["项目", "名称", "代收代付", "计费", "减免", "补偿抵扣", "应收", "实收", "核销", "未收"])
+    for r in d["items"]:
+        it.rows.append([r["item"], r["name"], r["pass_through"], r["billed"], r["waived"], r["compensated"],
+                        r["receivable"], r["collected"], r["written_off"], r["open"]])
+    rt = export.Table("二、收缴率（不含违约金、代收代付）", ["指标", "分子", "分母", "比率"])
+    for r in d["rates"].values():
+        rt.rows.append([r["label"], r["numerator"], r["denominator"], r["ratio"]])
+    act = d["activity"]
+    at = export.Table("三、本期减免、补偿、核销、违约金（按发生日期）", ["项目", "笔数", "金额"])
+    at.rows += [["减免", act["waivers"]["count"], act["waivers"]["amount"]],
+                ["补偿（抵扣及现金支付）", act["compensation"]["count"], act["compensation"]["amount"]],
+                ["其中现金支付的补偿", None, act["compensation"]["paid_out_in_cash"]],
+                ["坏账核销", act["write_offs"]["count"], act["write_offs"]["amount"]],
+                ["违约金计提", None, act["late_fees"]["assessed"]],
+                ["违约金实收", None, act["late_fees"]["collected"]],
+                ["违约金减免", None, act["late_fees"]["waived"]]]
+    bt = export.Table("四、欠费（按楼栋，户数不列房号）", ["楼栋", "欠费户数", "欠费金额", "其中超过3年"])
+    for r in d["arrears_by_building"]:
+        bt.rows.append([r["building"], r["households"], r["outstanding"], r["over_3y"]])
+        bt.highlight.append(r["over_3y"] > 0)
+    t = d["arrears_total"]
+    bt.rows.append(["合计", t["households"], t["outstanding"], t["over_3y"]])
+    bt.highlight.append(t["over_3y"] > 0)
+    st = export.Table("五、收费标准（执行中的以 * 标注）", ["项目", "名称", "计费方式", "生效日期", "标准", "执行中"])
+    for s in d["standards"]:
+        for r in s["rates"]:
+            prices = "，".join(f"{k} {v}" for k, v in r["prices"].items())
+            st.rows.append([s["item"], s["name"] + ("（代收代付）" if s["pass_through"] else ""), s["basis"],
+                            r["from"].isoformat(), prices, "*" if r["in_force"] else ""])
+    return [it, rt, at, bt, st]
+
+
+def _disclosure_notes(d: dict) -> list[str]:
+    info = d["computed_from"]
+    out = [f"期间 {d['period']}（{d['first']}..{d['last']}），截至 {d['as_of'].isoformat()}。",
+           f"本公示由账本 git 提交 {info['commit']}（{info['commit_date']}）计算得出；"
+           f"任何持有账本的人可用以下命令重新生成完全相同的内容：{d['regenerate']}"]
+    if not info["clean"]:
+        out.append("注意：计算时工作区有未提交的修改，本公示不能由上述提交完全重现。")
+    return out
+
+
+@contextlib.contextmanager
+def books_at(root: Path, commit: str):
+    """Books as they were at `commit`, checked out into a temporary git worktree (removed afterwards)."""
+    from ledger.books.folder import Books
+
+    root = Path(root)
+    sha = vcs.git(root, "rev-parse", "--verify", "-q", f"{commit}^{{commit}}", check=False).strip()
+    if not sha:
+        raise InputError(f"--commit: '{commit}' is not a commit of {root}")
+    tmp = Path(tempfile.mkdtemp(prefix="wuye-at-"))
+    wt = tmp / "books"
+    vcs.git(root, "worktree", "add", "--detach", "-q", str(wt), sha)
+    books = None
+    try:
+        books = Books(wt)
+        yield books
+    finally:
+        if books is not None:
+            books.close()
+        vcs.git(root, "worktree", "remove", "--force", str(wt), check=False)
+        vcs.git(root, "worktree", "prune", check=False)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def build(books, name: str, period: str | None = None, as_of: dt.date | None = None, by: str | None = None,
+          unit: str | None = None, developer: bool = True) -> Report:
+    """Dispatch by report name (the CLI's `wuye report NAME`)."""
+    if by is not None and by not in BY_CHOICES:
+        raise InputError(f"--by must be one of {', '.join(BY_CHOICES)}")
+    if name == "arrears":
+        return arrears_report(books, as_of, by, developer)
+    if name == "rates":
+        return rates_report(books, period, as_of, by, developer)
+    if name == "statement":
+        if not unit:
+            raise InputError("report statement needs a UNIT")
+        return statement_report(books, unit, as_of)
+    if name == "disclosure":
+        if not period:
+            raise InputError("report disclosure needs --period (e.g. 2026 or 2026-Q4)")
+        return disclosure_report(books, period, as_of, developer)
+    if name == "standards":
+        return standards_report(books)
+    raise InputError(f"unknown report '{name}' (one of {', '.join(REPORTS)})")
+
+
+def render(rep: Report, fmt: str, ansi: bool = False) -> str | bytes:
+    """Text of a report in text|json|csv|html (xlsx: use export.write_xlsx)."""
+    import json
+
+    if fmt == "json":
+        return json.dumps(jsonable(rep.data), ensure_ascii=False, indent=2) + "\n"
+    if fmt == "csv":
+        return export.to_csv(rep.tables)
+    if fmt == "html":
+        return rep.html or export.to_html(rep.title, rep.tables, rep.notes)
+    if fmt == "text":
+        return rep.text or export.to_text(rep.title, rep.tables, rep.notes, ansi=ansi)
+    raise InputError(f"unknown format '{fmt}'")
+

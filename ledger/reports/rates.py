@@ -1,0 +1,445 @@
+"""Collection rates (收缴率): the ONE place they are defined, as SQL over the fact cache in integer cents.
+
+Every figure below is computed from the receivable postings of the fact cache (table `postings`):
+`acct='ar'` (the owner's receivable `Assets:Receivable:Unit:<unit>`) and, unless `developer=False`,
+`acct='dev'` (`Assets:Receivable:Developer`, charges of units not yet handed over, which the developer
+pays; its postings carry the unit). Amounts are summed as integer cents and handed out as Decimal.
+
+Inputs: a period P (a month `2026-11`, a quarter `2026-Q4`, a year `2026`, or a month range
+`2026-01..2026-06`) and a cut-off date D (as-of; default today). Only postings dated <= D count.
+Excluded everywhere: late fees (item `LATE`) and pass-through items (config `fees.X.pass_through`,
+e.g. metered water collected for the utility); both are reported separately, never inside a rate.
+
+当期应收 (receivable)
+    charges of the periods in P (op `bill`, or `opening`, posting kind NULL, amount > 0) minus the
+    amounts of those charges waived (kind `waived`, 减免) or compensated (kind `compensated`, 补偿抵扣)
+    by postings dated <= D.
+当期实收 (collected)
+    settlement postings of kind `current` (当期), `arrears` (欠费追回), `prepay` (预交) or `credit`
+    (预存抵扣, prepaid credit applied at billing) on the periods in P, dated <= D. A void or a refund of
+    a payment repeats the payment's postings with the same kinds and the opposite sign, so it nets out.
+当期收缴率 = 当期实收 ÷ 当期应收.
+户数收缴率 = 已缴清户数 ÷ 应收户数: 应收户数 = units whose 当期应收 > 0; 已缴清户数 = those of them whose
+    charges of P are open 0.00 as of D and of which nothing was written off (核销). A household whose
+    charges were partly waived or compensated and the rest paid counts as paid.
+清欠率 = 清欠额 ÷ 期初欠费:
+    期初欠费 (opening arrears) = what was open on the day before P starts of the periods before P's
+    first month (the sum of every receivable posting on those periods dated before P starts);
+    清欠额 (recovered) = settlement postings of the paid kinds on those earlier periods dated within P
+    (from P's first day to min(P's last day, D)).
+综合收缴率 = (当期实收 + 清欠额) ÷ (当期应收 + 期初欠费).
+
+Waived (减免), compensated (补偿) and written-off (核销) amounts, of the period's charges and of the
+earlier arrears during P, are reported beside the rates and never counted as collected. Prepayments
+received during P for periods after P (预交) are reported beside as well.
+
+Identity (tested): gross charges − waived − compensated − collected − written off == open.
+
+Every rate carries its numerator and denominator (Decimal) and the ratio (Decimal, 4 places, half-up),
+or None when the denominator is 0. Rates can be grouped by building, fee item or collector
+(config `collectors[].buildings`; a unit's building is units.csv `building`; units in no collector's
+buildings go to 未分配).
+
+Computation: totals and by-item figures fold one SQL summary of the receivable postings by
+(period, month of the date, class); households come from the postings of P's periods per unit; by
+building/collector uses one per-(unit, item) query. A test checks that all three agree for any P and D.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from ledger.basics import periods
+from ledger.community.config import LATE_FEE_ITEM
+from ledger.basics.errors import InputError
+from ledger.basics.money import from_cents
+from ledger.reports.openitems import PAID_KINDS
+
+UNASSIGNED = "未分配"
+BY_CHOICES = ("building", "item", "collector")
+RATIO = Decimal("0.0001")
+CHARGE_OPS = ("bill", "opening")
+
+_YEAR = re.compile(r"^(\d{4})$")
+_QUARTER = re.compile(r"^(\d{4})-?[Qq]([1-4])$")
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+# --- periods ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    """A run of whole months: label ('2026', '2026-Q4', '2026-11', '2026-01..2026-06'), first, last."""
+    label: str
+    first: str
+    last: str
+
+    @property
+    def start(self) -> dt.date:
+        return periods.start(self.first)
+
+    @property
+    def end(self) -> dt.date:
+        return periods.end(self.last)
+
+    def months(self) -> list[str]:
+        return periods.span(self.first, self.last)
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def parse_period(text: str) -> ReportPeriod:
+    """'2026' | '2026-Q4' | '2026-11' | '2026-01..2026-06' -> ReportPeriod."""
+    raw = str(text or "").strip()
+    if ".." in raw:
+        a, b = (x.strip() for x in raw.split("..", 1))
+        first, last = parse_period(a), parse_period(b)
+        if last.last < first.first:
+            raise InputError(f"period '{raw}' runs backwards")
+        return ReportPeriod(f"{first.first}..{last.last}", first.first, last.last)
+    if m := _YEAR.match(raw):
+        return ReportPeriod(raw, f"{raw}-01", f"{raw}-12")
+    if m := _QUARTER.match(raw):
+        y, qn = m.group(1), int(m.group(2))
+        return ReportPeriod(f"{y}-Q{qn}", f"{y}-{3 * qn - 2:02d}", f"{y}-{3 * qn:02d}")
+    if _MONTH.match(raw):
+        p = periods.parse_period(raw)
+        return ReportPeriod(p, p, p)
+    raise InputError(f"period '{text}' is not YYYY, YYYY-Qn, YYYY-MM or YYYY-MM..YYYY-MM")
+
+
+def period_from_dates(first_day: dt.date, last_day: dt.date) -> ReportPeriod:
+    """The months covering [first_day, last_day], labelled as a year/quarter/month when it is one."""
+    first, last = periods.period_of(first_day), periods.period_of(last_day)
+    y = first[:4]
+    if first == last:
+        return ReportPeriod(first, first, last)
+    if first == f"{y}-01" and last == f"{y}-12":
+        return ReportPeriod(y, first, last)
+    m = int(first[5:7])
+    if last[:4] == y and m % 3 == 1 and periods.add(first, 2) == last:
+        return ReportPeriod(f"{y}-Q{(m + 2) // 3}", first, last)
+    return ReportPeriod(f"{first}..{last}", first, last)
+
+
+def default_period(as_of: dt.date) -> ReportPeriod:
+    """The month of the cut-off date."""
+    p = periods.period_of(as_of)
+    return ReportPeriod(p, p, p)
+
+
+# --- rates --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Rate:
+    key: str
+    label: str
+    numerator: Decimal
+    denominator: Decimal
+
+    @property
+    def ratio(self) -> Decimal | None:
+        if not self.denominator:
+            return None
+        return (self.numerator / self.denominator).quantize(RATIO, rounding=ROUND_HALF_UP)
+
+    def percent(self) -> str:
+        r = self.ratio
+        return "—" if r is None else f"{r * 100:.2f}%"
+
+
+RATE_LABELS = {"current": "当期收缴率", "households": "户数收缴率", "arrears": "清欠率", "overall": "综合收缴率"}
+FIGURE_LABELS = {
+    "billed": "当期计费", "waived": "当期减免", "compensated": "当期补偿抵扣", "receivable": "当期应收",
+    "collected": "当期实收", "written_off": "当期核销", "open": "当期未收",
+    "households_billed": "应收户数", "households_paid": "已缴清户数",
+    "opening_arrears": "期初欠费", "recovered": "清欠额", "arrears_waived": "往期减免",
+    "arrears_compensated": "往期补偿抵扣", "arrears_written_off": "往期核销", "prepaid_future": "预交后期",
+}
+
+
+@dataclass
+class Figures:
+    """Cent totals behind the rates for one group (or the whole community)."""
+    billed: int = 0
+    waived: int = 0
+    compensated: int = 0
+    collected: int = 0
+    written_off: int = 0
+    open: int = 0
+    opening_arrears: int = 0
+    recovered: int = 0
+    arrears_waived: int = 0
+    arrears_compensated: int = 0
+    arrears_written_off: int = 0
+    prepaid_future: int = 0
+    households_billed: int = 0
+    households_paid: int = 0
+
+    @property
+    def receivable(self) -> int:
+        return self.billed - self.waived - self.compensated
+
+    def add(self, other: "Figures") -> None:
+        for k in self.__dataclass_fields__:
+            setattr(self, k, getattr(self, k) + getattr(other, k))
+
+    def rates(self) -> dict[str, Rate]:
+        d = Decimal
+        return {
+            "current": Rate("current", RATE_LABELS["current"], from_cents(self.collected), from_cents(self.receivable)),
+            "households": Rate("households", RATE_LABELS["households"], d(self.households_paid),
+                               d(self.households_billed)),
+            "arrears": Rate("arrears", RATE_LABELS["arrears"], from_cents(self.recovered),
+                            from_cents(self.opening_arrears)),
+            "overall": Rate("overall", RATE_LABELS["overall"], from_cents(self.collected + self.recovered),
+                            from_cents(self.receivable + self.opening_arrears)),
+        }
+
+    def amounts(self) -> dict[str, Decimal | int]:
+        out: dict[str, Decimal | int] = {}
+        for k in FIGURE_LABELS:
+            v = getattr(self, k)
+            out[k] = v if k.startswith("households") else from_cents(v)
+        return out
+
+
+@dataclass
+class RateTable:
+    period: ReportPeriod
+    as_of: dt.date
+    by: str | None
+    developer: bool
+    total: Figures
+    groups: dict[str, Figures] = field(default_factory=dict)
+
+
+def excluded_items(config) -> tuple[str, ...]:
+    """Items never in a rate: late fees and pass-through items."""
+    return tuple(sorted({LATE_FEE_ITEM} | {c for c, f in config.fees.items() if f.pass_through}))
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return ",".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+def unit_item_figures(cache, period: ReportPeriod, as_of: dt.date, developer: bool = True,
+                      excluded: tuple[str, ...] = (LATE_FEE_ITEM,)) -> dict[tuple[str, str], list[int]]:
+    """{(unit, item): [billed, waived, compensated, collected, written_off, open, opening_arrears,
+    recovered, arrears_waived, arrears_compensated, arrears_written_off, prepaid_future]} in cents.
+
+    One pass over the receivable postings dated <= as_of; the definitions are in the module docstring.
+    """
+    accts = ("ar", "dev") if developer else ("ar",)
+    paid = _in(PAID_KINDS)
+    inp = "period BETWEEN :f AND :l"
+    before = "period < :f"
+    during = "date >= :start AND date <= :end"
+    sql = f"""
+    SELECT unit, item,
+      SUM(CASE WHEN {inp} AND kind IS NULL AND op IN ({_in(CHARGE_OPS)}) AND cents > 0 THEN cents ELSE 0 END),
+      SUM(CASE WHEN {inp} AND kind = 'waived' THEN -cents ELSE 0 END),
+      SUM(CASE WHEN {inp} AND kind = 'compensated' THEN -cents ELSE 0 END),
+      SUM(CASE WHEN {inp} AND kind IN ({paid}) THEN -cents ELSE 0 END),
+      SUM(CASE WHEN {inp} AND kind = 'written_off' THEN -cents ELSE 0 END),
+      SUM(CASE WHEN {inp} THEN cents ELSE 0 END),
+      SUM(CASE WHEN {before} AND date < :start THEN cents ELSE 0 END),
+      SUM(CASE WHEN {before} AND {during} AND kind IN ({paid}) THEN -cents ELSE 0 END),
+      SUM(CASE WHEN {before} AND {during} AND kind = 'waived' THEN -cents ELSE 0 END),
+      SUM(CASE WHEN {before} AND {during} AND kind = 'compensated' THEN -cents ELSE 0 END),
+      SUM(CASE WHEN {before} AND {during} AND kind = 'written_off' THEN -cents ELSE 0 END),
+      SUM(CASE WHEN period > :l AND {during} AND kind IN ({paid}) THEN -cents ELSE 0 END)
+    FROM postings
+    WHERE acct IN ({_in(accts)}) AND date <= :asof AND item IS NOT NULL AND period IS NOT NULL
+      AND item NOT IN ({_in(excluded)})
+    GROUP BY unit, item"""
+    args = {"f": period.first, "l": period.last, "start": period.start.isoformat(),
+            "end": min(period.end, as_of).isoformat(), "asof": as_of.isoformat()}
+    with cache.lock:
+        rows = cache.db.execute(sql, args).fetchall()
+    return {(u, i): list(vals) for u, i, *vals in rows}
+
+
+_FIELDS = ("billed", "waived", "compensated", "collected", "written_off", "open", "opening_arrears", "recovered",
+           "arrears_waived", "arrears_compensated", "arrears_written_off", "prepaid_future")
+
+
+def group_key(books, by: str | None, unit: str, item: str) -> str:
+    if by is None:
+        return ""
+    if by == "item":
+        return item
+    u = books.units.get(unit)
+    building = u.building if u else (unit.split("-")[0] if unit else "?")
+    if by == "building":
+        return building
+    if by == "collector":
+        return books.config.collector_of(building) or UNASSIGNED
+    raise InputError(f"--by must be one of {', '.join(BY_CHOICES)}, not '{by}'")
+
+
+def _classified(cache, as_of: dt.date, developer: bool, excluded: tuple[str, ...], key_sql: str = "''",
+                where: str = "", args: tuple = ()) -> list[tuple]:
+    """Receivable postings dated <= as_of summed by (key, period, month of the date, class) in cents.
+
+    class: 'charge' (kind NULL, op bill/opening, > 0), 'paid' (kinds current/arrears/prepay/credit),
+    'waived', 'compensated', 'written_off', or 'other'. Whole months are all a period P needs: P's
+    boundaries are month boundaries and the cut-off D is applied by the WHERE clause.
+    """
+    accts = ("ar", "dev") if developer else ("ar",)
+    sql = f"""
+    SELECT {key_sql}, period, substr(date, 1, 7),
+      CASE WHEN kind IS NULL AND op IN ({_in(CHARGE_OPS)}) AND cents > 0 THEN 'charge'
+           WHEN kind IN ({_in(PAID_KINDS)}) THEN 'paid'
+           WHEN kind IN ('waived', 'compensated', 'written_off') THEN kind
+           ELSE 'other' END,
+      SUM(cents)
+    FROM postings
+    WHERE acct IN ({_in(accts)}) AND date <= ? AND item IS NOT NULL AND period IS NOT NULL
+      AND item NOT IN ({_in(excluded)}) {where}
+    GROUP BY 1, 2, 3, 4"""
+    with cache.lock:
+        return cache.db.execute(sql, (as_of.isoformat(),) + args).fetchall()
+
+
+def classified_totals(books, as_of: dt.date, developer: bool = True) -> list[tuple]:
+    """The community-wide summary rows one report can share between collection_rates and monthly_rates."""
+    return _classified(books.cache, as_of, developer, excluded_items(books.config))
+
+
+def _figures_from(rows, first: str, last: str, key_of=lambda k: k) -> dict:
+    """Fold classified rows into Figures per key for the months first..last (the definitions above)."""
+    out: dict = defaultdict(Figures)
+    for key, period, dm, cls, cents in rows:
+        f = out[key_of(key)]
+        if first <= period <= last:
+            f.open += cents
+            if cls == "charge":
+                f.billed += cents
+            elif cls == "paid":
+                f.collected -= cents
+            elif cls == "waived":
+                f.waived -= cents
+            elif cls == "compensated":
+                f.compensated -= cents
+            elif cls == "written_off":
+                f.written_off -= cents
+        elif period < first:
+            if dm < first:
+                f.opening_arrears += cents
+            elif dm <= last:
+                if cls == "paid":
+                    f.recovered -= cents
+                elif cls == "waived":
+                    f.arrears_waived -= cents
+                elif cls == "compensated":
+                    f.arrears_compensated -= cents
+                elif cls == "written_off":
+                    f.arrears_written_off -= cents
+        elif first <= dm <= last and cls == "paid":
+            f.prepaid_future -= cents
+    return out
+
+
+def _households(cache, period: ReportPeriod, as_of: dt.date, developer: bool, excluded: tuple[str, ...],
+                key_sql: str = "''") -> list[tuple]:
+    """(key, unit, 当期应收, open, written off) in cents per unit (and key) for the charges of P."""
+    accts = ("ar", "dev") if developer else ("ar",)
+    sql = f"""
+    SELECT {key_sql}, unit,
+      SUM(CASE WHEN (kind IS NULL AND op IN ({_in(CHARGE_OPS)}) AND cents > 0)
+                    OR kind IN ('waived', 'compensated') THEN cents ELSE 0 END),
+      SUM(cents),
+      SUM(CASE WHEN kind = 'written_off' THEN -cents ELSE 0 END)
+    FROM postings
+    WHERE acct IN ({_in(accts)}) AND date <= ? AND item IS NOT NULL AND period BETWEEN ? AND ?
+      AND item NOT IN ({_in(excluded)})
+    GROUP BY 1, 2"""
+    with cache.lock:
+        return cache.db.execute(sql, (as_of.isoformat(), period.first, period.last)).fetchall()
+
+
+def _count_households(rows, key_of=lambda k: k) -> dict:
+    out: dict = defaultdict(lambda: [0, 0])
+    for key, _unit, receivable, open_, written_off in rows:
+        if receivable <= 0:
+            continue
+        c = out[key_of(key)]
+        c[0] += 1
+        if open_ <= 0 and written_off == 0:
+            c[1] += 1
+    return out
+
+
+def collection_rates(books, period: ReportPeriod | str, as_of: dt.date | None = None, by: str | None = None,
+                     developer: bool = True, _rows: list | None = None) -> RateTable:
+    """The four rates and the figures behind them for P as of D, in total and per group (`by`)."""
+    if isinstance(period, str):
+        period = parse_period(period)
+    as_of = as_of or books.today()
+    if by is not None and by not in BY_CHOICES:
+        raise InputError(f"--by must be one of {', '.join(BY_CHOICES)}, not '{by}'")
+    excluded = excluded_items(books.config)
+    if by in (None, "item"):
+        # fast path: sums by (item,) period and month in SQL; households from P's charges alone
+        key_sql = "item" if by else "''"
+        if _rows is None or by:
+            _rows = _classified(books.cache, as_of, developer, excluded, key_sql)
+        figs = _figures_from(_rows, period.first, period.last)
+        hh = _count_households(_households(books.cache, period, as_of, developer, excluded, key_sql))
+        total = Figures()
+        for k, f in figs.items():
+            f.households_billed, f.households_paid = hh.get(k, (0, 0))
+            total.add(f)
+        if by:
+            total.households_billed, total.households_paid = _count_households(
+                _households(books.cache, period, as_of, developer, excluded)).get("", (0, 0))
+            groups = {k: f for k, f in sorted(figs.items()) if any(vars(f).values())}
+        else:
+            groups = {}
+        return RateTable(period, as_of, by, developer, total, groups)
+    rows = unit_item_figures(books.cache, period, as_of, developer, excluded)
+    total = Figures()
+    groups: dict[str, Figures] = defaultdict(Figures)
+    per_unit: dict[tuple[str | None, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for (unit, item), vals in rows.items():
+        f = Figures(**dict(zip(_FIELDS, vals)))
+        key = group_key(books, by, unit, item)
+        groups[key].add(f)
+        total.add(f)
+        for k in (key, None):
+            pu = per_unit[(k, unit)]
+            pu[0] += f.receivable
+            pu[1] += f.open
+            pu[2] += f.written_off
+    for (k, _unit), (receivable, open_, written_off) in per_unit.items():
+        if receivable <= 0:
+            continue
+        target = total if k is None else groups[k]
+        target.households_billed += 1
+        if open_ <= 0 and written_off == 0:
+            target.households_paid += 1
+    return RateTable(period, as_of, by, developer, total, dict(sorted(groups.items())))
+
+
+def monthly_rates(books, period: ReportPeriod | str, as_of: dt.date | None = None,
+                  developer: bool = True, _rows: list | None = None) -> list[tuple[str, Figures]]:
+    """The community totals month by month for each month of P (each month is its own P): the same
+    figures as collection_rates(books, month, as_of).total, from one pass over the postings."""
+    if isinstance(period, str):
+        period = parse_period(period)
+    as_of = as_of or books.today()
+    excluded = excluded_items(books.config)
+    rows = _rows if _rows is not None else _classified(books.cache, as_of, developer, excluded)
+    hh_rows = _households(books.cache, period, as_of, developer, excluded, key_sql="period")
+    hh = _count_households(hh_rows)
+    out = []
+    for m in period.months():
+        f = _figures_from(rows, m, m).get("", Figures())
+        f.households_billed, f.households_paid = hh.get(m, (0, 0))
+        out.append((m, f))
+    return out
