@@ -11,7 +11,7 @@ from ledger.community.config import Config, load_config
 from ledger.basics.errors import UnitsError, WuyeError
 from ledger.community.units import Owner, Unit, load_owners, parse_unit_row, read_table, save_owners, units_csv_text
 
-DEMO_CONFIG = Path(__file__).resolve().parent.parent / "config.yaml"
+DEMO_CONFIG = Path(__file__).resolve().parents[2] / "config.yaml"  # the repository root
 
 
 def base_accounts(cfg: Config) -> list[str]:
