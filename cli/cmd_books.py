@@ -183,8 +183,7 @@ def cmd_sync(args) -> int:
     from ledger.books import layout
 
     books = open_books(args)
-    for t in ("files", "txns", "postings", "customs", "opens"):
-        books.cache.q(f"DELETE FROM {t}")
+    books.cache.clear()
     books.cache.sync(layout.ledger_files(books.root))
     print("cache rebuilt")
     return 0

@@ -22,14 +22,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import os
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ledger.books import entries as beans, layout
+from ledger.books import entries as beans, facts, layout
 from ledger.community.units import mask_name
 
 ALIAS_TYPE = "wuye-alias"
@@ -137,8 +136,8 @@ class AliasTable:
     @classmethod
     def load(cls, books) -> "AliasTable":
         t = cls()
-        for (vals,) in books.cache.q("SELECT vals FROM customs WHERE type=?", (ALIAS_TYPE,)):
-            v = json.loads(vals)
+        for c in facts.customs(books.cache, ALIAS_TYPE):
+            v = c.vals
             if len(v) >= 3:
                 t.units.setdefault((v[0], v[1]), set()).add(v[2])
         return t

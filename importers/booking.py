@@ -36,7 +36,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ledger.basics import accounts as acc
-from ledger.books import entries as beans, layout
+from ledger.books import entries as beans, facts, layout, numbering
 from ledger.community.config import LATE_FEE_ITEM
 from ledger.basics.errors import InputError, WuyeError
 from ledger.basics.money import ZERO, fmt
@@ -143,7 +143,7 @@ class Planner:
         for info in self.files_done.values():
             self.paired_before.update(str(info["meta"].get("paired", "")).split())
         self.credit: dict[str, Decimal] = {}
-        self.docs: dict[str, int] = {}
+        self.numbers = numbering.Numbers(books.cache)
         self.batch: dict[tuple[str, str], tuple] = {}    # (channel, ref) -> (op, unit, queue id, outcome)
         self.new_aliases: list = []
         self.owner_units: dict[str, list[str]] | None = None
@@ -158,16 +158,7 @@ class Planner:
         return self.credit[unit]
 
     def next_doc(self, prefix: str, year: int) -> str:
-        key = f"{prefix}{year}"
-        if key not in self.docs:
-            last = 0
-            for (meta,) in self.books.cache.q("SELECT meta FROM txns WHERE meta LIKE ?", (f'%"doc": "{key}-%',)):
-                d = json.loads(meta).get("doc", "")
-                if d.startswith(key + "-"):
-                    last = max(last, int(d.rsplit("-", 1)[1]))
-            self.docs[key] = last
-        self.docs[key] += 1
-        return f"{key}-{self.docs[key]:04d}"
+        return self.numbers.next(numbering.documents(prefix), year)
 
     def outcome(self, x: _Row, result: str, **kw) -> Outcome:
         r = x.r
@@ -261,18 +252,11 @@ class Planner:
 
     def preload(self, rows: list[_Row]) -> None:
         """Open items of every unit the batch names, in a few queries instead of one per unit."""
-        from ledger.basics.money import from_cents
-
         units = {x.match.unit for x in rows if x.match is not None and x.match.unit}
         todo = sorted(u for u in units if (u, "unit") not in self.state.opens and u in self.books.units)
         for i in range(0, len(todo), 500):
             chunk = todo[i:i + 500]
-            found: dict[str, dict] = {u: {} for u in chunk}
-            marks = ",".join("?" * len(chunk))
-            for u, item, period, cents in self.books.cache.q(
-                    f"SELECT unit, item, period, SUM(cents) FROM postings WHERE acct='ar' AND unit IN ({marks}) "
-                    "GROUP BY unit, item, period HAVING SUM(cents) > 0", tuple(chunk)):
-                found[u][(item, period)] = from_cents(cents)
+            found = facts.open_for_units(self.books.cache, chunk)
             for u, opens in found.items():
                 self.state.opens[(u, "unit")] = opens
 
@@ -560,6 +544,8 @@ class Planner:
         o = self.outcome(x, "payment", unit=unit, receipt=plan.receipt, op="pay", detail=detail,
                          reason=note)
         self.add(plan.entry, x, "pay", unit=unit, o=o)
+        for e in plan.applications:
+            self.add(e)
 
     def suggestions(self, x: _Row, m: UnitMatch | None) -> list[str]:
         out = []
@@ -657,7 +643,7 @@ class Planner:
             self.plan.entries.extend(self.new_aliases)
         names = {p.account for e in self.plan.entries for p in (getattr(e, "postings", None) or ())}
         self.plan.account_text = ensure_accounts(self.books, names)
-        have = {a for (a,) in self.books.cache.q("SELECT account FROM opens")}
+        have = facts.open_accounts(self.books.cache)
         self.plan.accounts = sorted(names - have)
 
 

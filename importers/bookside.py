@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from decimal import Decimal
 
-from ledger.books import entries as beans, layout
+from ledger.books import entries as beans, facts, layout
 from ledger.billing.charges import monthly_charge
 from ledger.basics.errors import InputError
 from ledger.basics.money import ZERO, fmt
@@ -18,7 +17,7 @@ IMPORT_TYPE = "wuye-import"
 def ensure_accounts(books, names) -> dict[str, str]:
     """Open directives for accounts the books do not have yet (books created before the account was
     added to ledger.create.base_accounts). Returns {accounts.beancount: text to append} or {}."""
-    have = {a for (a,) in books.cache.q("SELECT account FROM opens")}
+    have = facts.open_accounts(books.cache)
     missing = sorted(set(names) - have)
     if not missing:
         return {}
@@ -28,23 +27,16 @@ def ensure_accounts(books, names) -> dict[str, str]:
 def imported_files(books) -> dict[str, dict]:
     """sha256 -> {name, date, meta} of every file recorded by a wuye-import directive."""
     out = {}
-    for date, vals, meta in books.cache.q("SELECT date, vals, meta FROM customs WHERE type=?", (IMPORT_TYPE,)):
-        v = json.loads(vals)
+    for c in facts.customs(books.cache, IMPORT_TYPE):
+        v = c.vals
         if len(v) >= 2:
-            out[v[1]] = {"name": v[0], "date": date, "meta": json.loads(meta)}
+            out[v[1]] = {"name": v[0], "date": c.date.isoformat(), "meta": c.meta}
     return out
 
 
 def known_refs(books) -> tuple[dict[tuple[str, str], tuple], set[str]]:
     """(channel, ref) -> (op, file, lineno, meta) of imported/recorded transactions, and every link."""
-    refs, links = {}, set()
-    for op, f, ln, ch, ref, lk, meta in books.cache.q(
-            "SELECT op, file, lineno, channel, ref, links, meta FROM txns WHERE channel IS NOT NULL OR ref IS NOT NULL"):
-        if ref:
-            refs.setdefault((ch or "", str(ref)), (op, f, ln, meta))
-        if lk:
-            links.update(lk.split())
-    return refs, links
+    return facts.known_refs(books.cache)
 
 
 class Charges:

@@ -7,7 +7,6 @@ later transaction carries the same `queue` meta (an assignment `pay`, a `refund`
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -16,7 +15,7 @@ from beancount.core import data
 from beancount.parser import parser
 
 from ledger.basics import accounts as acc
-from ledger.books import entries as beans, layout
+from ledger.books import entries as beans, facts, layout, numbering
 from ledger.basics.errors import InputError
 from ledger.basics.money import ZERO, fmt, parse_amount
 from ledger.reports.openitems import credit_balances
@@ -41,26 +40,15 @@ class QueueIds:
     """Sequential Q<year>-<seq> per year, continuing from the books."""
 
     def __init__(self, books):
-        self.last: dict[int, int] = {}
-        for (meta,) in books.cache.q("SELECT meta FROM txns WHERE op='queue'"):
-            m = QUEUE_RE.match(json.loads(meta).get("queue") or "")
-            if m:
-                y, s = int(m.group(1)), int(m.group(2))
-                self.last[y] = max(self.last.get(y, 0), s)
+        self.numbers = numbering.Numbers(books.cache)
 
     def next(self, year: int) -> str:
-        self.last[year] = self.last.get(year, 0) + 1
-        return f"Q{year:04d}-{self.last[year]:04d}"
+        return self.numbers.next(numbering.QUEUE, year)
 
 
 def closed_ids(books) -> dict[str, str]:
     """queue id -> op of the transaction that closed it (pay | refund | reversal)."""
-    out = {}
-    for op, meta in books.cache.q("SELECT op, meta FROM txns WHERE op != 'queue' AND meta LIKE '%\"queue\"%'"):
-        q = json.loads(meta).get("queue")
-        if q:
-            out[q] = op
-    return out
+    return facts.queue_closings(books.cache)
 
 
 @dataclass
@@ -109,9 +97,8 @@ def _item(e: data.Transaction, rel: str) -> QueueItem:
 
 def list_queue(books, include_closed: bool = False) -> list[QueueItem]:
     """Open queue items (oldest first) with reason and suggestions."""
-    rows = books.cache.q("SELECT file, lineno, meta FROM txns WHERE op='queue' ORDER BY date, id")
     closed = closed_ids(books)
-    wanted = [(f, ln, json.loads(m).get("queue")) for f, ln, m in rows]
+    wanted = [(q.file, q.lineno, q.qid) for q in facts.queue_entries(books.cache)]
     if not include_closed:
         wanted = [w for w in wanted if w[2] not in closed]
     entries = _entries_by_line(books, {f for f, _, _ in wanted})
@@ -129,7 +116,7 @@ def list_queue(books, include_closed: bool = False) -> list[QueueItem]:
 
 def get_item(books, qid: str) -> QueueItem:
     qid = (qid or "").strip().upper()
-    rows = books.cache.q("SELECT file, lineno FROM txns WHERE op='queue' AND json_extract(meta,'$.queue')=?", (qid,))
+    rows = [(q.file, q.lineno) for q in facts.queue_entries(books.cache, qid)]
     if not rows:
         raise InputError(f"queue item {qid} not found (see `wuye queue`)")
     f, ln = rows[0]
@@ -170,7 +157,7 @@ def plan_assign(books, qid: str, unit: str, designated: str | None = None, prepa
         entry = plan.entry
         if item.payer:  # the queued row's payer, already masked
             entry = entry._replace(meta={**entry.meta, "payer": item.payer})
-        entries = [entry]
+        entries = [entry] + plan.applications
         ap = AssignPlan(item, u.unit, entries, plan.receipt, plan.summary())
     else:
         have = credit_balances(books.cache, unit=u.unit).get(u.unit, ZERO)

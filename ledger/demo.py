@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ledger.payments import corrections as adjustments, pay as payments
-from ledger.books import entries as beans, layout
+from ledger.books import entries as beans, facts, layout
 from ledger.billing import latefees
 from ledger.basics import periods
 from ledger.billing.run import run_bill
@@ -79,7 +79,7 @@ def _write_payments(books, specs, period: str) -> int:
         plan = payments.plan_payment(books, uid, amount, channel, day, ref=ref, prepay=prepay,
                                      collector=books.config.collector_of(books.units[uid].building) or "前台",
                                      state=state)
-        entries.append(plan.entry)
+        entries += plan.entries
     if not entries:
         return 0
     by_file: dict[str, list] = {}
@@ -143,13 +143,10 @@ def _corrections(books, today: dt.date) -> None:
                           dt.date(2025, 3, 10))
         adjustments.compensate(books, "1-1-0301", "300.00", "楼上漏水损坏吊顶", "TS2025-0003", "物业经理 陈",
                                "offset", "cash", dt.date(2025, 8, 12))
-        late_unit = next(u for u, amt in sorted(books.cache.q(
-            "SELECT unit, SUM(cents) FROM postings WHERE acct='ar' AND period<'2024-07' GROUP BY unit "
-            "HAVING SUM(cents) > 0")) if u in cfg_units)
+        late_unit = next(u for u, amt in sorted(facts.units_open_before(books.cache, "2024-07")) if u in cfg_units)
         adjustments.writeoff(books, late_unit, ["2024-01"], "业主已故，无继承人可追", "公司总经理 赵",
                              dt.date(2026, 6, 30))
-        receipt = books.cache.q("SELECT MAX(receipt) FROM txns WHERE op='pay' AND date<=?",
-                                ((today - dt.timedelta(days=3)).isoformat(),))[0][0]
+        receipt = facts.last_receipt_by(books.cache, today - dt.timedelta(days=3))
         if receipt:
             payments.void(books, receipt, "房号录错，重新开票", today - dt.timedelta(days=2))
     except (InputError, StopIteration):  # a demo built on an unusual date may lack a case

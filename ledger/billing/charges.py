@@ -8,13 +8,12 @@ usage between readings; a unit/item/period is billed once.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ledger.basics import accounts as acc
-from ledger.books import entries as beans, layout
+from ledger.books import entries as beans, facts, layout
 from ledger.basics import periods
 from ledger.community.config import Config, FeeItem
 from ledger.basics.money import ZERO, fmt, q
@@ -231,7 +230,7 @@ def plan_bill(cfg: Config, units: dict[str, Unit], period_list: list[str], bille
 
 def load_readings(cache) -> dict[tuple[str, str], list[tuple[dt.date, Decimal]]]:
     out: dict[tuple[str, str], list] = defaultdict(list)
-    for date, vals in cache.q("SELECT date, vals FROM customs WHERE type='wuye-reading'"):
-        unit, item, value = json.loads(vals)[:3]
-        out[(unit, item)].append((dt.date.fromisoformat(date), Decimal(str(value))))
+    for c in facts.customs(cache, "wuye-reading"):
+        unit, item, value = c.vals[:3]
+        out[(unit, item)].append((c.date, Decimal(str(value))))
     return out

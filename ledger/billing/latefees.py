@@ -9,17 +9,16 @@ monthly, after imports and reconciliation, so the open amounts it uses are curre
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ledger.basics import accounts as acc
-from ledger.books import entries as beans, layout
+from ledger.books import entries as beans, facts, layout
 from ledger.basics import periods
 from ledger.community.config import LATE_FEE_ITEM
 from ledger.basics.errors import InputError
-from ledger.basics.money import ZERO, fmt, from_cents, q
+from ledger.basics.money import ZERO, fmt, q
 from ledger.reports.openitems import open_items
 from ledger.payments.pay import check_date
 
@@ -33,14 +32,7 @@ class LateFeePlan:
 
 
 def last_assessed(books) -> dict[str, dt.date]:
-    out = {}
-    for unit, meta in books.cache.q("SELECT unit, meta FROM txns WHERE op='late'"):
-        to = json.loads(meta).get("accrued-to")
-        if to:
-            d = dt.date.fromisoformat(to)
-            if unit not in out or d > out[unit]:
-                out[unit] = d
-    return out
+    return facts.late_fee_assessed_to(books.cache)
 
 
 def plan_late_fees(books, as_of: dt.date, unit: str | None = None) -> LateFeePlan:
@@ -53,13 +45,11 @@ def plan_late_fees(books, as_of: dt.date, unit: str | None = None) -> LateFeePla
     opens = open_items(books.cache, unit=unit, as_of=as_of)
     billed = defaultdict(lambda: ZERO)
     late_so_far = defaultdict(lambda: ZERO)
-    for u, item, period, cents in books.cache.q(
-            "SELECT unit, item, period, SUM(cents) FROM postings WHERE acct='ar' AND kind IS NULL AND date<=? "
-            "GROUP BY unit, item, period", (as_of.isoformat(),)):
+    for u, item, period, amount in facts.charges_by_unit_item_period(books.cache, as_of):
         if item == LATE_FEE_ITEM:
-            late_so_far[(u, period)] += from_cents(cents)
+            late_so_far[(u, period)] += amount
         elif item in policy.items:
-            billed[(u, period)] += from_cents(cents)
+            billed[(u, period)] += amount
     done = last_assessed(books)
     by_unit: dict[str, list] = defaultdict(list)
     for (u, item, period), amount in sorted(opens.items()):

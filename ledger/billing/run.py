@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ledger.books import entries as beans, layout
+from ledger.books import entries as beans, facts, layout
 from ledger.basics import periods
 from ledger.billing.charges import BillPlan, load_readings, plan_bill
 from ledger.basics.errors import InputError
@@ -15,8 +15,7 @@ from ledger.reports.openitems import billed_keys, credit_balances
 def preview_bill(books, period_list: list[str]) -> BillPlan:
     billed = {p: billed_keys(books.cache, p) for p in period_list}
     credits = credit_balances(books.cache)
-    credit_dates = {u: dt.date.fromisoformat(d) for u, d in books.cache.q(
-        "SELECT unit, MAX(date) FROM postings WHERE acct='credit' GROUP BY unit")}
+    credit_dates = facts.credit_last_dates(books.cache)
     return plan_bill(books.config, books.units, period_list, billed, credits, load_readings(books.cache),
                      credit_dates)
 

@@ -12,7 +12,7 @@ import io
 
 from ruamel.yaml import YAML
 
-from ledger.books import layout
+from ledger.books import facts, layout
 from ledger.basics import periods
 from ledger.community.config import UNIT_TYPES, parse_config
 from ledger.basics.errors import InputError
@@ -45,9 +45,9 @@ def plan_rate_change(books, item: str, start: dt.date, prices: dict[str, str]) -
                          "and review the diff if an existing line is wrong")
     if start != periods.start(periods.period_of(start)):
         raise InputError(f"--from {start}: rates take effect on the first day of a month")
-    billed = books.cache.q("SELECT MAX(period) FROM postings WHERE op='bill' AND item=? AND kind IS NULL", (item,))
-    if billed and billed[0][0] and billed[0][0] >= periods.period_of(start):
-        raise InputError(f"{item} is already billed up to {billed[0][0]}; a rate from {start} would change bills "
+    billed = facts.last_billed_period(books.cache, item)
+    if billed and billed >= periods.period_of(start):
+        raise InputError(f"{item} is already billed up to {billed}; a rate from {start} would change bills "
                          "already issued")
     warnings = []
     if start < books.today() + dt.timedelta(days=30):

@@ -17,19 +17,20 @@ from ledger.basics import accounts as acc
 from ledger.basics.money import to_cents
 from ledger.books.files import sha256_bytes
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, sha TEXT, entries INTEGER, errors TEXT);
 CREATE TABLE IF NOT EXISTS txns(id INTEGER PRIMARY KEY, file TEXT, lineno INTEGER, date TEXT, op TEXT,
   unit TEXT, receipt TEXT, channel TEXT, ref TEXT, links TEXT, narration TEXT, meta TEXT);
 CREATE TABLE IF NOT EXISTS postings(txn INTEGER, file TEXT, date TEXT, op TEXT, unit TEXT, account TEXT,
-  acct TEXT, item TEXT, period TEXT, cents INTEGER, kind TEXT, debtor TEXT);
+  acct TEXT, item TEXT, period TEXT, cents INTEGER, kind TEXT, debtor TEXT, cls TEXT);
 CREATE TABLE IF NOT EXISTS customs(file TEXT, lineno INTEGER, date TEXT, type TEXT, unit TEXT,
   vals TEXT, meta TEXT);
 CREATE TABLE IF NOT EXISTS opens(file TEXT, lineno INTEGER, date TEXT, account TEXT, unit TEXT);
 CREATE INDEX IF NOT EXISTS p_unit ON postings(unit, acct);
 CREATE INDEX IF NOT EXISTS p_file ON postings(file);
+CREATE INDEX IF NOT EXISTS p_cls ON postings(cls, acct);
 CREATE INDEX IF NOT EXISTS t_file ON txns(file);
 CREATE INDEX IF NOT EXISTS t_receipt ON txns(receipt);
 CREATE INDEX IF NOT EXISTS t_ref ON txns(channel, ref);
@@ -59,6 +60,38 @@ def classify(account: str) -> str:
     return "other"
 
 
+# What a settlement posting on a receivable is (posting meta `kind` -> class).
+SETTLEMENT_CLASSES = {"current": "paid", "arrears": "paid", "prepay": "paid", "credit": "paid",
+                      "waived": "waived", "compensated": "compensated", "written_off": "written_off",
+                      "discount": "discount"}
+# Every class a posting can have; decided once here, read everywhere else (ledger/books/facts.py).
+CLASSES = ("charge", "paid", "waived", "compensated", "written_off", "discount", "credit_in", "credit_applied",
+           "credit_out", "credit_refund", "money", "fee", "suspense", "income", "expense", "other")
+
+
+def posting_class(acct: str, op: str, kind: str | None, cents: int) -> str:
+    """The one decision of what a posting is, from its own account, its entry's op and its `kind`.
+
+    Only the posting and its own entry are read (no state across entries or files), so a file's rows
+    can be rebuilt alone.
+    """
+    if acct in ("ar", "dev"):
+        if kind is None:
+            return "charge"
+        return SETTLEMENT_CLASSES.get(kind, "other")
+    if acct == "credit":
+        if kind == "refund":
+            return "credit_refund"
+        if op == "bill":
+            return "credit_applied"
+        return "credit_in" if cents < 0 else "credit_out"
+    if kind == "fee":
+        return "fee"
+    if acct in ("money", "suspense", "income", "expense"):
+        return acct
+    return "other"
+
+
 def _plain(v):
     return str(v) if not isinstance(v, (str, int)) else v
 
@@ -82,6 +115,12 @@ class FactCache:
                 for t in ("files", "txns", "postings", "customs", "opens"):
                     self.db.execute(f"DELETE FROM {t}")
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
+
+    def clear(self) -> None:
+        """Forget every file (the next sync parses them all again)."""
+        with self.lock:
+            for t in ("files", "txns", "postings", "customs", "opens"):
+                self.db.execute(f"DELETE FROM {t}")
 
     def close(self) -> None:
         self.db.close()
@@ -148,9 +187,10 @@ class FactCache:
                     kind = classify(p.account)
                     punit = acc.unit_of(p.account) or pm.get("unit") or unit
                     debtor = "developer" if kind == "dev" else ("unit" if kind == "ar" else None)
+                    cents = to_cents(p.units.number)
                     post_rows.append((tid, rel, e.date.isoformat(), m.get("op", ""), punit, p.account, kind,
-                                      pm.get("item"), pm.get("period"), to_cents(p.units.number), pm.get("kind"),
-                                      debtor))
+                                      pm.get("item"), pm.get("period"), cents, pm.get("kind"),
+                                      debtor, posting_class(kind, m.get("op", ""), pm.get("kind"), cents)))
             elif isinstance(e, data.Custom):
                 vals = [_plain(v.value) for v in e.values]
                 meta = {k: _plain(v) for k, v in e.meta.items() if k not in ("filename", "lineno")}
@@ -160,9 +200,40 @@ class FactCache:
             elif isinstance(e, data.Open):
                 open_rows.append((rel, e.meta.get("lineno", 0), e.date.isoformat(), e.account, e.meta.get("unit")))
         cur.executemany("INSERT INTO txns VALUES(?,?,?,?,?,?,?,?,?,?,?,?)", txn_rows)
-        cur.executemany("INSERT INTO postings VALUES(?,?,?,?,?,?,?,?,?,?,?,?)", post_rows)
+        cur.executemany("INSERT INTO postings VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)", post_rows)
         cur.executemany("INSERT INTO customs VALUES(?,?,?,?,?,?,?)", cust_rows)
         cur.executemany("INSERT INTO opens VALUES(?,?,?,?,?)", open_rows)
+
+    def insert_parsed(self, by_file: dict[str, list]) -> None:
+        """Rows for entries already parsed elsewhere (the full load of `wuye check`), per file."""
+        with self.lock:
+            self.db.execute("BEGIN")
+            for rel, entries in by_file.items():
+                self._insert(rel, entries)
+            self.db.execute("COMMIT")
+
+    def differences(self, other: Path) -> list[tuple[str, int, int, int, int]]:
+        """(table, rows here, rows there, extra here, missing here) for each table that differs from
+        the cache at `other` (a rebuild from scratch)."""
+        out = []
+        with self.lock:
+            db = self.db
+            db.execute("ATTACH DATABASE ? AS fresh", (str(other),))
+            try:
+                for table, cols in (("postings", "file,date,op,unit,account,item,period,cents,kind,cls"),
+                                    ("txns", "file,lineno,date,op,unit,receipt,channel,ref"),
+                                    ("customs", "file,lineno,date,type,vals")):
+                    n1 = db.execute(f"SELECT COUNT(*) FROM main.{table}").fetchone()[0]
+                    n2 = db.execute(f"SELECT COUNT(*) FROM fresh.{table}").fetchone()[0]
+                    extra = db.execute(f"SELECT COUNT(*) FROM (SELECT {cols} FROM main.{table} "
+                                       f"EXCEPT SELECT {cols} FROM fresh.{table})").fetchone()[0]
+                    missing = db.execute(f"SELECT COUNT(*) FROM (SELECT {cols} FROM fresh.{table} "
+                                         f"EXCEPT SELECT {cols} FROM main.{table})").fetchone()[0]
+                    if n1 != n2 or extra or missing:
+                        out.append((table, n1, n2, extra, missing))
+            finally:
+                db.execute("DETACH DATABASE fresh")
+        return out
 
     # --- queries ------------------------------------------------------------------------
     def q(self, sql: str, args: tuple = ()) -> list[tuple]:

@@ -9,7 +9,7 @@ from pathlib import Path
 from beancount import loader
 from beancount.parser import parser
 
-from ledger.books import layout, git as vcs
+from ledger.books import facts, layout, git as vcs
 from ledger.books.cache import FactCache
 from ledger.basics.errors import LedgerProblem
 
@@ -43,7 +43,7 @@ def receipt_problems(cache: FactCache) -> list[LedgerProblem]:
     out = []
     by_year: dict[tuple[str, str], list[int]] = defaultdict(list)
     where = {}
-    for receipt, file, lineno in cache.q("SELECT receipt, file, lineno FROM txns WHERE op='pay' AND receipt IS NOT NULL"):
+    for receipt, file, lineno in facts.receipt_numbers(cache):
         m = _RECEIPT.match(receipt)
         if not m:
             out.append(LedgerProblem(file, lineno, f"receipt number '{receipt}' is malformed"))
@@ -57,7 +57,7 @@ def receipt_problems(cache: FactCache) -> list[LedgerProblem]:
             out.append(LedgerProblem("txns", 0, f"receipts {prefix}{year}: numbers missing: "
                                      + ", ".join(f"{prefix}{year}-{s:06d}" for s in missing[:10])))
     seen = defaultdict(int)
-    for voids, file, lineno in cache.q("SELECT json_extract(meta,'$.voids'), file, lineno FROM txns WHERE op='void'"):
+    for voids, file, lineno in facts.voided_receipts(cache):
         seen[voids] += 1
         if voids not in where:
             out.append(LedgerProblem(file, lineno, f"void of unknown receipt {voids}"))
@@ -85,33 +85,14 @@ def cache_problems(books, entries: list | None = None) -> list[LedgerProblem]:
                     fname = (e.meta or {}).get("filename", "")
                     if fname.startswith(root + "/"):
                         by_file[fname[len(root) + 1:]].append(e)
-                with fresh.lock:
-                    fresh.db.execute("BEGIN")
-                    for rel in layout.ledger_files(books.root):
-                        fresh._insert(rel, by_file.get(rel, []))
-                    fresh.db.execute("COMMIT")
+                fresh.insert_parsed({rel: by_file.get(rel, []) for rel in layout.ledger_files(books.root)})
         finally:
             fresh.close()
         out = []
-        with books.cache.lock:
-            db = books.cache.db
-            db.execute("ATTACH DATABASE ? AS fresh", (str(path),))
-            try:
-                for table, cols in (("postings", "file,date,op,unit,account,item,period,cents,kind"),
-                                    ("txns", "file,lineno,date,op,unit,receipt,channel,ref"),
-                                    ("customs", "file,lineno,date,type,vals")):
-                    n1 = db.execute(f"SELECT COUNT(*) FROM main.{table}").fetchone()[0]
-                    n2 = db.execute(f"SELECT COUNT(*) FROM fresh.{table}").fetchone()[0]
-                    extra = db.execute(f"SELECT COUNT(*) FROM (SELECT {cols} FROM main.{table} "
-                                       f"EXCEPT SELECT {cols} FROM fresh.{table})").fetchone()[0]
-                    missing = db.execute(f"SELECT COUNT(*) FROM (SELECT {cols} FROM fresh.{table} "
-                                         f"EXCEPT SELECT {cols} FROM main.{table})").fetchone()[0]
-                    if n1 != n2 or extra or missing:
-                        out.append(LedgerProblem(".wuye/cache.sqlite", 0,
-                                                 f"cached {table} differ from the ledger ({n1} vs {n2} rows, "
-                                                 f"{extra} extra, {missing} missing); run `wuye sync`"))
-            finally:
-                db.execute("DETACH DATABASE fresh")
+        for table, n1, n2, extra, missing in books.cache.differences(path):
+            out.append(LedgerProblem(".wuye/cache.sqlite", 0,
+                                     f"cached {table} differ from the ledger ({n1} vs {n2} rows, "
+                                     f"{extra} extra, {missing} missing); run `wuye sync`"))
         return out
 
 

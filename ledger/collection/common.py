@@ -10,12 +10,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ledger.books import entries as beans, layout
+from ledger.books import entries as beans, facts, layout
 from ledger.basics import periods
 from ledger.basics.errors import InputError
 from ledger.basics.money import ZERO
@@ -37,17 +36,8 @@ class CustomRow:
 
 def customs(books, type_: str, unit: str | None = None, as_of: dt.date | None = None) -> list[CustomRow]:
     """Our custom directives of one type, oldest first (date, then file position)."""
-    sql = "SELECT date, type, unit, vals, meta, file, lineno FROM customs WHERE type=?"
-    args: tuple = (type_,)
-    if unit:
-        sql += " AND unit=?"
-        args += (unit,)
-    if as_of:
-        sql += " AND date<=?"
-        args += (as_of.isoformat(),)
-    sql += " ORDER BY date, file, lineno"
-    return [CustomRow(dt.date.fromisoformat(d), t, u, json.loads(v), json.loads(m), f, ln)
-            for d, t, u, v, m, f, ln in books.cache.q(sql, args)]
+    return [CustomRow(c.date, c.type, c.unit, c.vals, c.meta, c.file, c.lineno)
+            for c in facts.customs(books.cache, type_, unit, as_of)]
 
 
 def meta_date(value) -> dt.date | None:
@@ -77,15 +67,6 @@ def check_date(books, date: dt.date, what: str = "--date") -> None:
         raise InputError(f"{what} {date} is more than 31 days ahead of today {books.today()}")
 
 
-def next_sequence(values: list[str], prefix: str, width: int) -> str:
-    """The next number after the largest `prefix`NNN in values (gap-free as long as all are kept)."""
-    best = 0
-    for v in values:
-        if v and v.startswith(prefix) and v[len(prefix):].isdigit():
-            best = max(best, int(v[len(prefix):]))
-    return f"{prefix}{best + 1:0{width}d}"
-
-
 # --- collectors ----------------------------------------------------------------------------
 
 def collector_of_unit(books, unit: str) -> str:
@@ -111,8 +92,7 @@ class Charge:
 
     @property
     def due(self) -> dt.date:
-        """Due date of a period's charge: the last day of the period month."""
-        return periods.end(self.period)
+        return facts.due_date(self.period)
 
     def overdue_days(self, as_of: dt.date) -> int:
         return (as_of - self.due).days

@@ -33,17 +33,16 @@ Rules:
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
-from ledger.books import entries as beans
+from ledger.books import entries as beans, facts
 from ledger.basics import periods
 from ledger.community.privacy import clean_text
 from ledger.collection.common import arrears_by_unit, check_date, collector_of_unit, customs, meta_amount, meta_date, write_entries
 from ledger.basics.errors import InputError
-from ledger.basics.money import ZERO, from_cents, parse_amount, plain
+from ledger.basics.money import ZERO, parse_amount, plain
 
 CONTACT = "wuye-contact"
 CHANNELS = ("phone", "sms", "wechat", "letter", "visit", "committee", "lawyer")
@@ -139,33 +138,15 @@ def load_contacts(books, unit: str | None = None, as_of: dt.date | None = None) 
 
 def last_contacts(books, as_of: dt.date | None = None) -> dict[str, dt.date]:
     """{unit: date of its latest contact} (for the units screen of the TUI). One query."""
-    sql = "SELECT unit, MAX(date) FROM customs WHERE type=?" + (" AND date<=?" if as_of else "") + " GROUP BY unit"
-    args = (CONTACT,) + ((as_of.isoformat(),) if as_of else ())
-    return {u: dt.date.fromisoformat(dd) for u, dd in books.cache.q(sql, args) if u}
+    return facts.last_custom_dates(books.cache, CONTACT, as_of)
 
 
 # --- payments as the collection log sees them --------------------------------------------------
 
 def live_payments(books, unit: str | None = None, as_of: dt.date | None = None) -> list[tuple[dt.date, str, Decimal, str]]:
-    """(date, unit, amount of money received, receipt) of payments not voided or refunded (by as_of)."""
-    dead = set()
-    sql_rev = "SELECT meta FROM txns WHERE op IN ('void','refund')" + (" AND date<=?" if as_of else "")
-    for (meta,) in books.cache.q(sql_rev, (as_of.isoformat(),) if as_of else ()):
-        m = json.loads(meta)
-        if m.get("voids") or m.get("refunds"):
-            dead.add(m.get("voids") or m.get("refunds"))
-    sql = ("SELECT t.date, t.unit, t.receipt, SUM(p.cents) FROM txns t JOIN postings p ON p.txn=t.id "
-           "WHERE t.op='pay' AND p.acct IN ('money','suspense')")
-    args: tuple = ()
-    if unit:
-        sql += " AND t.unit=?"
-        args += (unit,)
-    if as_of:
-        sql += " AND t.date<=?"
-        args += (as_of.isoformat(),)
-    sql += " GROUP BY t.id ORDER BY t.date, t.id"
-    return [(dt.date.fromisoformat(d), u, from_cents(c), r) for d, u, r, c in books.cache.q(sql, args)
-            if r not in dead]
+    """(date, unit, amount of money received, receipt) of payments not voided or refunded (by as_of).
+    The amount is what the payer paid: channel-fee legs are the office's cost (facts.payments_received)."""
+    return [(r.date, r.unit, r.amount, r.receipt) for r in facts.live_payments(books.cache, unit, as_of)]
 
 
 @dataclass

@@ -22,9 +22,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ledger.books import entries as beans
+from ledger.books import entries as beans, numbering
 from ledger.community.privacy import clean_text
-from ledger.collection.common import arrears_by_unit, check_date, collector_of_unit, customs, meta_amount, next_sequence, write_entries
+from ledger.collection.common import arrears_by_unit, check_date, collector_of_unit, customs, meta_amount, write_entries
 from ledger.basics.errors import InputError
 from ledger.basics.money import ZERO, fmt, parse_amount, plain
 
@@ -87,7 +87,7 @@ def load_disputes(books, as_of: dt.date | None = None) -> dict[str, Dispute]:
 
 
 def next_dispute_id(books, year: int) -> str:
-    return next_sequence([d for d in load_disputes(books)], f"TS{year:04d}-", 4)
+    return numbering.next_number(books.cache, numbering.DISPUTES, year)
 
 
 def open_entry(books, unit: str, category: str, claim=None, note: str | None = None,

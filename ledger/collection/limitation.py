@@ -24,16 +24,15 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import json
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ledger.books import facts
 from ledger.collection.common import UNASSIGNED, collector_of_unit, open_charges
 from ledger.collection.contacts import broken_promises_by_unit, load_contacts
 from ledger.collection.disputes import disputed_units
 from ledger.basics.money import ZERO, plain
-from ledger.reports.openitems import PAID_KINDS
 from ledger.collection.stages import current_stages, legal_action_dates
 
 YEARS = 3
@@ -84,19 +83,11 @@ def unit_events(books, as_of: dt.date) -> dict[str, list[Event]]:
 
 def payment_events(books, as_of: dt.date) -> dict[tuple[str, str, str], list[Event]]:
     """Partial payments per (unit, item, period), from receivable postings of live payments."""
-    dead = set()
-    for (meta,) in books.cache.q("SELECT meta FROM txns WHERE op IN ('void','refund') AND date<=?",
-                                 (as_of.isoformat(),)):
-        m = json.loads(meta)
-        dead.add(m.get("voids") or m.get("refunds"))
-    kinds = ",".join(f"'{k}'" for k in PAID_KINDS if k != "credit")
-    rows = books.cache.q(
-        "SELECT p.unit, p.item, p.period, p.date, t.receipt FROM postings p JOIN txns t ON t.id=p.txn "
-        f"WHERE p.acct='ar' AND t.op='pay' AND p.kind IN ({kinds}) AND p.cents<0 AND p.date<=?", (as_of.isoformat(),))
+    dead = facts.reversals(books.cache, as_of)
     out: dict[tuple[str, str, str], list[Event]] = defaultdict(list)
-    for unit, item, period, d, receipt in rows:
+    for unit, item, period, d, receipt in facts.settlement_payments(books.cache, as_of):
         if receipt not in dead:
-            out[(unit, item, period)].append(Event(dt.date.fromisoformat(d), "payment", receipt or ""))
+            out[(unit, item, period)].append(Event(d, "payment", receipt))
     return out
 
 

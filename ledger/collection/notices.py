@@ -25,8 +25,9 @@ from decimal import Decimal
 from pathlib import Path
 from string import Template
 
+from ledger.books import numbering
 from ledger.basics import periods
-from ledger.collection.common import arrears_by_unit, batch_units, check_date, compress_periods, customs, next_sequence, write_entries
+from ledger.collection.common import arrears_by_unit, batch_units, check_date, compress_periods, customs, write_entries
 from ledger.community.config import LATE_FEE_ITEM
 from ledger.collection.contacts import CONTACT
 from ledger.collection.disputes import disputed_units
@@ -202,10 +203,7 @@ def render_notices(books, notices: list[Notice]) -> str:
 
 
 def next_doc_ids(books, year: int, count: int) -> list[str]:
-    used = [r.meta.get("doc", "") for r in customs(books, CONTACT)]
-    prefix = f"{DOC_PREFIX}{year:04d}-"
-    first = int(next_sequence(used, prefix, 6)[len(prefix):])
-    return [f"{prefix}{first + i:06d}" for i in range(count)]
+    return numbering.Numbers(books.cache).take(numbering.NOTICES, year, count)
 
 
 @dataclass

@@ -26,7 +26,7 @@ from ledger.reports import rates
 from ledger.collection.common import UNASSIGNED, arrears_by_unit, units_by_collector
 from ledger.collection.contacts import broken_promises_by_unit, last_kept_promise, load_contacts
 from ledger.collection.disputes import disputed_units
-from ledger.basics.money import ZERO, from_cents, plain
+from ledger.basics.money import ZERO, plain
 from ledger.collection.stages import current_stages
 
 RECENT_PROMISE_DAYS = 180
@@ -41,7 +41,7 @@ def unit_period_open(books, period: rates.ReportPeriod, as_of: dt.date) -> dict[
     out: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for (unit, _item), vals in rates.unit_item_figures(books.cache, period, as_of,
                                                        excluded=rates.excluded_items(books.config)).items():
-        out[unit] += from_cents(vals[5])
+        out[unit] += vals[5]
     return dict(out)
 
 
@@ -71,7 +71,7 @@ def targets_report(books, period: str, as_of: dt.date | None = None) -> dict:
         fig = table.groups.get(name, rates.Figures())
         cur = fig.rates()["current"]
         charged, collected, rate = cur.denominator, cur.numerator, cur.ratio
-        waived, comp = from_cents(fig.waived), from_cents(fig.compensated)
+        waived, comp = fig.waived, fig.compensated
         t = targets.get((name, label))
         visit = []
         for u in units:

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -10,16 +9,16 @@ from beancount.core import data
 from beancount.parser import parser
 
 from ledger.basics import accounts as acc
-from ledger.books import entries as beans, layout
+from ledger.books import entries as beans, facts, layout, numbering
 from ledger.basics import periods
 from ledger.payments.allocation import OpenItem, Part, allocate
 from ledger.billing.charges import monthly_charge
 from ledger.community.config import CHANNELS, LATE_FEE_ITEM
 from ledger.basics.errors import InputError
-from ledger.basics.money import ZERO, fmt, from_cents, parse_amount, q
-from ledger.reports.openitems import credit_balances, open_items
+from ledger.basics.money import ZERO, fmt, parse_amount, q
+from ledger.reports.openitems import credit_balances
 from ledger.community.privacy import clean_text, pii_number
-from ledger.payments.receipts import CHANNEL_LABELS, next_receipt
+from ledger.payments.receipts import CHANNEL_LABELS
 from ledger.community.units import mask_name
 
 PAYER_ROLES = {"owner": "业主", "tenant": "租户", "relative": "亲属", "developer": "开发商", "other": "其他"}
@@ -63,22 +62,15 @@ def parse_designated(text: str | None, books) -> list[tuple[str, str]]:
 
 def find_ref(books, channel: str, ref: str) -> str | None:
     """The receipt of a live (not voided or refunded) payment with this channel reference."""
-    rows = books.cache.q("SELECT receipt FROM txns WHERE op='pay' AND channel=? AND ref=?", (channel, ref))
     dead = reversed_receipts(books)
-    for (receipt,) in rows:
+    for receipt in facts.payments_by_ref(books.cache, channel, ref):
         if receipt not in dead:
             return receipt
     return None
 
 
 def reversed_receipts(books) -> dict[str, str]:
-    out = {}
-    for op, meta in books.cache.q("SELECT op, meta FROM txns WHERE op IN ('void','refund')"):
-        m = json.loads(meta)
-        r = m.get("voids") or m.get("refunds")
-        if r:
-            out[r] = op
-    return out
+    return facts.reversals(books.cache)
 
 
 @dataclass
@@ -96,6 +88,12 @@ class PaymentPlan:
     discount: Decimal = ZERO
     open_before: Decimal = ZERO
     entry: data.Transaction | None = None
+    # Credit from this payment applied to charges billed after the payment date, each dated its bill.
+    applications: list[data.Transaction] = field(default_factory=list)
+
+    @property
+    def entries(self) -> list[data.Transaction]:
+        return [self.entry] + self.applications
 
     def summary(self) -> str:
         """Allocation grouped by kind and item: 'arrears PF 2024-01..2026-10 (34): 7,326.00'."""
@@ -135,31 +133,29 @@ class PaymentState:
     def __init__(self, books):
         self.books = books
         self.opens: dict[tuple[str, str], dict[tuple[str, str], Decimal]] = {}
+        self.billed_on: dict[tuple[str, str], dict[tuple[str, str], dt.date]] = {}
         self.billed: dict[str, set] = {}
-        self.receipts: dict[int, int] = {}
+        self.numbers = numbering.Numbers(books.cache)
         self.refs: set[tuple[str, str]] = set()
 
     def open_for(self, unit: str, debtor: str) -> dict[tuple[str, str], Decimal]:
         key = (unit, debtor)
         if key not in self.opens:
-            self.opens[key] = {(i, p): a for (_u, i, p), a in
-                               open_items(self.books.cache, unit=unit, debtor=debtor).items() if a > 0}
+            charges = facts.open_charges_of(self.books.cache, unit, debtor)
+            self.opens[key] = {(c.item, c.period): c.amount for c in charges}
+            self.billed_on[key] = {(c.item, c.period): c.billed_on for c in charges}
         return self.opens[key]
+
+    def bill_date(self, unit: str, debtor: str, key: tuple[str, str]) -> dt.date:
+        return self.billed_on.get((unit, debtor), {}).get(key, dt.date.min)
 
     def billed_for(self, unit: str) -> set:
         if unit not in self.billed:
-            self.billed[unit] = {(i, p) for i, p in self.books.cache.q(
-                "SELECT DISTINCT item, period FROM postings WHERE unit=? AND acct IN ('ar','dev') AND kind IS NULL",
-                (unit,))}
+            self.billed[unit] = facts.billed_item_periods(self.books.cache, unit)
         return self.billed[unit]
 
     def next_receipt(self, year: int) -> str:
-        prefix = self.books.config.receipt_prefix
-        if year not in self.receipts:
-            last = next_receipt(self.books.cache, prefix, year)
-            self.receipts[year] = int(last.rsplit("-", 1)[1]) - 1
-        self.receipts[year] += 1
-        return f"{prefix}{year:04d}-{self.receipts[year]:06d}"
+        return self.numbers.next(numbering.receipts(self.books.config.receipt_prefix), year)
 
     def check_ref(self, channel: str, ref: str) -> None:
         used = find_ref(self.books, channel, ref)
@@ -198,10 +194,14 @@ def plan_payment(books, unit: str, amount: str | Decimal, channel: str, date: dt
     unsold = u.handover is None or u.handover > date
     debtor = "developer" if who.startswith("developer") or unsold else "unit"
     wanted = designated if isinstance(designated, list) else parse_designated(designated, books)
-    opens = state.open_for(u.unit, debtor)
+    all_opens = state.open_for(u.unit, debtor)
+    # A payment settles only charges billed on or before its date; money for a charge billed later is
+    # the unit's credit until that bill's date (then applied by a credit-application entry below).
+    opens = {k: a for k, a in all_opens.items() if state.bill_date(u.unit, debtor, k) <= date}
+    later = {k: a for k, a in all_opens.items() if k not in opens}
     items = [OpenItem(i, p, a) for (i, p), a in sorted(opens.items())]
     for key in wanted:
-        if key in opens:
+        if key in all_opens:
             continue
         if key in state.billed_for(u.unit):
             raise InputError(f"{u.unit} {key[0]} {key[1]} is already settled")
@@ -220,8 +220,6 @@ def plan_payment(books, unit: str, amount: str | Decimal, channel: str, date: dt
     discount = _prepay_discount(books, u, date, rest, has_open) if prepay and rest else ZERO
     for p in parts:
         opens[(p.item, p.period)] -= p.amount
-        if opens[(p.item, p.period)] == 0:
-            del opens[(p.item, p.period)]
     waived: list[Part] = []
     if coupon:
         left = [OpenItem(i, p, a) for (i, p), a in sorted(opens.items())]
@@ -231,8 +229,10 @@ def plan_payment(books, unit: str, amount: str | Decimal, channel: str, date: dt
             raise InputError(f"coupon {fmt(coupon)} exceeds what {u.unit} still owes")
         for p in waived:
             opens[(p.item, p.period)] -= p.amount
-            if opens[(p.item, p.period)] == 0:
-                del opens[(p.item, p.period)]
+    for k, a in opens.items():
+        all_opens[k] = a
+    for k in [k for k, a in all_opens.items() if a <= 0]:
+        del all_opens[k]
     plan = PaymentPlan(u.unit, value, channel, date, ref, who, collector or books.collector(),
                        state.next_receipt(date.year), parts, rest, discount, open_total)
     extra = list(extra_postings or [])
@@ -241,7 +241,41 @@ def plan_payment(books, unit: str, amount: str | Decimal, channel: str, date: dt
         extra += [beans.posting(acc.receivable(u.unit), -p.amount,
                                 {"item": p.item, "period": p.period, "kind": "waived"}) for p in waived]
     plan.entry = payment_entry(books, plan, debtor, extra_meta, money_account, extra, links)
+    if rest and later and debtor == "unit":
+        plan.applications = _apply_later(state, u.unit, plan, rest, later, priority,
+                                         [k for k in wanted if k in later])
     return plan
+
+
+def _apply_later(state, unit: str, plan: PaymentPlan, credit: Decimal, later: dict, priority: dict,
+                 designated: list) -> list[data.Transaction]:
+    """Credit-application entries (the shape billing writes when it applies credit), one per bill date
+    of the charges billed after the payment date, each dated that bill's date."""
+    out = []
+    by_day: dict[dt.date, list[OpenItem]] = {}
+    for (i, p), a in sorted(later.items()):
+        by_day.setdefault(state.bill_date(unit, "unit", (i, p)), []).append(OpenItem(i, p, a))
+    opens = state.opens[(unit, "unit")]
+    for day in sorted(by_day):
+        if credit <= 0:
+            break
+        wanted = [k for k in designated if any((oi.item, oi.period) == k for oi in by_day[day])]
+        parts, credit = allocate(credit, by_day[day], periods.period_of(day), priority, wanted, kind="credit")
+        if not parts:
+            continue
+        total = sum((p.amount for p in parts), ZERO)
+        postings = [beans.posting(acc.receivable(unit), -p.amount, {"item": p.item, "period": p.period,
+                                                                    "kind": "credit"}) for p in parts]
+        postings.append(beans.posting(acc.credit(unit), total))
+        first = min(p.period for p in parts)
+        out.append(beans.txn(day, f"预存抵扣 {first} {unit}", postings,
+                             {"op": "bill", "unit": unit, "period": first, "receipt-credit": plan.receipt},
+                             tags=("bill", "credit")))
+        for p in parts:
+            opens[(p.item, p.period)] -= p.amount
+            if opens[(p.item, p.period)] <= 0:
+                del opens[(p.item, p.period)]
+    return out
 
 
 def payment_entry(books, plan: PaymentPlan, debtor: str = "unit", extra_meta: dict | None = None,
@@ -272,7 +306,10 @@ def payment_entry(books, plan: PaymentPlan, debtor: str = "unit", extra_meta: di
 def record_payment(books, *args, **kwargs):
     plan = plan_payment(books, *args, **kwargs)
     msg = (f"pay {plan.unit} {fmt(plan.amount)} CNY {plan.channel} {plan.receipt}\n\n{plan.summary()}\n")
-    result = books.write(books.append_changes({layout.month_file(plan.date): beans.render([plan.entry])}), msg)
+    by_file: dict[str, list] = {}
+    for e in plan.entries:
+        by_file.setdefault(layout.month_file(e.date), []).append(e)
+    result = books.write(books.append_changes({f: beans.render(es) for f, es in by_file.items()}), msg)
     return plan, result
 
 
@@ -287,7 +324,7 @@ def load_entry(books, file: str, lineno: int) -> data.Transaction:
 
 
 def _payment(books, receipt: str):
-    rows = books.cache.q("SELECT file, lineno, unit, date FROM txns WHERE op='pay' AND receipt=?", (receipt,))
+    rows = [(t.file, t.lineno, t.unit, t.date) for t in facts.payments_by_receipt(books.cache, receipt)]
     if not rows:
         raise InputError(f"receipt {receipt} not found")
     gone = reversed_receipts(books).get(receipt)
@@ -350,9 +387,7 @@ def refund(books, unit: str, amount: str | None, channel: str, reason: str, date
         if value > have:
             raise InputError(f"{u.unit} has {fmt(have)} credit; cannot refund {fmt(value)}")
         # A prepayment discount (预交优惠) sits on the credit but was never paid in: it is not paid out.
-        (granted,) = books.cache.q("SELECT -COALESCE(SUM(cents), 0) FROM postings WHERE acct='credit' AND unit=? "
-                                   "AND kind='discount'", (u.unit,))[0]
-        granted = from_cents(granted)
+        granted = facts.discount_on_credit(books.cache, u.unit)
         if granted > 0 and value > have - granted:
             raise InputError(f"{u.unit} has {fmt(have)} credit, {fmt(granted)} of it a prepayment discount (预交优惠) "
                              f"that is not paid out in cash; at most {fmt(max(have - granted, ZERO))} can be refunded")

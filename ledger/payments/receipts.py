@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import html
-import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ledger.basics.errors import InputError
-from ledger.basics.money import ZERO, chinese_capital, fmt, from_cents
+from ledger.books import facts, numbering
+from ledger.basics.money import ZERO, chinese_capital, fmt
 
 CHANNEL_LABELS = {"cash": "现金", "bank": "银行转账", "wechat": "微信支付", "alipay": "支付宝", "pos": "POS刷卡",
                   "autodebit": "银行代扣", "import": "导入"}
@@ -24,11 +24,7 @@ def payer_label(payer: str | None) -> str:
 
 
 def next_receipt(cache, prefix: str, year: int) -> str:
-    like = f"{prefix}{year:04d}-%"
-    row = cache.q("SELECT MAX(receipt) FROM txns WHERE receipt LIKE ? AND op='pay'", (like,))
-    last = row[0][0] if row and row[0][0] else None
-    seq = int(last.rsplit("-", 1)[1]) + 1 if last else 1
-    return f"{prefix}{year:04d}-{seq:06d}"
+    return numbering.next_number(cache, numbering.receipts(prefix), year)
 
 
 @dataclass
@@ -49,31 +45,31 @@ class Receipt:
 
 
 def load_receipt(books, number: str) -> Receipt:
-    rows = books.cache.q("SELECT id, date, unit, channel, ref, meta FROM txns WHERE receipt=? AND op='pay'", (number,))
+    rows = facts.payments_by_receipt(books.cache, number)
     if not rows:
         raise InputError(f"receipt {number} not found")
-    tid, date, unit, channel, ref, meta = rows[0]
-    meta = json.loads(meta)
+    t = rows[0]
+    tid, date, unit, channel, ref, meta = t.id, t.date, t.unit, t.channel, t.ref, t.meta
     rec = Receipt(number, date, unit, ZERO, channel or "", ref or "", meta.get("payer", ""), meta.get("collector", ""))
     names = {c: f.name for c, f in books.config.fees.items()}
     names["LATE"] = "违约金"
-    for acct, item, period, cents, kind, account in books.cache.q(
-            "SELECT acct, item, period, cents, kind, account FROM postings WHERE txn=?", (tid,)):
-        amt = from_cents(cents)
-        if acct in ("money", "suspense") and kind != "fee":
+    for p in facts.postings_of(books.cache, tid):
+        acct, item, period, amt, kind = p.acct, p.item, p.period, p.amount, p.kind
+        if p.cls in ("money", "suspense"):
             # the money received: a channel account, or the suspense account for an assigned queue item;
             # channel-fee legs (kind fee) are the office's cost, not part of what the payer paid
             rec.amount += amt
+        elif p.cls == "discount":
+            rec.discount -= amt
         elif acct in ("ar", "dev"):
             rec.lines.append((item, names.get(item, item), f"{period} {KIND_LABELS.get(kind, '')}".strip(), -amt))
         elif acct == "credit" and kind == "discount":
             rec.discount -= amt
         elif acct == "credit":
             rec.credit -= amt
-    for meta_json, date_v in books.cache.q("SELECT meta, date FROM txns WHERE op='void'"):
-        m = json.loads(meta_json)
-        if m.get("voids") == number:
-            rec.voided, rec.void_date = m.get("reason", ""), date_v
+    voided = facts.void_of(books.cache, number)
+    if voided:
+        rec.voided, rec.void_date = voided
     prio = {c: f.priority for c, f in books.config.fees.items()}
     rec.lines.sort(key=lambda ln: (ln[2][:7], ln[0] == "LATE", prio.get(ln[0], 99)))
     return rec

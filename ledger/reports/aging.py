@@ -4,7 +4,8 @@ An open charge is a (unit, item, period) whose receivable postings dated <= the 
 more than zero (the open-item model). Its due date is the last day of the period's month; its age is
 counted from the due date:
 
-    0-30       age <= 30 days (charges of the current month, not yet due, are here too)
+    0-30       age <= 30 days
+    (charges not due yet, 未到期, are in no bucket: they are not arrears; `not_due` holds them)
     31-90      31..90 days
     91-180     91..180 days
     181-365    181 days .. due date + 1 calendar year
@@ -22,8 +23,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from ledger.basics import periods
-from ledger.basics.money import from_cents
+from ledger.basics.money import from_cents, to_cents
+from ledger.books import facts
 
 BUCKETS = ("0-30", "31-90", "91-180", "181-365", "1-2y", "2-3y", ">3y")
 BUCKET_LABELS = {"0-30": "0-30天", "31-90": "31-90天", "91-180": "91-180天", "181-365": "181-365天",
@@ -38,8 +39,7 @@ def add_years(day: dt.date, years: int) -> dt.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def due_date(period: str) -> dt.date:
-    return periods.end(period)
+due_date = facts.due_date
 
 
 def bucket_of(period: str, as_of: dt.date) -> str:
@@ -90,20 +90,26 @@ class Aging:
     items: list[AgingRow]
     total: AgingRow
     credit: dict[str, int]  # unit -> credit cents (prepaid), shown beside
+    not_due: int = 0  # cents billed and not due yet (未到期), in no bucket
+    ledger: object = None  # facts.LedgerBalances at as_of, for the reconciliation line
 
 
 def aging(books, as_of: dt.date | None = None, developer: bool = True) -> Aging:
     """Open charges as of D bucketed by age, per unit (and debtor), building, item, and in total."""
     as_of = as_of or books.today()
-    accts = "('ar','dev')" if developer else "('ar')"
-    rows = books.cache.q(
-        f"SELECT unit, acct, item, period, SUM(cents) FROM postings WHERE acct IN {accts} AND date <= ? "
-        "AND period IS NOT NULL GROUP BY unit, acct, item, period HAVING SUM(cents) > 0", (as_of.isoformat(),))
+    debtor_sel = "all" if developer else "unit"
+    opens = facts.open_items(books.cache, as_of=as_of, debtor=debtor_sel, with_account=True)
+    rows = [(u, a, i, p, to_cents(amt)) for (u, a, i, p), amt in sorted(opens.items()) if amt > 0 and p]
     per_unit: dict[tuple[str, str], AgingRow] = {}
     per_building: dict[str, AgingRow] = {}
     per_item: dict[str, AgingRow] = {}
     total = AgingRow("合计")
+    not_due = 0
     for unit, acct, item, period, cents in rows:
+        if due_date(period) > as_of:
+            # billed, not due yet (未到期): not arrears; counted beside for the reconciliation
+            not_due += cents
+            continue
         b = bucket_of(period, as_of)
         debtor = "developer" if acct == "dev" else "unit"
         u = books.units.get(unit)
@@ -116,15 +122,14 @@ def aging(books, as_of: dt.date | None = None, developer: bool = True) -> Aging:
             t.units.add(unit)
             if t.oldest_period is None or period < t.oldest_period:
                 t.oldest_period = period
-    credit = {u: -c for u, c in books.cache.q(
-        "SELECT unit, SUM(cents) FROM postings WHERE acct='credit' AND date <= ? GROUP BY unit HAVING SUM(cents) != 0",
-        (as_of.isoformat(),))}
+    credit = {u: to_cents(c) for u, c in facts.credit_balances(books.cache, as_of=as_of).items()}
 
     def bkey(r: AgingRow):
         k = r.key
         return (0, int(k), "") if k.isdigit() else (1, 0, k)
     return Aging(as_of, [per_unit[k] for k in sorted(per_unit)], sorted(per_building.values(), key=bkey),
-                 [per_item[k] for k in sorted(per_item)], total, credit)
+                 [per_item[k] for k in sorted(per_item)], total, credit, not_due,
+                 facts.ledger_balances(books.cache, as_of))
 
 
 def amounts(row: AgingRow) -> dict:

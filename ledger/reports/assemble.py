@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ledger.reports import aging as ag
 from ledger.reports import formats as export, statement
-from ledger.books import history, git as vcs
+from ledger.books import facts, history, git as vcs
 from ledger.community.config import LATE_FEE_ITEM
 from ledger.basics.errors import InputError
 from ledger.basics.money import ZERO, from_cents
@@ -64,6 +64,20 @@ def _collector(books, building: str) -> str:
 
 # --- arrears ------------------------------------------------------------------------------------
 
+def reconciliation(a: ag.Aging) -> dict:
+    """The aging figures against the ledger's own balances (the identity the figures must keep)."""
+    owners = sum((r.total for r in a.units if r.debtor == "unit"), 0)
+    developer = sum((r.total for r in a.units if r.debtor == "developer"), 0)
+    return {"receivable": a.ledger.receivable + a.ledger.developer, "outstanding": from_cents(owners + developer),
+            "not_due": from_cents(a.not_due), "credit": a.ledger.credit,
+            "credit_total": from_cents(sum(a.credit.values(), 0))}
+
+
+def reconciliation_line(r: dict) -> str:
+    return (f"对账：应收账款余额 {r['receivable']:,.2f} = 欠费 {r['outstanding']:,.2f} + 未到期 {r['not_due']:,.2f}；"
+            f"预存款余额 {r['credit']:,.2f} = 各户预存合计 {r['credit_total']:,.2f}")
+
+
 def arrears_report(books, as_of: dt.date | None = None, by: str | None = None, developer: bool = True) -> Report:
     """Open charges as of D per unit (with debtor), building, item and collector, in aging buckets."""
     as_of = as_of or books.today()
@@ -99,6 +113,7 @@ def arrears_report(books, as_of: dt.date | None = None, by: str | None = None, d
         "buildings": [{"building": r.key, **summary(r)} for r in a.buildings],
         "items": [{"item": r.key, "name": names.get(r.key, r.key), **summary(r)} for r in a.items],
         "collectors": [{"collector": k, **summary(v)} for k, v in sorted(collectors.items())],
+        "reconciliation": reconciliation(a),
     }
     heads = [ag.BUCKET_LABELS[b] for b in ag.BUCKETS]
     ut = export.Table("欠费明细（按户）", ["房号", "欠款方", "楼栋", "欠费合计", *heads, "最早欠费期间", "预存款", "超3年时效风险"])
@@ -124,6 +139,7 @@ def arrears_report(books, as_of: dt.date | None = None, by: str | None = None, d
              f"“3年以上”已过三年诉讼时效（民法典第188条，按期分别计算，催告等可中断），标 !! 者为法律风险。"]
     if developer:
         notes.append("含开发商代缴的未交付房屋（欠款方“开发商”）。")
+    notes.append(reconciliation_line(data["reconciliation"]))
     return Report("arrears", f"{books.config.name} 欠费账龄表", data, tables, notes)
 
 
@@ -253,30 +269,12 @@ def standards_in_force(books, on: dt.date) -> list[dict]:
 
 def _activity(books, period: ReportPeriod, as_of: dt.date) -> dict:
     """What the office did during P (dated within P and <= D): waivers, compensation, write-offs, late fees."""
-    lo, hi = period.start.isoformat(), min(period.end, as_of).isoformat()
-    q = books.cache.q
-
-    def one(sql, args=()):
-        row = q(sql, (lo, hi) + args)
-        return row[0] if row else (0, 0)
-    w_c, w_n = one("SELECT COALESCE(SUM(cents),0), COUNT(DISTINCT txn) FROM postings WHERE op='waive' AND acct='expense' "
-                   "AND date BETWEEN ? AND ?")
-    c_c, c_n = one("SELECT COALESCE(SUM(cents),0), COUNT(DISTINCT txn) FROM postings WHERE op='compensate' "
-                   "AND acct='expense' AND date BETWEEN ? AND ?")
-    cc_c, _ = one("SELECT COALESCE(SUM(-cents),0), 0 FROM postings WHERE op='compensate' AND acct='money' "
-                  "AND date BETWEEN ? AND ?")
-    o_c, o_n = one("SELECT COALESCE(SUM(cents),0), COUNT(DISTINCT txn) FROM postings WHERE op='writeoff' "
-                   "AND acct='expense' AND date BETWEEN ? AND ?")
-    l_c, _ = one(f"SELECT COALESCE(SUM(cents),0), 0 FROM postings WHERE item='{LATE_FEE_ITEM}' AND acct IN ('ar','dev') "
-                 "AND kind IS NULL AND date BETWEEN ? AND ?")
-    lp_c, _ = one(f"SELECT COALESCE(SUM(-cents),0), 0 FROM postings WHERE item='{LATE_FEE_ITEM}' AND acct IN ('ar','dev') "
-                  "AND kind IN ('current','arrears','prepay','credit') AND date BETWEEN ? AND ?")
-    lw_c, _ = one(f"SELECT COALESCE(SUM(-cents),0), 0 FROM postings WHERE item='{LATE_FEE_ITEM}' AND acct IN ('ar','dev') "
-                  "AND kind = 'waived' AND date BETWEEN ? AND ?")
-    return {"waivers": {"amount": from_cents(w_c), "count": w_n},
-            "compensation": {"amount": from_cents(c_c), "count": c_n, "paid_out_in_cash": from_cents(cc_c)},
-            "write_offs": {"amount": from_cents(o_c), "count": o_n},
-            "late_fees": {"assessed": from_cents(l_c), "collected": from_cents(lp_c), "waived": from_cents(lw_c)}}
+    a = facts.activity(books.cache, period.start, min(period.end, as_of), LATE_FEE_ITEM)
+    return {"waivers": {"amount": a.waivers, "count": a.waiver_count},
+            "compensation": {"amount": a.compensation, "count": a.compensation_count,
+                             "paid_out_in_cash": a.compensation_cash},
+            "write_offs": {"amount": a.write_offs, "count": a.write_off_count},
+            "late_fees": {"assessed": a.late_assessed, "collected": a.late_collected, "waived": a.late_waived}}
 
 
 def commit_info(books) -> dict:

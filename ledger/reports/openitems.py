@@ -5,17 +5,16 @@ Every screen, report and export reads balances through these functions.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ledger.books import facts
 from ledger.books.cache import FactCache
-from ledger.basics.money import from_cents
 
 # How a settlement posting on a receivable is classified (posting meta `kind`).
 PAID_KINDS = ("current", "arrears", "prepay", "credit")
 KIND_LABELS = {"current": "当期", "arrears": "欠费追回", "prepay": "预交", "credit": "预存抵扣",
-               "waived": "减免", "compensated": "补偿抵扣", "written_off": "核销"}
+               "waived": "减免", "compensated": "补偿抵扣", "written_off": "核销", "discount": "预交优惠"}
 
 
 @dataclass
@@ -28,6 +27,7 @@ class ItemLine:
     waived: Decimal = Decimal("0.00")
     compensated: Decimal = Decimal("0.00")
     written_off: Decimal = Decimal("0.00")
+    discount: Decimal = Decimal("0.00")  # 预交优惠 granted on this charge: a reduction, never paid
     open: Decimal = Decimal("0.00")
     debtor: str = "unit"
 
@@ -46,34 +46,11 @@ class ItemLine:
         return "open"
 
 
-def _date_clause(as_of: dt.date | None) -> tuple[str, tuple]:
-    return (" AND date <= ?", (as_of.isoformat(),)) if as_of else ("", ())
-
-
-def open_items(cache: FactCache, unit: str | None = None, as_of: dt.date | None = None,
-               debtor: str = "unit") -> dict[tuple[str, str, str], Decimal]:
-    """{(unit, item, period): open amount} for items with a non-zero balance."""
-    acct = "ar" if debtor == "unit" else "dev"
-    sql = "SELECT unit, item, period, SUM(cents) FROM postings WHERE acct=?"
-    args: tuple = (acct,)
-    if unit:
-        sql += " AND unit=?"
-        args += (unit,)
-    dc, da = _date_clause(as_of)
-    sql += dc + " GROUP BY unit, item, period HAVING SUM(cents) != 0"
-    return {(u, i, p): from_cents(c) for u, i, p, c in cache.q(sql, args + da)}
-
-
-def credit_balances(cache: FactCache, unit: str | None = None, as_of: dt.date | None = None) -> dict[str, Decimal]:
-    """Prepaid/overpaid credit per unit (a liability: shown positive)."""
-    sql = "SELECT unit, -SUM(cents) FROM postings WHERE acct='credit'"
-    args: tuple = ()
-    if unit:
-        sql += " AND unit=?"
-        args += (unit,)
-    dc, da = _date_clause(as_of)
-    sql += dc + " GROUP BY unit HAVING SUM(cents) != 0"
-    return {u: from_cents(c) for u, c in cache.q(sql, args + da)}
+open_items = facts.open_items
+credit_balances = facts.credit_balances
+billed_keys = facts.billed_keys
+last_billed_period = facts.last_billed_period
+due_date = facts.due_date
 
 
 def item_lines(cache: FactCache, unit: str, as_of: dt.date | None = None, debtor: str = "unit") -> list[ItemLine]:
@@ -81,78 +58,51 @@ def item_lines(cache: FactCache, unit: str, as_of: dt.date | None = None, debtor
 
     debtor: 'unit' (the owner's receivable), 'developer' (billed to the developer before handover) or 'all'.
     """
-    dc, da = _date_clause(as_of)
-    accts = {"unit": "('ar')", "developer": "('dev')", "all": "('ar','dev')"}[debtor]
-    rows = cache.q(f"SELECT item, period, op, kind, SUM(cents), acct FROM postings WHERE acct IN {accts} AND unit=?" + dc +
-                   " GROUP BY item, period, op, kind, acct", (unit,) + da)
     lines: dict[tuple[str, str, str], ItemLine] = {}
-    for item, period, op, kind, cents, acct in rows:
-        who = "developer" if acct == "dev" else "unit"
-        ln = lines.setdefault((item, period, who), ItemLine(unit, item, period, debtor=who))
-        amt = from_cents(cents)
-        ln.open += amt
-        if kind is None and op in ("bill", "late", "opening"):
-            ln.billed += amt
-        elif kind in PAID_KINDS:
-            ln.paid -= amt
-        elif kind == "waived":
-            ln.waived -= amt
-        elif kind == "compensated":
-            ln.compensated -= amt
-        elif kind == "written_off":
-            ln.written_off -= amt
+    for r in facts.item_class_sums(cache, unit, as_of, debtor):
+        who = "developer" if r.acct == "dev" else "unit"
+        ln = lines.setdefault((r.item, r.period, who), ItemLine(unit, r.item, r.period, debtor=who))
+        ln.open += r.amount
+        # the class was decided at ingest (ledger/books/cache.posting_class)
+        if r.cls in ("paid", "waived", "compensated", "written_off", "discount"):
+            setattr(ln, r.cls, getattr(ln, r.cls) - r.amount)
         else:
-            ln.billed += amt
+            ln.billed += r.amount
     return sorted(lines.values(), key=lambda x: (x.debtor != "unit", x.period, x.item))
 
 
-def billed_keys(cache: FactCache, period: str) -> set[tuple[str, str]]:
-    """(unit, item) pairs already billed for a period (owner or developer)."""
-    rows = cache.q("SELECT DISTINCT unit, item FROM postings WHERE op='bill' AND period=? AND acct IN ('ar','dev') "
-                   "AND kind IS NULL", (period,))
-    return set(rows)
-
-
-def last_billed_period(cache: FactCache) -> str | None:
-    row = cache.q("SELECT MAX(period) FROM postings WHERE op='bill' AND kind IS NULL")
-    return row[0][0] if row else None
-
-
 def unit_totals(cache: FactCache, as_of: dt.date | None = None) -> dict[str, dict]:
-    """Per unit: outstanding, oldest open period, credit. Folded in SQL: on books where nothing is
-    paid there are hundreds of thousands of open items, and one Python object each is the cost."""
-    dc, da = _date_clause(as_of)
-    out: dict[str, dict] = {}
-    for u, cents, oldest in cache.q(
-            "SELECT unit, SUM(s), MIN(CASE WHEN s > 0 THEN period END) FROM (SELECT unit, item, period, "
-            f"SUM(cents) AS s FROM postings WHERE acct='ar'{dc} GROUP BY unit, item, period "
-            "HAVING SUM(cents) != 0) GROUP BY unit", da):
-        out[u] = {"outstanding": from_cents(cents or 0), "oldest": oldest, "credit": Decimal("0.00")}
-    for u, amt in credit_balances(cache, as_of=as_of).items():
-        out.setdefault(u, {"outstanding": Decimal("0.00"), "oldest": None, "credit": Decimal("0.00")})["credit"] = amt
-    return out
+    """Per unit: outstanding (due and open), not_due, oldest due period, credit (see facts.unit_balances)."""
+    return {u: {"outstanding": b.outstanding, "not_due": b.not_due, "oldest": b.oldest_period, "credit": b.credit}
+            for u, b in facts.unit_balances(cache, as_of or dt.date.max).items()
+            if b.outstanding or b.not_due or b.credit}
 
 
 def arrears_summary(cache: FactCache, as_of: dt.date) -> dict:
-    """The `wuye arrears --json` contract: per unit what the owner owes (outstanding, oldest open
-    period), the unit's credit, and what the developer still owes for it before handover."""
+    """The `wuye arrears --json` contract: per unit what the owner owes and when (outstanding = due
+    on or before as_of, not_due = billed and due later), the oldest due period, the unit's credit and
+    what the developer still owes for it; at the top the totals and the ledger's own balances, so that
+    receivable == total + not_due_total and credit == credit_total can be read off the output."""
     from ledger.basics.money import plain
 
-    totals = unit_totals(cache, as_of)
-    developer: dict[str, Decimal] = defaultdict(lambda: Decimal("0.00"))
-    for (u, _item, _period), amt in open_items(cache, as_of=as_of, debtor="developer").items():
-        developer[u] += amt
-    rows, total, dev_total = [], Decimal("0.00"), Decimal("0.00")
-    for unit in sorted(set(totals) | set(developer)):
-        t = totals.get(unit, {"outstanding": Decimal("0.00"), "oldest": None, "credit": Decimal("0.00")})
-        dev = developer.get(unit, Decimal("0.00"))
-        if t["outstanding"] <= 0 and t["credit"] <= 0 and dev <= 0:
+    zero = Decimal("0.00")
+    rows = []
+    total = not_due_total = credit_total = dev_total = zero
+    for unit, b in sorted(facts.unit_balances(cache, as_of).items()):
+        if not (b.outstanding or b.not_due or b.credit or b.developer):
             continue
-        row = {"unit": unit, "outstanding": plain(t["outstanding"]), "oldest_period": t["oldest"],
-               "credit": plain(t["credit"])}
-        if dev:
-            row["developer"] = plain(dev)
+        row = {"unit": unit, "outstanding": plain(b.outstanding), "not_due": plain(b.not_due),
+               "oldest_period": b.oldest_period, "credit": plain(b.credit)}
+        if b.developer:
+            row["developer"] = plain(b.developer)
         rows.append(row)
-        total += t["outstanding"]
-        dev_total += dev
-    return {"as_of": as_of.isoformat(), "total": plain(total), "developer_total": plain(dev_total), "units": rows}
+        total += b.outstanding
+        not_due_total += b.not_due
+        credit_total += b.credit
+        dev_total += b.developer
+    led = facts.ledger_balances(cache, as_of)
+    return {"as_of": as_of.isoformat(), "total": plain(total), "not_due_total": plain(not_due_total),
+            "credit_total": plain(credit_total), "developer_total": plain(dev_total),
+            "ledger": {"receivable": plain(led.receivable), "developer": plain(led.developer),
+                       "credit": plain(led.credit)},
+            "units": rows}

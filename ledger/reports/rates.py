@@ -55,8 +55,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from ledger.basics import periods
 from ledger.community.config import LATE_FEE_ITEM
 from ledger.basics.errors import InputError
-from ledger.basics.money import from_cents
-from ledger.reports.openitems import PAID_KINDS
+from ledger.basics.money import ZERO
+from ledger.books import facts
 
 UNASSIGNED = "未分配"
 BY_CHOICES = ("building", "item", "collector")
@@ -159,30 +159,32 @@ FIGURE_LABELS = {
     "households_billed": "应收户数", "households_paid": "已缴清户数",
     "opening_arrears": "期初欠费", "recovered": "清欠额", "arrears_waived": "往期减免",
     "arrears_compensated": "往期补偿抵扣", "arrears_written_off": "往期核销", "prepaid_future": "预交后期",
+    "discount": "当期预交优惠",
 }
 
 
 @dataclass
 class Figures:
-    """Cent totals behind the rates for one group (or the whole community)."""
-    billed: int = 0
-    waived: int = 0
-    compensated: int = 0
-    collected: int = 0
-    written_off: int = 0
-    open: int = 0
-    opening_arrears: int = 0
-    recovered: int = 0
-    arrears_waived: int = 0
-    arrears_compensated: int = 0
-    arrears_written_off: int = 0
-    prepaid_future: int = 0
+    """Decimal totals behind the rates for one group (or the whole community)."""
+    billed: Decimal = ZERO
+    waived: Decimal = ZERO
+    compensated: Decimal = ZERO
+    collected: Decimal = ZERO
+    written_off: Decimal = ZERO
+    open: Decimal = ZERO
+    opening_arrears: Decimal = ZERO
+    recovered: Decimal = ZERO
+    arrears_waived: Decimal = ZERO
+    arrears_compensated: Decimal = ZERO
+    arrears_written_off: Decimal = ZERO
+    prepaid_future: Decimal = ZERO
+    discount: Decimal = ZERO
     households_billed: int = 0
     households_paid: int = 0
 
     @property
-    def receivable(self) -> int:
-        return self.billed - self.waived - self.compensated
+    def receivable(self) -> Decimal:
+        return self.billed - self.waived - self.compensated - self.discount
 
     def add(self, other: "Figures") -> None:
         for k in self.__dataclass_fields__:
@@ -191,21 +193,16 @@ class Figures:
     def rates(self) -> dict[str, Rate]:
         d = Decimal
         return {
-            "current": Rate("current", RATE_LABELS["current"], from_cents(self.collected), from_cents(self.receivable)),
+            "current": Rate("current", RATE_LABELS["current"], self.collected, self.receivable),
             "households": Rate("households", RATE_LABELS["households"], d(self.households_paid),
                                d(self.households_billed)),
-            "arrears": Rate("arrears", RATE_LABELS["arrears"], from_cents(self.recovered),
-                            from_cents(self.opening_arrears)),
-            "overall": Rate("overall", RATE_LABELS["overall"], from_cents(self.collected + self.recovered),
-                            from_cents(self.receivable + self.opening_arrears)),
+            "arrears": Rate("arrears", RATE_LABELS["arrears"], self.recovered, self.opening_arrears),
+            "overall": Rate("overall", RATE_LABELS["overall"], self.collected + self.recovered,
+                            self.receivable + self.opening_arrears),
         }
 
     def amounts(self) -> dict[str, Decimal | int]:
-        out: dict[str, Decimal | int] = {}
-        for k in FIGURE_LABELS:
-            v = getattr(self, k)
-            out[k] = v if k.startswith("households") else from_cents(v)
-        return out
+        return {k: getattr(self, k) for k in FIGURE_LABELS}
 
 
 @dataclass
@@ -223,49 +220,58 @@ def excluded_items(config) -> tuple[str, ...]:
     return tuple(sorted({LATE_FEE_ITEM} | {c for c, f in config.fees.items() if f.pass_through}))
 
 
-def _in(values: tuple[str, ...]) -> str:
-    return ",".join("'" + v.replace("'", "''") + "'" for v in values)
+_FIELDS = ("billed", "waived", "compensated", "collected", "written_off", "open", "opening_arrears", "recovered",
+           "arrears_waived", "arrears_compensated", "arrears_written_off", "prepaid_future", "discount")
+_REDUCTIONS = ("waived", "compensated", "written_off", "discount")
+
+
+def fold(rows, first: str, last: str, key_of=lambda k: None) -> dict:
+    """THE definition of every rate figure: fold facts.receivable_class_rows into Figures per key for
+    the months first..last (see the module docstring). Every total, group and month comes from here."""
+    out: dict = defaultdict(Figures)
+    for key, period, dm, cls, amt in rows:
+        f = out[key_of(key)]
+        if first <= period <= last:
+            f.open += amt
+            if cls == "charge":
+                f.billed += amt
+            elif cls == "paid":
+                f.collected -= amt
+            elif cls in _REDUCTIONS:
+                setattr(f, cls, getattr(f, cls) - amt)
+        elif period < first:
+            if dm < first:
+                f.opening_arrears += amt
+            elif dm <= last:
+                if cls == "paid":
+                    f.recovered -= amt
+                elif cls in ("waived", "compensated", "written_off"):
+                    setattr(f, "arrears_" + cls, getattr(f, "arrears_" + cls) - amt)
+        elif first <= dm <= last and cls == "paid":
+            f.prepaid_future -= amt
+    return out
+
+
+def count_households(rows, first: str, last: str, group_of=lambda k: None) -> dict:
+    """[应收户数, 已缴清户数] per group, from the per-(unit, item) rows of the periods first..last."""
+    per_unit = fold([r for r in rows if first <= r[1] <= last], first, last,
+                    lambda k: (group_of(k), k[0]))
+    out: dict = defaultdict(lambda: [0, 0])
+    for (g, _unit), f in per_unit.items():
+        if f.receivable <= 0:
+            continue
+        c = out[g]
+        c[0] += 1
+        if f.open <= 0 and f.written_off == 0:
+            c[1] += 1
+    return out
 
 
 def unit_item_figures(cache, period: ReportPeriod, as_of: dt.date, developer: bool = True,
-                      excluded: tuple[str, ...] = (LATE_FEE_ITEM,)) -> dict[tuple[str, str], list[int]]:
-    """{(unit, item): [billed, waived, compensated, collected, written_off, open, opening_arrears,
-    recovered, arrears_waived, arrears_compensated, arrears_written_off, prepaid_future]} in cents.
-
-    One pass over the receivable postings dated <= as_of; the definitions are in the module docstring.
-    """
-    accts = ("ar", "dev") if developer else ("ar",)
-    paid = _in(PAID_KINDS)
-    inp = "period BETWEEN :f AND :l"
-    before = "period < :f"
-    during = "date >= :start AND date <= :end"
-    sql = f"""
-    SELECT unit, item,
-      SUM(CASE WHEN {inp} AND kind IS NULL AND op IN ({_in(CHARGE_OPS)}) AND cents > 0 THEN cents ELSE 0 END),
-      SUM(CASE WHEN {inp} AND kind = 'waived' THEN -cents ELSE 0 END),
-      SUM(CASE WHEN {inp} AND kind = 'compensated' THEN -cents ELSE 0 END),
-      SUM(CASE WHEN {inp} AND kind IN ({paid}) THEN -cents ELSE 0 END),
-      SUM(CASE WHEN {inp} AND kind = 'written_off' THEN -cents ELSE 0 END),
-      SUM(CASE WHEN {inp} THEN cents ELSE 0 END),
-      SUM(CASE WHEN {before} AND date < :start THEN cents ELSE 0 END),
-      SUM(CASE WHEN {before} AND {during} AND kind IN ({paid}) THEN -cents ELSE 0 END),
-      SUM(CASE WHEN {before} AND {during} AND kind = 'waived' THEN -cents ELSE 0 END),
-      SUM(CASE WHEN {before} AND {during} AND kind = 'compensated' THEN -cents ELSE 0 END),
-      SUM(CASE WHEN {before} AND {during} AND kind = 'written_off' THEN -cents ELSE 0 END),
-      SUM(CASE WHEN period > :l AND {during} AND kind IN ({paid}) THEN -cents ELSE 0 END)
-    FROM postings
-    WHERE acct IN ({_in(accts)}) AND date <= :asof AND item IS NOT NULL AND period IS NOT NULL
-      AND item NOT IN ({_in(excluded)})
-    GROUP BY unit, item"""
-    args = {"f": period.first, "l": period.last, "start": period.start.isoformat(),
-            "end": min(period.end, as_of).isoformat(), "asof": as_of.isoformat()}
-    with cache.lock:
-        rows = cache.db.execute(sql, args).fetchall()
-    return {(u, i): list(vals) for u, i, *vals in rows}
-
-
-_FIELDS = ("billed", "waived", "compensated", "collected", "written_off", "open", "opening_arrears", "recovered",
-           "arrears_waived", "arrears_compensated", "arrears_written_off", "prepaid_future")
+                      excluded: tuple[str, ...] = (LATE_FEE_ITEM,)) -> dict[tuple[str, str], list[Decimal]]:
+    """{(unit, item): [the _FIELDS figures]} (Decimal), by the one fold."""
+    rows = facts.receivable_class_rows(cache, as_of, developer, excluded, by="unit")
+    return {k: [getattr(f, n) for n in _FIELDS] for k, f in fold(rows, period.first, period.last, lambda k: k).items()}
 
 
 def group_key(books, by: str | None, unit: str, item: str) -> str:
@@ -282,97 +288,9 @@ def group_key(books, by: str | None, unit: str, item: str) -> str:
     raise InputError(f"--by must be one of {', '.join(BY_CHOICES)}, not '{by}'")
 
 
-def _classified(cache, as_of: dt.date, developer: bool, excluded: tuple[str, ...], key_sql: str = "''",
-                where: str = "", args: tuple = ()) -> list[tuple]:
-    """Receivable postings dated <= as_of summed by (key, period, month of the date, class) in cents.
-
-    class: 'charge' (kind NULL, op bill/opening, > 0), 'paid' (kinds current/arrears/prepay/credit),
-    'waived', 'compensated', 'written_off', or 'other'. Whole months are all a period P needs: P's
-    boundaries are month boundaries and the cut-off D is applied by the WHERE clause.
-    """
-    accts = ("ar", "dev") if developer else ("ar",)
-    sql = f"""
-    SELECT {key_sql}, period, substr(date, 1, 7),
-      CASE WHEN kind IS NULL AND op IN ({_in(CHARGE_OPS)}) AND cents > 0 THEN 'charge'
-           WHEN kind IN ({_in(PAID_KINDS)}) THEN 'paid'
-           WHEN kind IN ('waived', 'compensated', 'written_off') THEN kind
-           ELSE 'other' END,
-      SUM(cents)
-    FROM postings
-    WHERE acct IN ({_in(accts)}) AND date <= ? AND item IS NOT NULL AND period IS NOT NULL
-      AND item NOT IN ({_in(excluded)}) {where}
-    GROUP BY 1, 2, 3, 4"""
-    with cache.lock:
-        return cache.db.execute(sql, (as_of.isoformat(),) + args).fetchall()
-
-
 def classified_totals(books, as_of: dt.date, developer: bool = True) -> list[tuple]:
-    """The community-wide summary rows one report can share between collection_rates and monthly_rates."""
-    return _classified(books.cache, as_of, developer, excluded_items(books.config))
-
-
-def _figures_from(rows, first: str, last: str, key_of=lambda k: k) -> dict:
-    """Fold classified rows into Figures per key for the months first..last (the definitions above)."""
-    out: dict = defaultdict(Figures)
-    for key, period, dm, cls, cents in rows:
-        f = out[key_of(key)]
-        if first <= period <= last:
-            f.open += cents
-            if cls == "charge":
-                f.billed += cents
-            elif cls == "paid":
-                f.collected -= cents
-            elif cls == "waived":
-                f.waived -= cents
-            elif cls == "compensated":
-                f.compensated -= cents
-            elif cls == "written_off":
-                f.written_off -= cents
-        elif period < first:
-            if dm < first:
-                f.opening_arrears += cents
-            elif dm <= last:
-                if cls == "paid":
-                    f.recovered -= cents
-                elif cls == "waived":
-                    f.arrears_waived -= cents
-                elif cls == "compensated":
-                    f.arrears_compensated -= cents
-                elif cls == "written_off":
-                    f.arrears_written_off -= cents
-        elif first <= dm <= last and cls == "paid":
-            f.prepaid_future -= cents
-    return out
-
-
-def _households(cache, period: ReportPeriod, as_of: dt.date, developer: bool, excluded: tuple[str, ...],
-                key_sql: str = "''") -> list[tuple]:
-    """(key, unit, 当期应收, open, written off) in cents per unit (and key) for the charges of P."""
-    accts = ("ar", "dev") if developer else ("ar",)
-    sql = f"""
-    SELECT {key_sql}, unit,
-      SUM(CASE WHEN (kind IS NULL AND op IN ({_in(CHARGE_OPS)}) AND cents > 0)
-                    OR kind IN ('waived', 'compensated') THEN cents ELSE 0 END),
-      SUM(cents),
-      SUM(CASE WHEN kind = 'written_off' THEN -cents ELSE 0 END)
-    FROM postings
-    WHERE acct IN ({_in(accts)}) AND date <= ? AND item IS NOT NULL AND period BETWEEN ? AND ?
-      AND item NOT IN ({_in(excluded)})
-    GROUP BY 1, 2"""
-    with cache.lock:
-        return cache.db.execute(sql, (as_of.isoformat(), period.first, period.last)).fetchall()
-
-
-def _count_households(rows, key_of=lambda k: k) -> dict:
-    out: dict = defaultdict(lambda: [0, 0])
-    for key, _unit, receivable, open_, written_off in rows:
-        if receivable <= 0:
-            continue
-        c = out[key_of(key)]
-        c[0] += 1
-        if open_ <= 0 and written_off == 0:
-            c[1] += 1
-    return out
+    """The community-wide rows one report can share between collection_rates and monthly_rates."""
+    return facts.receivable_class_rows(books.cache, as_of, developer, excluded_items(books.config))
 
 
 def collection_rates(books, period: ReportPeriod | str, as_of: dt.date | None = None, by: str | None = None,
@@ -384,62 +302,51 @@ def collection_rates(books, period: ReportPeriod | str, as_of: dt.date | None = 
     if by is not None and by not in BY_CHOICES:
         raise InputError(f"--by must be one of {', '.join(BY_CHOICES)}, not '{by}'")
     excluded = excluded_items(books.config)
-    if by in (None, "item"):
-        # fast path: sums by (item,) period and month in SQL; households from P's charges alone
-        key_sql = "item" if by else "''"
-        if _rows is None or by:
-            _rows = _classified(books.cache, as_of, developer, excluded, key_sql)
-        figs = _figures_from(_rows, period.first, period.last)
-        hh = _count_households(_households(books.cache, period, as_of, developer, excluded, key_sql))
+    if by is None:
+        rows = _rows if _rows is not None else facts.receivable_class_rows(books.cache, as_of, developer, excluded)
+        total = fold(rows, period.first, period.last).get(None, Figures())
+        groups: dict[str, Figures] = {}
+    else:
+        # by item needs only the item; by building/collector the unit
+        rows = facts.receivable_class_rows(books.cache, as_of, developer, excluded,
+                                           by="item" if by == "item" else "unit")
+        figs = fold(rows, period.first, period.last, lambda k: group_key(books, by, k[0], k[1]))
         total = Figures()
-        for k, f in figs.items():
-            f.households_billed, f.households_paid = hh.get(k, (0, 0))
+        for f in figs.values():
             total.add(f)
+        groups = {k: f for k, f in sorted(figs.items()) if any(vars(f).values())}
+    hh_rows = facts.receivable_class_rows(books.cache, as_of, developer, excluded, by="unit",
+                                          first=period.first, last=period.last)
+    hh = count_households(hh_rows, period.first, period.last,
+                          (lambda k: group_key(books, by, k[0], k[1])) if by else (lambda k: None))
+    total.households_billed = total.households_paid = 0
+    for g, (billed, paid) in hh.items():
+        total.households_billed += billed
+        total.households_paid += paid
         if by:
-            total.households_billed, total.households_paid = _count_households(
-                _households(books.cache, period, as_of, developer, excluded)).get("", (0, 0))
-            groups = {k: f for k, f in sorted(figs.items()) if any(vars(f).values())}
-        else:
-            groups = {}
-        return RateTable(period, as_of, by, developer, total, groups)
-    rows = unit_item_figures(books.cache, period, as_of, developer, excluded)
-    total = Figures()
-    groups: dict[str, Figures] = defaultdict(Figures)
-    per_unit: dict[tuple[str | None, str], list[int]] = defaultdict(lambda: [0, 0, 0])
-    for (unit, item), vals in rows.items():
-        f = Figures(**dict(zip(_FIELDS, vals)))
-        key = group_key(books, by, unit, item)
-        groups[key].add(f)
-        total.add(f)
-        for k in (key, None):
-            pu = per_unit[(k, unit)]
-            pu[0] += f.receivable
-            pu[1] += f.open
-            pu[2] += f.written_off
-    for (k, _unit), (receivable, open_, written_off) in per_unit.items():
-        if receivable <= 0:
-            continue
-        target = total if k is None else groups[k]
-        target.households_billed += 1
-        if open_ <= 0 and written_off == 0:
-            target.households_paid += 1
+            f = groups.setdefault(g, Figures())
+            f.households_billed, f.households_paid = billed, paid
+    if by == "item":
+        # a household is counted once in the total, whatever its items
+        total.households_billed, total.households_paid = count_households(hh_rows, period.first,
+                                                                           period.last).get(None, (0, 0))
     return RateTable(period, as_of, by, developer, total, dict(sorted(groups.items())))
 
 
 def monthly_rates(books, period: ReportPeriod | str, as_of: dt.date | None = None,
                   developer: bool = True, _rows: list | None = None) -> list[tuple[str, Figures]]:
     """The community totals month by month for each month of P (each month is its own P): the same
-    figures as collection_rates(books, month, as_of).total, from one pass over the postings."""
+    figures as collection_rates(books, month, as_of).total, by the same fold."""
     if isinstance(period, str):
         period = parse_period(period)
     as_of = as_of or books.today()
     excluded = excluded_items(books.config)
-    rows = _rows if _rows is not None else _classified(books.cache, as_of, developer, excluded)
-    hh_rows = _households(books.cache, period, as_of, developer, excluded, key_sql="period")
-    hh = _count_households(hh_rows)
+    rows = _rows if _rows is not None else facts.receivable_class_rows(books.cache, as_of, developer, excluded)
+    hh_rows = facts.receivable_class_rows(books.cache, as_of, developer, excluded, by="unit",
+                                          first=period.first, last=period.last)
     out = []
     for m in period.months():
-        f = _figures_from(rows, m, m).get("", Figures())
-        f.households_billed, f.households_paid = hh.get(m, (0, 0))
+        f = fold(rows, m, m).get(None, Figures())
+        f.households_billed, f.households_paid = count_households(hh_rows, m, m).get(None, (0, 0))
         out.append((m, f))
     return out

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import json
 from decimal import Decimal
 
-from ledger.basics.money import ZERO, fmt, from_cents, plain
+from ledger.basics.money import ZERO, fmt, plain
+from ledger.books import facts
 from ledger.reports.openitems import credit_balances, item_lines
 from ledger.payments.pay import reversed_receipts
 from ledger.payments.receipts import CHANNEL_LABELS
@@ -26,18 +26,18 @@ def statement(books, unit: str, as_of: dt.date | None = None) -> dict:
     owner_lines = [ln for ln in lines if ln.debtor == "unit"]
     dead = reversed_receipts(books)
     events = []
-    for tid, date, op, receipt, channel, ref, meta in books.cache.q(
-            "SELECT id, date, op, receipt, channel, ref, meta FROM txns WHERE unit=? AND op NOT IN ('bill') "
-            "AND date<=? ORDER BY date, id", (u.unit, as_of.isoformat())):
-        m = json.loads(meta)
+    txns = facts.unit_txns(books.cache, u.unit, as_of, exclude_ops=("bill",))
+    sums = facts.txn_amounts(books.cache, [t.id for t in txns])
+    for t in txns:
+        date, op, receipt, channel, ref, m = t.date, t.op, t.receipt, t.channel, t.ref, t.meta
+        s = sums.get(t.id, {})
         amount = ZERO
-        for acct, cents, kind in books.cache.q("SELECT acct, cents, kind FROM postings WHERE txn=?", (tid,)):
-            if op in ("pay", "void", "refund") and acct in ("money", "suspense") and kind != "fee":
-                amount += from_cents(cents)
-            elif op in ("waive", "compensate", "writeoff") and acct == "expense":
-                amount += from_cents(cents)
-            elif op == "late" and acct == "income":
-                amount -= from_cents(cents)
+        if op in ("pay", "void", "refund"):
+            amount = s.get("money", ZERO) + s.get("suspense", ZERO)  # as the payer paid: fee legs left out
+        elif op in ("waive", "compensate", "writeoff"):
+            amount = s.get("expense", ZERO)
+        elif op == "late":
+            amount = -s.get("income", ZERO)
         events.append({"date": date, "op": op, "label": OP_LABELS.get(op, op), "receipt": receipt,
                        "channel": channel, "ref": ref, "amount": amount,
                        "voided": bool(receipt and dead.get(receipt) and op == "pay"),

@@ -27,7 +27,8 @@ def three_years(books_factory):
     assert len(st["lines"]) == 72 and {ln["status"] for ln in st["lines"]} == {"open"}
     assert D(st["outstanding"]) == OWED
     row = next(r for r in w.arrears()["units"] if r["unit"] == "3-1502")
-    assert row == {"unit": "3-1502", "outstanding": "10008.00", "oldest_period": "2024-01", "credit": "0.00"}
+    assert row == {"unit": "3-1502", "outstanding": "10008.00", "not_due": "0.00", "oldest_period": "2024-01",
+                   "credit": "0.00"}
     return w
 
 

@@ -73,18 +73,21 @@ def check_allocation_order(w: Wuye):
         ("PF", "2024-02", "arrears", "264.00"), ("GC", "2024-02", "arrears", "10.00"),
         ("PF", "2024-03", "current", "52.00")]
     # 2nd payment 780.00 on 2024-04-10 --for GC:2024-03: the designated item first, then the oldest
-    # principal (PF 03 arrears, April current, May prepay), late fees last, 0.63 to credit
+    # principal (PF 03 arrears, April current), late fees last. May is billed (dated 05-01) after the
+    # payment date, so a payment dated 04-10 cannot settle it: 274.63 goes to credit, and a separate
+    # credit application dated 05-01 settles May, leaving 0.63 on credit.
     assert parts(w, "SJ2024-000002") == [
         ("GC", "2024-03", "arrears", "10.00"), ("PF", "2024-03", "arrears", "212.00"),
         ("PF", "2024-04", "current", "264.00"), ("GC", "2024-04", "current", "10.00"),
-        ("PF", "2024-05", "prepay", "264.00"), ("GC", "2024-05", "prepay", "10.00"),
         ("LATE", "2024-01", "arrears", "6.60"), ("LATE", "2024-02", "arrears", "2.77")]
+    assert w.arrears("2024-04-30")["credit_total"] == "274.63"
     st = w.statement("1-0401", "2024-05-31")
     assert {ln["status"] for ln in st["lines"]} == {"paid"}
     assert st["credit"] == "0.63" and st["outstanding"] == "0.00" and st["balance_due"] == "-0.63"
     assert st["totals"]["billed"] == st["totals"]["paid"] == "1379.37"  # 5 x 274 + 9.37 late fees
     row = arrears_row(w, "1-0401", "2024-05-31")
-    assert row == {"unit": "1-0401", "outstanding": "0.00", "oldest_period": None, "credit": "0.63"}
+    assert row == {"unit": "1-0401", "outstanding": "0.00", "not_due": "0.00", "oldest_period": None,
+                   "credit": "0.63"}
     # before the second payment, as of 2024-03-31: PF 03 partly paid, GC 03 and the late fees open
     s = status(w, "1-0401", "2024-03-31")
     assert s[("PF", "2024-03")] == "partly_paid" and s[("GC", "2024-03")] == "open"

@@ -71,9 +71,9 @@ def test_owner_arrears_agree_with_wuye_arrears(report_json, scenario_books):
 
     old = json.loads(scenario.wuye(scenario_books, "arrears", "--as-of", "2026-03-31", "--json"))
     # the contract, plus what the developer owes for units not yet handed over (2-201: 240.00)
-    assert set(old) == {"as_of", "total", "developer_total", "units"}
-    assert all({"unit", "outstanding", "oldest_period", "credit"} <= set(u) <= {
-        "unit", "outstanding", "oldest_period", "credit", "developer"} for u in old["units"])
+    assert set(old) == {"as_of", "total", "not_due_total", "credit_total", "developer_total", "ledger", "units"}
+    assert all({"unit", "outstanding", "not_due", "oldest_period", "credit"} <= set(u) <= {
+        "unit", "outstanding", "not_due", "oldest_period", "credit", "developer"} for u in old["units"])
     assert old["developer_total"] == "240.00"
     assert [u["developer"] for u in old["units"] if "developer" in u] == ["240.00"]
     new = report_json("arrears", "--as-of", "2026-03-31", "--owners-only")

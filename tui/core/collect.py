@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ledger.basics import periods
+from ledger.books import facts
 from ledger.books.folder import Books
 from ledger.basics.errors import InputError
 from ledger.basics.money import fmt
@@ -38,8 +39,7 @@ def unit_flags(books: Books) -> dict[str, UnitFlags]:
 
     today = books.today()
     disp = disputes.disputed_units(books, today)
-    has_promise = books.cache.q("SELECT 1 FROM customs WHERE type=? AND meta LIKE '%promise-date%' AND date<=? "
-                                "LIMIT 1", (contacts.CONTACT, today.isoformat()))
+    has_promise = facts.any_custom_with_meta(books.cache, contacts.CONTACT, "promise-date", today)
     broken = set()
     if has_promise:
         broken = {u for u, ps in contacts.broken_promises_by_unit(books, today).items() if any(p.open for p in ps)}
@@ -84,9 +84,7 @@ def collection_info(books: Books, uid: str) -> CollectionInfo:
     u = books.unit(uid)
     today = books.today()
     stage, since = "", ""
-    row = books.cache.q("SELECT MIN(period) FROM (SELECT period, SUM(cents) AS s FROM postings WHERE acct='ar' "
-                        "AND unit=? AND date<=? GROUP BY item, period HAVING s > 0)", (u.unit, today.isoformat()))
-    oldest = row[0][0] if row else None
+    oldest = facts.oldest_open_period(books.cache, u.unit, today)
     if oldest:
         start = periods.start(oldest)
         cur = stages.derive([e for e in stages.events(books, u.unit, today).get(u.unit, []) if e.date >= start])
@@ -104,23 +102,18 @@ def collection_info(books: Books, uid: str) -> CollectionInfo:
 
 def payers(books: Books, uid: str) -> list[str]:
     """Distinct (masked) payers recorded on the unit's payments (meta `payer`), newest first."""
-    import json
-
     out: list[str] = []
-    for (meta,) in books.cache.q("SELECT meta FROM txns WHERE unit=? AND op='pay' ORDER BY date DESC, id DESC", (uid,)):
-        p = json.loads(meta or "{}").get("payer")
-        if p and p not in out:
+    for p in facts.payers_of(books.cache, uid):
+        if p not in out:
             out.append(str(p))
     return out
 
 
 def aliases(books: Books, uid: str) -> list[str]:
     """The import layer's payer aliases for the unit (kind + masked display; keys are hashed)."""
-    import json
-
     out = []
-    for (vals,) in books.cache.q("SELECT vals FROM customs WHERE type='wuye-alias' ORDER BY date"):
-        v = json.loads(vals)
+    for c in facts.customs(books.cache, "wuye-alias"):
+        v = c.vals
         if len(v) >= 4 and v[2] == uid:
             label = f"{v[0]} {v[3]}"
             if label not in out:

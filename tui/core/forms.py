@@ -64,10 +64,10 @@ def _item_name(books: Books, item: str) -> str:
 
 
 def _balances(books: Books, unit: str) -> tuple[Decimal, Decimal]:
-    from ledger.reports.openitems import credit_balances, open_items
+    from ledger.books import facts
 
-    owed = sum((a for a in open_items(books.cache, unit=unit).values()), ZERO)
-    return owed, credit_balances(books.cache, unit=unit).get(unit, ZERO)
+    b = facts.unit_balances(books.cache, books.today(), unit).get(unit) or facts.UnitBalance(unit)
+    return b.outstanding, b.credit  # 欠费 (due and unpaid) and 预存, as the unit list shows them
 
 
 def effect_of(books: Books, unit: str, entry, amount: Decimal | None = None, receipt: str | None = None,
@@ -207,10 +207,12 @@ def _missing(kind: str, values: dict) -> None:
 
 
 def _unit_of_receipt(books: Books, receipt: str) -> str:
-    rows = books.cache.q("SELECT unit FROM txns WHERE op='pay' AND receipt=?", (receipt.strip(),))
-    if not rows:
+    from ledger.books import facts
+
+    unit = facts.unit_of_receipt(books.cache, receipt.strip())
+    if not unit:
         raise InputError(f"receipt {receipt} not found")
-    return rows[0][0]
+    return unit
 
 
 def adjust_preview(books: Books, kind: str, values: dict):

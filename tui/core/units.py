@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from ledger.billing import run as billrun
 from ledger.collection import contacts
-from ledger.books import history, git as vcs
+from ledger.books import facts, history, git as vcs
 from ledger.basics import periods
 from ledger.reports import rates as rates_mod
 from ledger.books.folder import Books
@@ -135,11 +135,8 @@ def unit_detail(books: Books, uid: str, reveal: bool = False) -> UnitDetail:
         fee = books.config.fees.get(ln.item)
         lines.append(Line(ln.period, ln.item, fee.name if fee else ("违约金" if ln.item == "LATE" else ln.item),
                           ln.billed, ln.paid, ln.waived, ln.compensated, ln.written_off, ln.open, ln.status))
-    from ledger.reports.openitems import credit_balances, open_items
-
-    today = books.today()
-    credit = credit_balances(books.cache, u.unit, as_of=today).get(u.unit, ZERO)
-    outstanding = sum(open_items(books.cache, unit=u.unit, as_of=today).values(), ZERO)
+    bal = facts.unit_balances(books.cache, books.today(), u.unit).get(u.unit) or facts.UnitBalance(u.unit)
+    credit, outstanding = bal.credit, bal.outstanding  # 欠费: due and unpaid (the unit list's figure)
     return UnitDetail(u.unit, u.building, u.area, u.type, u.handover.isoformat() if u.handover else "", u.parking,
                       books.config.collector_of(u.building) or "", name, phone, reveal, outstanding, credit,
                       lines, receipts(books, u.unit))
@@ -147,19 +144,16 @@ def unit_detail(books: Books, uid: str, reveal: bool = False) -> UnitDetail:
 
 def receipts(books: Books, uid: str) -> list[dict]:
     """The unit's payment transactions (receipt, date, channel, amount, voided) from the fact cache."""
-    rows = books.cache.q(
-        "SELECT t.id, t.date, t.op, t.receipt, t.channel, t.ref, t.meta FROM txns t "
-        "WHERE t.unit=? AND t.op IN ('pay','void','refund') ORDER BY t.date, t.id", (uid,))
+    txns = facts.unit_txns(books.cache, uid, ops=("pay", "void", "refund"))
+    sums = facts.txn_amounts(books.cache, [t.id for t in txns])
     out, voided = [], set()
-    import json
-
-    for tid, date, op, receipt, channel, ref, meta in rows:
-        m = json.loads(meta or "{}")
-        if op == "void" and m.get("voids"):
+    for t in txns:
+        m = t.meta
+        if t.op == "void" and m.get("voids"):
             voided.add(m["voids"])
-        cents = books.cache.q("SELECT COALESCE(SUM(cents),0) FROM postings WHERE txn=? AND acct='money'", (tid,))
-        out.append({"date": date, "op": op, "receipt": receipt or m.get("voids") or m.get("refunds") or "",
-                    "channel": channel or "", "ref": ref or "", "amount": Decimal(cents[0][0]) / 100})
+        amount = sums.get(t.id, {}).get("money", ZERO)  # as the payer paid: fee legs are not money in
+        out.append({"date": t.date, "op": t.op, "receipt": t.receipt or m.get("voids") or m.get("refunds") or "",
+                    "channel": t.channel or "", "ref": t.ref or "", "amount": amount})
     for r in out:
         r["voided"] = r["op"] == "pay" and r["receipt"] in voided
     return out
@@ -188,32 +182,27 @@ class Dashboard:
 
 
 def _billed_by_month(books: Books, first: str, last: str) -> dict[str, Decimal]:
-    rows = books.cache.q("SELECT period, SUM(cents) FROM postings WHERE op='bill' AND kind IS NULL "
-                         "AND acct IN ('ar','dev') AND period BETWEEN ? AND ? GROUP BY period", (first, last))
-    return {p: Decimal(c) / 100 for p, c in rows}
+    return facts.billed_by_period(books.cache, first, last)
 
 
 def _billed_items(books: Books, period: str) -> list[tuple[str, str, Decimal]]:
-    rows = books.cache.q("SELECT item, SUM(cents) FROM postings WHERE op='bill' AND kind IS NULL "
-                         "AND acct IN ('ar','dev') AND period=? GROUP BY item ORDER BY item", (period,))
     out = []
-    for item, cents in rows:
+    for item, amount in facts.billed_by_item(books.cache, period):
         fee = books.config.fees.get(item)
-        out.append((item, fee.name if fee else item, (Decimal(cents) / 100).quantize(Decimal("0.01"))))
+        out.append((item, fee.name if fee else item, amount))
     return out
 
 
 def collections(books: Books, first: dt.date, last: dt.date) -> list[tuple[str, Decimal]] | None:
-    """Money received per channel between two dates: payments net of voids and refunds, as the payer
-    paid them (channel-fee legs left out; an assigned queue item counts when it is assigned)."""
-    rows = books.cache.q(
-        "SELECT COALESCE(t.channel, (SELECT o.channel FROM txns o WHERE o.op='pay' "
-        "AND o.receipt = json_extract(t.meta, '$.voids'))) AS ch, SUM(p.cents) "
-        "FROM postings p JOIN txns t ON t.id = p.txn "
-        "WHERE p.acct IN ('money','suspense') AND (p.kind IS NULL OR p.kind != 'fee') "
-        "AND t.op IN ('pay','void','refund') AND t.date BETWEEN ? AND ? "
-        "GROUP BY ch ORDER BY ch", (first.isoformat(), last.isoformat()))
-    return [(ch or "?", (Decimal(c) / 100).quantize(Decimal("0.01"))) for ch, c in rows]
+    """Receipts dated between two dates per channel, as the payer paid them (channel-fee legs left out;
+    an assigned queue item counts when it is assigned); voids and refunds dated in the range on their
+    own lines ('void', 'refund'), never netted into a channel's takings."""
+    sums: dict[str, Decimal] = {}
+    for t in facts.takings(books.cache, first, last):
+        key = t.channel if t.op == "pay" else t.op
+        sums[key] = sums.get(key, ZERO) + t.amount
+    pays = sorted(k for k in sums if k not in ("void", "refund"))
+    return [(k, sums[k]) for k in pays + [k for k in ("void", "refund") if k in sums]]
 
 
 def _rates(books: Books, period: str):
