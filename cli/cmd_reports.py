@@ -29,10 +29,14 @@ def cmd_arrears(args) -> int:
     if args.json:
         print_json(data)
         return 0
+    led = data["ledger"]
     print(f"arrears as of {data['as_of']}: total {data['total']} CNY, {len(data['units'])} units")
+    print(f"  not due {data['not_due_total']}, credit {data['credit_total']}, developer {data['developer_total']}; "
+          f"ledger receivable {led['receivable']} = outstanding + not due, ledger credit {led['credit']}")
     for r in data["units"]:
         dev = f"  developer {r['developer']}" if "developer" in r else ""
-        print(f"  {r['unit']:<10} {r['outstanding']:>12}  since {r['oldest_period'] or '-':<8} credit {r['credit']}{dev}")
+        print(f"  {r['unit']:<10} {r['outstanding']:>12}  not due {r['not_due']:>10}  since {r['oldest_period'] or '-':<8} "
+              f"credit {r['credit']}{dev}")
     return 0
 
 

@@ -129,12 +129,41 @@ def meter_usage(readings: list[tuple[dt.date, Decimal]], period: str) -> tuple[D
     return cur[1] - prev[1], f"{prev[1]}→{cur[1]}"
 
 
+def credit_application(unit: str, charges: list[tuple[str, str, Decimal]], available: Decimal,
+                       discounts: dict[str, Decimal]) -> tuple[list, Decimal]:
+    """Receivable postings applying up to `available` credit to (item, period, amount) charges, in
+    order; the unit's unapplied prepayment discount first, as a reduction (kind `discount`), then the
+    rest as credit (kind `credit`). Returns the postings and the total taken off the credit account."""
+    postings, total = [], ZERO
+    for code, period, amount in charges:
+        left = amount
+        for kind in ("discount", "credit"):
+            pool = min(discounts.get(unit, ZERO), available) if kind == "discount" else available
+            use = min(pool, left)
+            if use <= 0:
+                continue
+            postings.append(beans.posting(acc.receivable(unit), -use, {"item": code, "period": period, "kind": kind}))
+            if kind == "discount":
+                discounts[unit] -= use
+            available -= use
+            left -= use
+            total += use
+        if available <= 0:
+            break
+    return postings, total
+
+
 def plan_bill(cfg: Config, units: dict[str, Unit], period_list: list[str], billed: dict[str, set],
               credits: dict[str, Decimal], readings: dict[tuple[str, str], list],
-              credit_dates: dict[str, dt.date] | None = None) -> BillPlan:
-    """Pure: the entries a billing run would write. `billed[period]` holds (unit, item) already billed."""
+              credit_dates: dict[str, dt.date] | None = None,
+              discounts: dict[str, Decimal] | None = None) -> BillPlan:
+    """Pure: the entries a billing run would write. `billed[period]` holds (unit, item) already billed.
+
+    `discounts[unit]`: the part of the unit's credit that is a prepayment discount (预交优惠) not yet
+    granted on a charge; applying it reduces the charge (kind `discount`), it is never collected."""
     plan = BillPlan(list(period_list))
     credits = dict(credits)
+    discounts = dict(discounts or {})
     items = [i for i in cfg.items_by_priority() if i.billed]
     for period in period_list:
         day = periods.start(period)
@@ -204,15 +233,8 @@ def plan_bill(cfg: Config, units: dict[str, Unit], period_list: list[str], bille
             plan.by_file[layout.month_file(day)].append(entry)
             plan.units_billed.add(unit.unit)
             available = credits.get(unit.unit, ZERO)
-            applied, applied_total = [], ZERO
-            for code, amount in owner_charges:
-                if available <= 0:
-                    break
-                use = min(available, amount)
-                applied.append(beans.posting(acc.receivable(unit.unit), -use,
-                                             {"item": code, "period": period, "kind": "credit"}))
-                available -= use
-                applied_total += use
+            applied, applied_total = credit_application(unit.unit, [(c, period, a) for c, a in owner_charges],
+                                                        available, discounts)
             if applied_total:
                 # Dated no earlier than the credit it uses, so the credit account is never negative
                 # at any date, even when a bill is run after a later-dated prepayment.

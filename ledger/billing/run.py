@@ -17,7 +17,7 @@ def preview_bill(books, period_list: list[str]) -> BillPlan:
     credits = credit_balances(books.cache)
     credit_dates = facts.credit_last_dates(books.cache)
     return plan_bill(books.config, books.units, period_list, billed, credits, load_readings(books.cache),
-                     credit_dates)
+                     credit_dates, facts.discount_available(books.cache))
 
 
 def run_bill(books, period_list: list[str]) -> tuple[BillPlan, object | None]:

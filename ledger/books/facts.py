@@ -105,11 +105,23 @@ def credit_last_dates(cache: FactCache) -> dict[str, dt.date]:
             cache.q("SELECT unit, MAX(date) FROM postings WHERE acct='credit' GROUP BY unit")}
 
 
+def discount_available(cache: FactCache, unit: str | None = None) -> dict[str, Decimal]:
+    """{unit: prepayment discount (预交优惠) held on the credit account and not yet granted on a charge}.
+
+    A payment books the discount onto the unit's credit (kind `discount`) because the months it is for
+    are not billed yet; when a charge is billed and the credit applied, that part reduces the charge
+    (receivable posting of class `discount`). It is never money: not refundable, never 实收."""
+    sql = ("SELECT unit, SUM(CASE WHEN acct='credit' THEN -cents ELSE cents END) FROM postings "
+           "WHERE ((acct='credit' AND kind='discount') OR (acct='ar' AND cls='discount'))")
+    args: tuple = ()
+    if unit:
+        sql, args = sql + " AND unit=?", (unit,)
+    return {u: _d(c) for u, c in cache.q(sql + " GROUP BY unit HAVING SUM(cents) != 0", args) if _d(c) > 0}
+
+
 def discount_on_credit(cache: FactCache, unit: str) -> Decimal:
-    """Prepayment discount once booked onto the unit's credit (older books), which is not refundable."""
-    (c,) = cache.q("SELECT -COALESCE(SUM(cents), 0) FROM postings WHERE acct='credit' AND unit=? "
-                   "AND kind='discount'", (unit,))[0]
-    return _d(c)
+    """The part of the unit's credit that is an ungranted prepayment discount (not refundable)."""
+    return discount_available(cache, unit).get(unit, ZERO)
 
 
 @dataclass

@@ -12,7 +12,7 @@ from ledger.basics import accounts as acc
 from ledger.books import entries as beans, facts, layout, numbering
 from ledger.basics import periods
 from ledger.payments.allocation import OpenItem, Part, allocate
-from ledger.billing.charges import monthly_charge
+from ledger.billing.charges import credit_application, monthly_charge
 from ledger.community.config import CHANNELS, LATE_FEE_ITEM
 from ledger.basics.errors import InputError
 from ledger.basics.money import ZERO, fmt, parse_amount, q
@@ -241,14 +241,14 @@ def plan_payment(books, unit: str, amount: str | Decimal, channel: str, date: dt
         extra += [beans.posting(acc.receivable(u.unit), -p.amount,
                                 {"item": p.item, "period": p.period, "kind": "waived"}) for p in waived]
     plan.entry = payment_entry(books, plan, debtor, extra_meta, money_account, extra, links)
-    if rest and later and debtor == "unit":
-        plan.applications = _apply_later(state, u.unit, plan, rest, later, priority,
-                                         [k for k in wanted if k in later])
+    if (rest or discount) and later and debtor == "unit":
+        plan.applications = _apply_later(state, u.unit, plan, rest + discount, later, priority,
+                                         [k for k in wanted if k in later], discount)
     return plan
 
 
 def _apply_later(state, unit: str, plan: PaymentPlan, credit: Decimal, later: dict, priority: dict,
-                 designated: list) -> list[data.Transaction]:
+                 designated: list, discount: Decimal = ZERO) -> list[data.Transaction]:
     """Credit-application entries (the shape billing writes when it applies credit), one per bill date
     of the charges billed after the payment date, each dated that bill's date."""
     out = []
@@ -264,8 +264,9 @@ def _apply_later(state, unit: str, plan: PaymentPlan, credit: Decimal, later: di
         if not parts:
             continue
         total = sum((p.amount for p in parts), ZERO)
-        postings = [beans.posting(acc.receivable(unit), -p.amount, {"item": p.item, "period": p.period,
-                                                                    "kind": "credit"}) for p in parts]
+        pool = {unit: discount}
+        postings, _ = credit_application(unit, [(p.item, p.period, p.amount) for p in parts], total, pool)
+        discount = pool[unit]
         postings.append(beans.posting(acc.credit(unit), total))
         first = min(p.period for p in parts)
         out.append(beans.txn(day, f"预存抵扣 {first} {unit}", postings,

@@ -64,11 +64,12 @@ def _collector(books, building: str) -> str:
 
 # --- arrears ------------------------------------------------------------------------------------
 
-def reconciliation(a: ag.Aging) -> dict:
-    """The aging figures against the ledger's own balances (the identity the figures must keep)."""
-    owners = sum((r.total for r in a.units if r.debtor == "unit"), 0)
-    developer = sum((r.total for r in a.units if r.debtor == "developer"), 0)
-    return {"receivable": a.ledger.receivable + a.ledger.developer, "outstanding": from_cents(owners + developer),
+def reconciliation(a: ag.Aging, developer: bool = True) -> dict:
+    """The aging figures against the ledger's own balances (the identity the figures must keep): the
+    owners' receivable accounts, and the developer's when developer receivables are in the report."""
+    outstanding = sum((r.total for r in a.units), 0)
+    receivable = a.ledger.receivable + (a.ledger.developer if developer else ZERO)
+    return {"receivable": receivable, "outstanding": from_cents(outstanding),
             "not_due": from_cents(a.not_due), "credit": a.ledger.credit,
             "credit_total": from_cents(sum(a.credit.values(), 0))}
 
@@ -113,7 +114,7 @@ def arrears_report(books, as_of: dt.date | None = None, by: str | None = None, d
         "buildings": [{"building": r.key, **summary(r)} for r in a.buildings],
         "items": [{"item": r.key, "name": names.get(r.key, r.key), **summary(r)} for r in a.items],
         "collectors": [{"collector": k, **summary(v)} for k, v in sorted(collectors.items())],
-        "reconciliation": reconciliation(a),
+        "reconciliation": reconciliation(a, developer),
     }
     heads = [ag.BUCKET_LABELS[b] for b in ag.BUCKETS]
     ut = export.Table("欠费明细（按户）", ["房号", "欠款方", "楼栋", "欠费合计", *heads, "最早欠费期间", "预存款", "超3年时效风险"])

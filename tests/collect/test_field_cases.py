@@ -33,7 +33,9 @@ def test_case1_shop_owner_cleaning_complaint(books_dir, run_cli):
     r = _ok(cli("notice", "--overdue-days", "30", "--as-of", "2026-10-15", "--dry-run"))
     assert "held out S-01: open dispute TS2026-0001" in r.err and "S-01" not in r.out
     arrears = json.loads(_ok(cli("arrears", "--as-of", "2026-10-15", "--json")).out)
-    assert [u["outstanding"] for u in arrears["units"] if u["unit"] == "S-01"] == ["15180.00"]
+    # October's 330.00 is billed but due 10-31: 未到期 on 10-15, not 欠费
+    assert [(u["outstanding"], u["not_due"]) for u in arrears["units"] if u["unit"] == "S-01"] == [
+        ("14850.00", "330.00")]
     # the special measures, logged as contacts
     _ok(cli("contact", "S-01", "--channel", "visit", "--outcome", "按业主上下班时间安排门前保洁，并擦拭入户门",
             "--date", "2026-10-12", "--by", "王敏"))

@@ -74,14 +74,17 @@ def effect_of(books: Books, unit: str, entry, amount: Decimal | None = None, rec
               discount: Decimal = ZERO) -> Effect:
     """The receivable and credit postings of an unwritten entry, as the change it makes to the unit."""
     from ledger.basics import accounts as acc
+    from ledger.books import facts
 
     owed, credit = _balances(books, unit)
+    today = books.today()
     rows, ar_change, credit_change = [], ZERO, ZERO
     for p in entry.postings:
         meta = p.meta or {}
         n = p.units.number
         if p.account == acc.receivable(unit) or (p.account == acc.DEVELOPER and meta.get("unit") == unit):
-            if p.account == acc.receivable(unit):
+            # only charges due by today are 欠费; settling a not-due charge leaves 欠费 as it was
+            if p.account == acc.receivable(unit) and meta.get("period") and facts.due_date(meta["period"]) <= today:
                 ar_change += n
             item = meta.get("item", "")
             rows.append((item, _item_name(books, item), str(meta.get("period", "")), str(meta.get("kind") or ""), -n))

@@ -185,11 +185,15 @@ def _billed_by_month(books: Books, first: str, last: str) -> dict[str, Decimal]:
     return facts.billed_by_period(books.cache, first, last)
 
 
-def _billed_items(books: Books, period: str) -> list[tuple[str, str, Decimal]]:
+def _receivable_items(books: Books, period: str) -> list[tuple[str, str, Decimal]]:
+    """本月应收 by item: the rates' 当期应收 (charges less waived, compensated, prepayment discount), so
+    the dashboard total is the rates' figure (late fees and pass-through items are in neither)."""
+    table = rates_mod.collection_rates(books, period, as_of=books.today(), by="item")
     out = []
-    for item, amount in facts.billed_by_item(books.cache, period):
+    for item, f in table.groups.items():
         fee = books.config.fees.get(item)
-        out.append((item, fee.name if fee else item, amount))
+        if f.receivable:
+            out.append((item, fee.name if fee else item, f.receivable))
     return out
 
 
@@ -222,7 +226,7 @@ def dashboard(books: Books) -> Dashboard:
     first = periods.add(this, -11)
     by_month = _billed_by_month(books, first, this)
     months = [(p, by_month.get(p, ZERO)) for p in periods.span(first, this)]
-    items = _billed_items(books, this)
+    items = _receivable_items(books, this)
     totals = unit_totals_sql(books, as_of=today)
     owing = [(u, v["outstanding"], v["oldest"]) for u, v in totals.items() if v["outstanding"] > 0]
     largest = sorted(owing, key=lambda r: (-r[1], unit_sort_key(r[0])))[:10]

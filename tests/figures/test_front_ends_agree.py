@@ -1,0 +1,121 @@
+"""The same books and date give the same 欠费 (outstanding), 未到期 (not_due), 预存 (credit) and 当期应收
+on every front end: the dashboard, the unit list, the unit header, the payment preview (tui/core), the
+CLI's JSON and the Fava pages. Demo books built on 2026-12-01, the morning December is billed (not due
+until 12-31), as the issue tried them."""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from decimal import Decimal
+
+import pytest
+
+from tests.payments.conftest import run_cli
+
+from . import reference
+
+TODAY = "2026-12-01"
+ENV = {"GIT_AUTHOR_NAME": "测试员", "GIT_AUTHOR_EMAIL": "test@example.invalid",
+       "GIT_COMMITTER_NAME": "测试员", "GIT_COMMITTER_EMAIL": "test@example.invalid",
+       "WUYE_TODAY": TODAY, "WUYE_USER": "林小红"}
+ZERO = Decimal("0.00")
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    from ledger.demo import build_demo
+
+    old = {k: os.environ.get(k) for k in ENV}
+    os.environ.update(ENV)
+    try:
+        root = build_demo(tmp_path_factory.mktemp("demo") / "books", today=dt.date.fromisoformat(TODAY),
+                          progress=lambda *a, **k: None)
+        yield root
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+@pytest.fixture
+def books(demo, monkeypatch):
+    from ledger.books.folder import Books
+
+    for k, v in ENV.items():
+        monkeypatch.setenv(k, v)
+    b = Books(demo)
+    yield b
+    b.close()
+
+
+def test_every_front_end_shows_the_same_unit_figures(demo, books):
+    import tui.core as core
+
+    day = dt.date.fromisoformat(TODAY)
+    cli = json.loads(run_cli(demo, "arrears", "--json").out)
+    per_unit = {u["unit"]: u for u in cli["units"]}
+    ref = reference.load(demo).unit_figures(day)
+    # the CLI against a full beancount load, computed independently
+    for u, (out, nd, cr) in ref.items():
+        if u in per_unit:
+            r = per_unit[u]
+            assert (Decimal(r["outstanding"]), Decimal(r["not_due"]), Decimal(r["credit"])) == (out, nd, cr), u
+        else:
+            assert (out, nd, cr) == (ZERO, ZERO, ZERO), u
+    # December was billed this morning: it is 未到期, not 欠费 (the issue: 117 of 122 shown as owing)
+    assert Decimal(cli["not_due_total"]) > 0
+    assert Decimal(cli["ledger"]["receivable"]) == Decimal(cli["total"]) + Decimal(cli["not_due_total"])
+    assert Decimal(cli["ledger"]["credit"]) == Decimal(cli["credit_total"])
+    rows = {r.unit: r for r in core.unit_rows(books)}
+    for uid, row in rows.items():
+        want = per_unit.get(uid, {"outstanding": "0.00", "credit": "0.00"})
+        assert (row.outstanding, row.credit) == (Decimal(want["outstanding"]), Decimal(want["credit"])), uid
+        assert row.outstanding >= 0, uid
+    for uid in sorted(per_unit)[:12]:
+        d = core.unit_detail(books, uid)
+        assert (d.outstanding, d.credit) == (rows[uid].outstanding, rows[uid].credit), uid
+        preview = core.payment_preview(books, core.PaymentForm(uid, "100.00", "cash", TODAY))
+        assert (preview.outstanding_before, preview.credit_before) == (d.outstanding, d.credit), uid
+        assert preview.outstanding_after >= 0, uid
+    dash = core.dashboard(books)
+    owing = [r for r in rows.values() if r.outstanding > 0]
+    assert dash.arrears_units == len(owing)
+    assert dash.arrears_total == Decimal(cli["total"]) == sum((r.outstanding for r in owing), ZERO)
+    assert dash.credit_total == Decimal(cli["credit_total"])
+
+
+def test_dashboard_receivable_is_the_rates_figure(demo, books):
+    import tui.core as core
+    from ledger.reports import rates
+
+    dash = core.dashboard(books)
+    rt = rates.collection_rates(books, dash.period, dt.date.fromisoformat(TODAY)).total
+    assert dash.billed_total == rt.receivable
+    cli = json.loads(run_cli(demo, "report", "rates", "--period", dash.period, "--format", "json").out)
+    assert Decimal(cli["total"]["figures"]["receivable"]) == rt.receivable
+
+
+def test_fava_arrears_total_is_the_cli_total(demo, books, tmp_path):
+    import shutil
+
+    from fava.application import create_app
+
+    copy = tmp_path / "fava"
+    shutil.copytree(demo, copy, ignore=shutil.ignore_patterns(".wuye", ".*.picklecache"))
+    app = create_app([str(copy / "main.beancount")], load=True, read_only=True)
+    app.config["TESTING"] = True
+    slug = next(iter(app.config["LEDGERS"].ledgers_by_slug))
+    client = app.test_client()
+    fava = json.loads(client.get(f"/{slug}/extension/WuyeArrears/data?owners_only=1").data)
+    cli = json.loads(run_cli(demo, "arrears", "--json").out)
+    report = json.loads(run_cli(demo, "report", "arrears", "--owners-only", "--format", "json").out)
+    owners = sum((Decimal(u["outstanding"]) for u in cli["units"]), ZERO)
+    assert Decimal(fava["total"]["outstanding"]) == Decimal(report["total"]["outstanding"]) == owners \
+        == Decimal(cli["total"])
+    rec = fava["reconciliation"]
+    assert Decimal(rec["receivable"]) == Decimal(rec["outstanding"]) + Decimal(rec["not_due"])
+    # the ledger's own balances, as Fava's balance sheet sums them, are the CLI's
+    assert Decimal(rec["credit"]) == Decimal(cli["ledger"]["credit"])
