@@ -19,10 +19,9 @@ from ledger.basics.errors import InputError
 from ledger.basics.money import ZERO, fmt, from_cents, parse_amount, q
 from ledger.reports.openitems import credit_balances, open_items
 from ledger.community.privacy import clean_text, pii_number
-from ledger.payments.receipts import CHANNEL_LABELS, next_receipt
+from ledger.basics.labels import PAYER_ROLES, label
+from ledger.payments.receipts import next_receipt
 from ledger.community.units import mask_name
-
-PAYER_ROLES = {"owner": "业主", "tenant": "租户", "relative": "亲属", "developer": "开发商", "other": "其他"}
 
 
 def check_no_pii(text: str, what: str) -> None:
@@ -265,7 +264,7 @@ def payment_entry(books, plan: PaymentPlan, debtor: str = "unit", extra_meta: di
     meta = {"op": "pay", "unit": plan.unit, "receipt": plan.receipt, "channel": plan.channel, "ref": plan.ref,
             "payer": plan.payer, "collector": plan.collector,
             "discount": plan.discount if plan.discount else None, **(extra_meta or {})}
-    narration = f"收款 {plan.receipt} {plan.unit} {CHANNEL_LABELS.get(plan.channel, plan.channel)}"
+    narration = f"收款 {plan.receipt} {plan.unit} {label('channel', plan.channel)}"
     return beans.txn(plan.date, narration, postings, meta, tags=("pay",), links=tuple(links))
 
 
