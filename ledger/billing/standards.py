@@ -47,8 +47,7 @@ def plan_rate_change(books, item: str, start: dt.date, prices: dict[str, str]) -
         raise InputError(f"--from {start}: rates take effect on the first day of a month")
     billed = books.cache.q("SELECT MAX(period) FROM postings WHERE op='bill' AND item=? AND kind IS NULL", (item,))
     if billed and billed[0][0] and billed[0][0] >= periods.period_of(start):
-        raise InputError(f"{item} is already billed up to {billed[0][0]}; a rate from {start} would change bills "
-                         "already issued")
+        raise InputError("already_billed", item=item, period=billed[0][0], start=start)
     warnings = []
     if start < books.today() + dt.timedelta(days=30):
         warnings.append(f"明码标价: the new standard should be posted a month before {start}")

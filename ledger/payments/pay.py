@@ -203,9 +203,9 @@ def plan_payment(books, unit: str, amount: str | Decimal, channel: str, date: dt
         if key in opens:
             continue
         if key in state.billed_for(u.unit):
-            raise InputError(f"{u.unit} {key[0]} {key[1]} is already settled")
+            raise InputError("already_settled", unit=u.unit, item=key[0], period=key[1])
         if not prepay:
-            raise InputError(f"{u.unit} {key[0]} {key[1]} is not billed yet; use --prepay to pay in advance")
+            raise InputError("not_billed", unit=u.unit, item=key[0], period=key[1])
     pay_period = periods.period_of(date)
     priority = {code: f.priority for code, f in books.config.fees.items()}
     if only_designated:
