@@ -32,7 +32,7 @@ def plan_rate_change(books, item: str, start: dt.date, prices: dict[str, str]) -
     item = item.upper()
     fee = books.config.fees.get(item)
     if fee is None:
-        raise InputError(f"unknown fee item '{item}' (config.yaml fees)")
+        raise InputError("unknown_item", item=item)
     if not prices:
         raise InputError("give at least one price: --residential, --commercial or --all")
     bad = set(prices) - {*UNIT_TYPES, "all"}

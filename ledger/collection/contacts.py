@@ -89,7 +89,7 @@ def contact_entry(books, unit: str, channel: str, outcome: str, *, date: dt.date
     """A validated `wuye-contact` directive (not written)."""
     u = books.unit(unit)
     if channel not in CHANNELS:
-        raise InputError(f"unknown channel '{channel}' (one of {', '.join(CHANNELS)})")
+        raise InputError("unknown_channel", channel=channel, choices=", ".join(CHANNELS))
     date = date or books.today()
     check_date(books, date)
     outcome = clean_text(books, outcome, "--outcome")

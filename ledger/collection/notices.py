@@ -128,7 +128,7 @@ def build_notice(books, unit: str, as_of: dt.date, deadline_days: int = DEFAULT_
     owner = owners.get(u.owner_id)
     names = {c: f.name for c, f in books.config.fees.items()}
     names[LATE_FEE_ITEM] = ITEMS[LATE_FEE_ITEM].zh
-    n = Notice(u.unit, u.building, u.area, mask_name(owner.name) if owner and owner.name else "业主", as_of,
+    n = Notice(u.unit, u.building, u.area, mask_name(owner.name) if owner and owner.name else label("payer", "owner"), as_of,
                as_of + dt.timedelta(days=deadline_days), doc)
     for ln in item_lines(books.cache, u.unit, as_of):
         if ln.open <= 0 or periods.end(ln.period) >= as_of:

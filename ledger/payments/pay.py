@@ -43,9 +43,9 @@ def payer_text(payer: str | None) -> str:
 
 def check_date(books, date: dt.date, what: str = "date") -> None:
     if date < books.config.books_start:
-        raise InputError(f"{what} {date} is before the books start {books.config.books_start}")
+        raise InputError("date_before_start", what=what, date=date, start=books.config.books_start)
     if date > books.today() + dt.timedelta(days=31):
-        raise InputError(f"{what} {date} is more than 31 days ahead of today {books.today()}")
+        raise InputError("date_too_far_ahead", what=what, date=date, today=books.today())
 
 
 def parse_designated(text: str | None, books) -> list[tuple[str, str]]:
@@ -187,7 +187,7 @@ def plan_payment(books, unit: str, amount: str | Decimal, channel: str, date: dt
     u = books.unit(unit)
     value = parse_amount(str(amount), "amount")
     if channel not in CHANNELS:
-        raise InputError(f"unknown channel '{channel}' (one of {', '.join(CHANNELS)})")
+        raise InputError("unknown_channel", channel=channel, choices=", ".join(CHANNELS))
     check_date(books, date)
     ref = (ref or "").strip() or None
     if ref:
@@ -334,7 +334,7 @@ def refund(books, unit: str, amount: str | None, channel: str, reason: str, date
     """Pay back out of the unit's credit, or reverse one payment (`receipt`)."""
     date = date or books.today()
     if channel not in CHANNELS:
-        raise InputError(f"unknown channel '{channel}' (one of {', '.join(CHANNELS)})")
+        raise InputError("unknown_channel", channel=channel, choices=", ".join(CHANNELS))
     u = books.unit(unit)
     if receipt:
         entry = reversal(books, receipt, date, "refund", reason, channel)
