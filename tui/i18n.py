@@ -396,9 +396,14 @@ def t(key: str, **kw) -> str:
     return text.format(**kw) if kw else text
 
 
+def _(message: str) -> str:
+    """gettext: a Chinese msgid in the current language."""
+    return gettext(message, _lang)
+
+
 def term(text: str) -> str:
     """A core report header/title (Chinese, the msgid) in the current language (display only)."""
-    return gettext(text, _lang)
+    return _(text)
 
 
 def error_text(exc: BaseException) -> str:

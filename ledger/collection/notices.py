@@ -29,7 +29,7 @@ from ledger.collection.contacts import CONTACT
 from ledger.collection.disputes import disputed_units
 from ledger.basics.errors import InputError, WuyeError
 from ledger.basics.labels import ITEMS, label
-from ledger.basics.money import ZERO, chinese_capital, fmt, plain
+from ledger.basics.money import ZERO, plain
 from ledger.reports.openitems import credit_balances, item_lines
 from ledger.community.units import mask_name
 from ledger.documents.render import render
@@ -128,8 +128,8 @@ def build_notice(books, unit: str, as_of: dt.date, deadline_days: int = DEFAULT_
     owner = owners.get(u.owner_id)
     names = {c: f.name for c, f in books.config.fees.items()}
     names[LATE_FEE_ITEM] = ITEMS[LATE_FEE_ITEM].zh
-    n = Notice(u.unit, u.building, u.area, mask_name(owner.name) if owner and owner.name else label("payer", "owner"), as_of,
-               as_of + dt.timedelta(days=deadline_days), doc)
+    shown = mask_name(owner.name) if owner and owner.name else label("payer", "owner")
+    n = Notice(u.unit, u.building, u.area, shown, as_of, as_of + dt.timedelta(days=deadline_days), doc)
     for ln in item_lines(books.cache, u.unit, as_of):
         if ln.open <= 0 or periods.end(ln.period) >= as_of:
             continue
