@@ -29,7 +29,8 @@ def main(argv: list[str] | None = None) -> int:
             return run_app(args)
         return int(args.func(args) or 0)
     except WuyeError as exc:
-        print(f"wuye: {exc}", file=sys.stderr)
+        # English unless --lang says otherwise (scripts and logs have always read English)
+        print(f"wuye: {exc.text(args.lang or 'en')}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -34,6 +34,7 @@ from ledger.reports import assemble as reports
 from ledger.reports.aging import BUCKET_LABELS, BUCKETS, LEGAL_RISK
 from ledger.books.folder import Books
 from ledger.basics.errors import WuyeError
+from ledger.basics.labels import label
 from ledger.basics.money import fmt
 from ledger.basics.periods import parse_date
 from ledger.reports.rates import ReportPeriod, parse_period, period_from_dates
@@ -111,6 +112,11 @@ class _Page:
     @staticmethod
     def pct(r) -> str:
         return "—" if r is None else f"{Decimal(r) * 100:.2f}%"
+
+    @staticmethod
+    def label(group: str, key: str | None) -> str:
+        """A domain word from the one label table (the pages are Chinese, as the printed documents)."""
+        return label(group, key)
 
     @staticmethod
     def receivable_account(unit: str, debtor: str = "unit") -> str:

@@ -172,8 +172,8 @@ class WuyeApp(App):
     def report_error(self, exc: BaseException, write: bool = False) -> None:
         """Every error the core raises, as a notification with the error's title; never a crash."""
         if isinstance(exc, core.WuyeError):
-            title = t(f"err_{type(exc).__name__}") if i18n.has(f"err_{type(exc).__name__}") else exc.title
-            message = str(exc)
+            title = i18n.error_title(exc)
+            message = i18n.error_text(exc)
             if write:
                 message += "\n" + t("books_unchanged")
             if isinstance(exc, core.ExternallyChangedError) and self.books is not None:

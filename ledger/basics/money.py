@@ -33,15 +33,15 @@ def parse_amount(text: str, what: str = "amount", allow_zero: bool = False,
     """Parse a user-typed amount: NFKC, strip ¥ and thousands commas, at most two decimals."""
     raw = unicodedata.normalize("NFKC", str(text)).strip().replace("¥", "").replace(",", "").replace(" ", "")
     if not _AMOUNT_RE.match(raw):
-        raise InputError(f"{what}: '{text}' is not an amount with at most two decimals")
+        raise InputError("bad_amount", what=what, text=text)
     try:
         value = Decimal(raw).quantize(CENT)
     except InvalidOperation as exc:  # pragma: no cover - regex already guards
         raise InputError(f"{what}: '{text}' is not a number") from exc
     if value < 0 and not allow_negative:
-        raise InputError(f"{what}: {value} must not be negative")
+        raise InputError("negative_amount", what=what, value=value)
     if value == 0 and not allow_zero:
-        raise InputError(f"{what}: must not be zero")
+        raise InputError("zero_amount", what=what)
     return value
 
 

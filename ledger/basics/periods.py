@@ -13,7 +13,7 @@ _PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
 def parse_period(text: str) -> str:
     m = _PERIOD_RE.match(str(text).strip())
     if not m or not 1 <= int(m.group(2)) <= 12:
-        raise InputError(f"period '{text}' is not YYYY-MM")
+        raise InputError("bad_period", text=text)
     return m.group(0)
 
 
@@ -56,4 +56,4 @@ def parse_date(text: str, what: str = "date") -> dt.date:
     try:
         return dt.date.fromisoformat(str(text).strip())
     except ValueError as exc:
-        raise InputError(f"{what}: '{text}' is not a date YYYY-MM-DD") from exc
+        raise InputError("bad_date", what=what, text=text) from exc

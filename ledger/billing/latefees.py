@@ -18,6 +18,7 @@ from ledger.books import entries as beans, facts, layout
 from ledger.basics import periods
 from ledger.community.config import LATE_FEE_ITEM
 from ledger.basics.errors import InputError
+from ledger.basics.labels import label
 from ledger.basics.money import ZERO, fmt, q
 from ledger.reports.openitems import open_items
 from ledger.payments.pay import check_date
@@ -78,7 +79,7 @@ def plan_late_fees(books, as_of: dt.date, unit: str | None = None) -> LateFeePla
             plan.lines.append((u, item, period, days, fee))
         total = sum((r[4] for r in rows), ZERO)
         postings.append(beans.posting(acc.LATE_FEES, -total))
-        plan.entries.append(beans.txn(as_of, f"违约金 {u} 截至 {as_of}", postings,
+        plan.entries.append(beans.txn(as_of, f"{label('item', LATE_FEE_ITEM)} {u} 截至 {as_of}", postings,
                                       {"op": "late", "unit": u, "accrued-to": as_of.isoformat(),
                                        "rate": policy.daily_rate}, tags=("late",)))
         plan.total += total

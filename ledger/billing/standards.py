@@ -32,7 +32,7 @@ def plan_rate_change(books, item: str, start: dt.date, prices: dict[str, str]) -
     item = item.upper()
     fee = books.config.fees.get(item)
     if fee is None:
-        raise InputError(f"unknown fee item '{item}' (config.yaml fees)")
+        raise InputError("unknown_item", item=item)
     if not prices:
         raise InputError("give at least one price: --residential, --commercial or --all")
     bad = set(prices) - {*UNIT_TYPES, "all"}
@@ -47,8 +47,7 @@ def plan_rate_change(books, item: str, start: dt.date, prices: dict[str, str]) -
         raise InputError(f"--from {start}: rates take effect on the first day of a month")
     billed = facts.last_billed_period(books.cache, item)
     if billed and billed >= periods.period_of(start):
-        raise InputError(f"{item} is already billed up to {billed}; a rate from {start} would change bills "
-                         "already issued")
+        raise InputError("already_billed", item=item, period=billed, start=start)
     warnings = []
     if start < books.today() + dt.timedelta(days=30):
         warnings.append(f"明码标价: the new standard should be posted a month before {start}")

@@ -43,7 +43,7 @@ class Books:
 
         key = unicodedata.normalize("NFKC", uid or "").strip().upper()
         if key not in self.units:
-            raise InputError(f"unknown unit '{uid}' (not in {self.config.units_file})")
+            raise InputError("unknown_unit", unit=uid, file=self.config.units_file)
         return self.units[key]
 
     def owners(self) -> dict[str, Owner]:

@@ -62,7 +62,7 @@ def books_lock(root: Path, timeout: float | None = None):
                         holder = f"{who.get('user')} (pid {who.get('pid')} on {who.get('host')}, since {who.get('since')})"
                     except (OSError, ValueError):
                         holder = "another process"
-                    raise LockHeldError(f"the books are being written by {holder}; try again when it finishes") from None
+                    raise LockHeldError("lock_held", holder=holder) from None
                 time.sleep(0.05)
         info = {"user": os.environ.get("WUYE_USER") or os.environ.get("USER", "?"), "pid": os.getpid(),
                 "host": socket.gethostname(), "since": dt.datetime.now().isoformat(timespec="seconds")}
@@ -82,8 +82,7 @@ def check_books_state(root: Path, expected_head: str | None) -> None:
         raise BooksStateError(f"{root}: uncommitted changes ({shown}); commit or discard them first")
     head = vcs.head(root)
     if head != expected_head:
-        raise ExternallyChangedError(
-            f"{root}: the books changed since they were read (HEAD {str(expected_head)[:8]} -> {str(head)[:8]}); reload and retry")
+        raise ExternallyChangedError("books_changed", root=root, old=str(expected_head)[:8], new=str(head)[:8])
 
 
 def validate(root: Path, changed: list[str]) -> tuple[list[LedgerProblem], dict[str, int]]:
@@ -138,7 +137,7 @@ def write(books: "Books", changes: list[Change], message: str) -> WriteResult:
             path = root / ch.path
             current = store.sha256_file(path)
             if current != books.shas.get(ch.path):
-                raise ExternallyChangedError(f"{ch.path} changed on disk since it was read; reload and retry")
+                raise ExternallyChangedError("file_changed", path=ch.path)
             if _CONFLICT.search(ch.text):
                 raise ValidationError([LedgerProblem(ch.path, 0, "conflict markers in the new text")])
             old[ch.path] = path.read_bytes() if current else None

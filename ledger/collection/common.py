@@ -62,9 +62,9 @@ def write_entries(books, entries: list, message: str):
 
 def check_date(books, date: dt.date, what: str = "--date") -> None:
     if date < books.config.books_start:
-        raise InputError(f"{what} {date} is before the books start {books.config.books_start}")
+        raise InputError("date_before_start", what=what, date=date, start=books.config.books_start)
     if date > books.today() + dt.timedelta(days=31):
-        raise InputError(f"{what} {date} is more than 31 days ahead of today {books.today()}")
+        raise InputError("date_too_far_ahead", what=what, date=date, today=books.today())
 
 
 # --- collectors ----------------------------------------------------------------------------

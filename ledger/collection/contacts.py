@@ -42,12 +42,12 @@ from ledger.basics import periods
 from ledger.community.privacy import clean_text
 from ledger.collection.common import arrears_by_unit, check_date, collector_of_unit, customs, meta_amount, meta_date, write_entries
 from ledger.basics.errors import InputError
+from ledger.basics.labels import zh
 from ledger.basics.money import ZERO, parse_amount, plain
 
 CONTACT = "wuye-contact"
 CHANNELS = ("phone", "sms", "wechat", "letter", "visit", "committee", "lawyer")
-CHANNEL_LABELS = {"phone": "电话", "sms": "短信", "wechat": "微信", "letter": "书面催缴", "visit": "上门",
-                  "committee": "业委会/居委会", "lawyer": "律师函"}
+CHANNEL_LABELS = zh("contact_channel")
 WRITTEN_PROOF = ("letter", "lawyer", "sms", "wechat")
 PROMISE_GRACE = dt.timedelta(days=1)
 
@@ -88,7 +88,7 @@ def contact_entry(books, unit: str, channel: str, outcome: str, *, date: dt.date
     """A validated `wuye-contact` directive (not written)."""
     u = books.unit(unit)
     if channel not in CHANNELS:
-        raise InputError(f"unknown channel '{channel}' (one of {', '.join(CHANNELS)})")
+        raise InputError("unknown_channel", channel=channel, choices=", ".join(CHANNELS))
     date = date or books.today()
     check_date(books, date)
     outcome = clean_text(books, outcome, "--outcome")

@@ -26,12 +26,12 @@ from ledger.books import entries as beans, numbering
 from ledger.community.privacy import clean_text
 from ledger.collection.common import arrears_by_unit, check_date, collector_of_unit, customs, meta_amount, write_entries
 from ledger.basics.errors import InputError
+from ledger.basics.labels import zh
 from ledger.basics.money import ZERO, fmt, parse_amount, plain
 
 OPEN = "wuye-dispute-open"
 CLOSE = "wuye-dispute-close"
-CATEGORIES = {"cleaning": "保洁", "leak": "渗漏", "noise": "噪音", "parking": "停车", "security": "安保",
-              "other": "其他"}
+CATEGORIES = zh("dispute_category")
 MODES = ("offset", "cash")
 
 

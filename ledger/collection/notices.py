@@ -19,11 +19,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
-from string import Template
 
 from ledger.books import numbering
 from ledger.basics import periods
@@ -32,19 +29,15 @@ from ledger.community.config import LATE_FEE_ITEM
 from ledger.collection.contacts import CONTACT
 from ledger.collection.disputes import disputed_units
 from ledger.basics.errors import InputError, WuyeError
-from ledger.basics.money import ZERO, chinese_capital, fmt, plain
+from ledger.basics.labels import ITEMS, label
+from ledger.basics.money import ZERO, plain
 from ledger.reports.openitems import credit_balances, item_lines
 from ledger.community.units import mask_name
+from ledger.documents.render import render
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "documents"
 DOC_PREFIX = "CJ"
 DEFAULT_DEADLINE_DAYS = 15
-CHANNEL_TEXT = {
-    "cash": "现金",
-    "pos": "POS刷卡",
-    "wechat": "微信支付",
-    "alipay": "支付宝",
-}
+COUNTER_CHANNELS = ("cash", "pos", "wechat", "alipay")  # what the office takes at its counter
 
 
 @dataclass
@@ -72,6 +65,11 @@ class Notice:
     credit: Decimal = ZERO
     late_policy: str = ""
     late_accrued: Decimal | None = None
+
+    @property
+    def due_after_credit(self) -> Decimal:
+        """What is left to pay once the unit's credit is used."""
+        return max(self.total - self.credit, ZERO)
 
     @property
     def periods(self) -> str:
@@ -130,9 +128,9 @@ def build_notice(books, unit: str, as_of: dt.date, deadline_days: int = DEFAULT_
     owners = books.owners()
     owner = owners.get(u.owner_id)
     names = {c: f.name for c, f in books.config.fees.items()}
-    names[LATE_FEE_ITEM] = "违约金"
-    n = Notice(u.unit, u.building, u.area, mask_name(owner.name) if owner and owner.name else "业主", as_of,
-               as_of + dt.timedelta(days=deadline_days), doc)
+    names[LATE_FEE_ITEM] = ITEMS[LATE_FEE_ITEM].zh
+    shown = mask_name(owner.name) if owner and owner.name else label("payer", "owner")
+    n = Notice(u.unit, u.building, u.area, shown, as_of, as_of + dt.timedelta(days=deadline_days), doc)
     for ln in item_lines(books.cache, u.unit, as_of):
         if ln.open <= 0 or periods.end(ln.period) >= as_of:
             continue
@@ -152,54 +150,35 @@ def build_notice(books, unit: str, as_of: dt.date, deadline_days: int = DEFAULT_
     return n
 
 
-def _cn_date(d: dt.date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def _channels(books) -> list[str]:
-    c, o, e = books.config, books.config.office, html.escape
-    present = [ch for ch in ("cash", "pos", "wechat", "alipay") if ch in c.channel_accounts]
-    out = []
+    """The ways to pay, one sentence each (plain text; the template escapes)."""
+    c, o = books.config, books.config.office
+    present = [ch for ch in COUNTER_CHANNELS if ch in c.channel_accounts]
     where = o.get("name", c.name) + (f"（{o['address']}" + (f"，{o['hours']}" if o.get("hours") else "") + "）"
                                      if o.get("address") else "")
-    out.append(f"到{e(where)}缴纳：{e('、'.join(CHANNEL_TEXT[ch] for ch in present))}；")
+    out = [f"到{where}缴纳：{'、'.join(label('channel', ch) for ch in present)}；"]
     if o.get("bank_account") and "bank" in c.channel_accounts:
-        out.append(f"银行转账：{e(o['bank_account'])}（请在附言中注明房号）；")
-    return [f"<li>{x}</li>" for x in out]
+        out.append(f"银行转账：{o['bank_account']}（请在附言中注明房号）；")
+    return out
 
 
-def render_page(books, n: Notice) -> str:
-    e = html.escape
-    rows = "\n".join(
-        f"<tr><td>{e(ln.period)}</td><td>{e(ln.name)}</td><td class=\"num\">{fmt(ln.billed)}</td>"
-        f"<td class=\"num\">{fmt(ln.settled)}</td><td class=\"num\">{fmt(ln.open)}</td>"
-        f"<td class=\"num\">{ln.overdue_days}</td></tr>" for ln in n.lines)
-    extra = []
-    if n.late_policy:
-        extra.append(f"<p class=\"info\">违约金说明：{e(n.late_policy)}。"
-                     + (f"截至{_cn_date(n.as_of)}另有尚未入账的违约金约 ¥{fmt(n.late_accrued)}，仅供参考，不计入上表合计。"
-                        if n.late_accrued else "") + "</p>")
-    if n.credit > 0:
-        extra.append(f"<p class=\"info\">您的预存款余额 ¥{fmt(n.credit)}，可用于抵扣上述欠费，"
-                     f"抵扣后应缴 ¥{fmt(max(n.total - n.credit, ZERO))}。</p>")
+def _page_context(books) -> dict:
     o = books.config.office
     contacts = "；".join(x for x in (
         f"服务中心电话 {o['phone']}" if o.get("phone") else "",
         f"投诉电话 {o['complaint_phone']}" if o.get("complaint_phone") else "",
         f"地址 {o['address']}" if o.get("address") else "",
         f"办公时间 {o['hours']}" if o.get("hours") else "") if x)
-    page = Template((TEMPLATES / "notice_page.html").read_text(encoding="utf-8"))
-    return page.substitute(
-        doc=e(n.doc or "（样稿，未编号）"), unit=e(n.unit), owner=e(n.owner), as_of=_cn_date(n.as_of),
-        building=e(n.building), area=f"{n.area:.2f}", total=fmt(n.total), capital=e(chinese_capital(n.total)),
-        rows=rows, extra="\n".join(extra), deadline=_cn_date(n.deadline), channels="\n".join(_channels(books)),
-        contacts=e(contacts), office=e(o.get("name", books.config.name)), as_of_cn=_cn_date(n.as_of))
+    return {"channels": _channels(books), "contacts": contacts, "office": o.get("name", books.config.name)}
+
+
+def render_page(books, n: Notice) -> str:
+    return render("notice_page.html", n=n, **_page_context(books))
 
 
 def render_notices(books, notices: list[Notice]) -> str:
-    doc = Template((TEMPLATES / "notices.html").read_text(encoding="utf-8"))
     title = notices[0].doc if len(notices) == 1 else f"{len(notices)} 份"
-    return doc.substitute(title=html.escape(title or ""), pages="\n".join(render_page(books, n) for n in notices))
+    return render("notices.html", title=title or "", notices=notices, **_page_context(books))
 
 
 def next_doc_ids(books, year: int, count: int) -> list[str]:

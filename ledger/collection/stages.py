@@ -32,18 +32,12 @@ from ledger.community.privacy import clean_text
 from ledger.collection.common import arrears_by_unit, check_date, customs, write_entries
 from ledger.collection.contacts import load_contacts
 from ledger.basics.errors import InputError
+from ledger.basics.labels import STAGES as STAGE_LABELS
 
 STAGE = "wuye-stage"
-STAGES: dict[str, tuple[int, str]] = {
-    "reminded": (1, "已提醒"),
-    "notice": (2, "书面催缴"),
-    "committee": (3, "业委会/居委会督促"),
-    "lawyer": (4, "律师函"),
-    "litigation": (5, "诉讼"),
-    "arbitration": (5, "仲裁"),
-    "payment-order": (5, "支付令"),
-    "agency": (6, "委托催收"),
-}
+STAGE_RANKS = {"reminded": 1, "notice": 2, "committee": 3, "lawyer": 4, "litigation": 5, "arbitration": 5,
+               "payment-order": 5, "agency": 6}
+STAGES: dict[str, tuple[int, str]] = {k: (rank, STAGE_LABELS[k].zh) for k, rank in STAGE_RANKS.items()}
 LEGAL_STAGES = ("litigation", "arbitration", "payment-order")
 CHANNEL_STAGE = {"phone": "reminded", "sms": "reminded", "wechat": "reminded", "visit": "reminded",
                  "letter": "notice", "committee": "committee", "lawyer": "lawyer"}

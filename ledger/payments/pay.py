@@ -18,10 +18,8 @@ from ledger.basics.errors import InputError
 from ledger.basics.money import ZERO, fmt, parse_amount, q
 from ledger.reports.openitems import credit_balances
 from ledger.community.privacy import clean_text, pii_number
-from ledger.payments.receipts import CHANNEL_LABELS
+from ledger.basics.labels import PAYER_ROLES, label
 from ledger.community.units import mask_name
-
-PAYER_ROLES = {"owner": "业主", "tenant": "租户", "relative": "亲属", "developer": "开发商", "other": "其他"}
 
 
 def check_no_pii(text: str, what: str) -> None:
@@ -43,9 +41,9 @@ def payer_text(payer: str | None) -> str:
 
 def check_date(books, date: dt.date, what: str = "date") -> None:
     if date < books.config.books_start:
-        raise InputError(f"{what} {date} is before the books start {books.config.books_start}")
+        raise InputError("date_before_start", what=what, date=date, start=books.config.books_start)
     if date > books.today() + dt.timedelta(days=31):
-        raise InputError(f"{what} {date} is more than 31 days ahead of today {books.today()}")
+        raise InputError("date_too_far_ahead", what=what, date=date, today=books.today())
 
 
 def parse_designated(text: str | None, books) -> list[tuple[str, str]]:
@@ -184,7 +182,7 @@ def plan_payment(books, unit: str, amount: str | Decimal, channel: str, date: dt
     u = books.unit(unit)
     value = parse_amount(str(amount), "amount")
     if channel not in CHANNELS:
-        raise InputError(f"unknown channel '{channel}' (one of {', '.join(CHANNELS)})")
+        raise InputError("unknown_channel", channel=channel, choices=", ".join(CHANNELS))
     check_date(books, date)
     ref = (ref or "").strip() or None
     if ref:
@@ -204,9 +202,9 @@ def plan_payment(books, unit: str, amount: str | Decimal, channel: str, date: dt
         if key in all_opens:
             continue
         if key in state.billed_for(u.unit):
-            raise InputError(f"{u.unit} {key[0]} {key[1]} is already settled")
+            raise InputError("already_settled", unit=u.unit, item=key[0], period=key[1])
         if not prepay:
-            raise InputError(f"{u.unit} {key[0]} {key[1]} is not billed yet; use --prepay to pay in advance")
+            raise InputError("not_billed", unit=u.unit, item=key[0], period=key[1])
     pay_period = periods.period_of(date)
     priority = {code: f.priority for code, f in books.config.fees.items()}
     if only_designated:
@@ -300,7 +298,7 @@ def payment_entry(books, plan: PaymentPlan, debtor: str = "unit", extra_meta: di
     meta = {"op": "pay", "unit": plan.unit, "receipt": plan.receipt, "channel": plan.channel, "ref": plan.ref,
             "payer": plan.payer, "collector": plan.collector,
             "discount": plan.discount if plan.discount else None, **(extra_meta or {})}
-    narration = f"收款 {plan.receipt} {plan.unit} {CHANNEL_LABELS.get(plan.channel, plan.channel)}"
+    narration = f"收款 {plan.receipt} {plan.unit} {label('channel', plan.channel)}"
     return beans.txn(plan.date, narration, postings, meta, tags=("pay",), links=tuple(links))
 
 
@@ -373,7 +371,7 @@ def refund(books, unit: str, amount: str | None, channel: str, reason: str, date
     """Pay back out of the unit's credit, or reverse one payment (`receipt`)."""
     date = date or books.today()
     if channel not in CHANNELS:
-        raise InputError(f"unknown channel '{channel}' (one of {', '.join(CHANNELS)})")
+        raise InputError("unknown_channel", channel=channel, choices=", ".join(CHANNELS))
     u = books.unit(unit)
     if receipt:
         entry = reversal(books, receipt, date, "refund", reason, channel)

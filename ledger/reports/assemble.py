@@ -20,6 +20,7 @@ from ledger.reports import formats as export, statement
 from ledger.books import facts, history, git as vcs
 from ledger.community.config import LATE_FEE_ITEM
 from ledger.basics.errors import InputError
+from ledger.basics import labels
 from ledger.basics.money import ZERO, from_cents
 from ledger.reports.rates import BY_CHOICES, FIGURE_LABELS, Figures, ReportPeriod, classified_totals, collection_rates, excluded_items, monthly_rates, parse_period
 
@@ -53,7 +54,7 @@ def jsonable(v):
 
 
 def item_names(books) -> dict[str, str]:
-    return {c: f.name for c, f in books.config.fees.items()} | {LATE_FEE_ITEM: "违约金"}
+    return {c: f.name for c, f in books.config.fees.items()} | {LATE_FEE_ITEM: labels.label("item", LATE_FEE_ITEM)}
 
 
 def _collector(books, building: str) -> str:
@@ -221,7 +222,7 @@ def statement_report(books, unit: str, as_of: dt.date | None = None) -> Report:
     lt = export.Table("明细", ["期间", "项目", "应收", "已缴", "减免", "补偿", "核销", "未缴", "状态"])
     for ln in st["lines"]:
         lt.rows.append([ln["period"], ln["name"], ln["billed"], ln["paid"], ln["waived"], ln["compensated"],
-                        ln["written_off"], ln["open"], statement.STATUS_LABELS[ln["status"]]])
+                        ln["written_off"], ln["open"], labels.label("status", ln["status"])])
     et = export.Table("收支记录", ["日期", "类型", "金额", "收据", "作废", "方式", "缴款人", "说明", "纠纷"])
     for ev in st["events"]:
         et.rows.append([ev["date"], ev["label"], ev["amount"], ev["receipt"], ev["voided"], ev["channel"],

@@ -10,7 +10,6 @@ A table is (title, headers, rows); cells are str, int, Decimal or None.
 from __future__ import annotations
 
 import csv
-import html
 import io
 import re
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from ledger.basics.errors import InputError
 from ledger.community.privacy import pii_number
+from ledger.documents.render import render
 
 FORMULA_START = ("=", "+", "-", "@")
 
@@ -113,44 +113,9 @@ def write_xlsx(tables: list[Table], path: str | Path) -> None:
     wb.save(str(path))
 
 
-CSS = """body{font-family:"Noto Sans CJK SC","Microsoft YaHei",sans-serif;margin:12mm;color:#222}
-table{border-collapse:collapse;margin:0 0 1.2em 0}td,th{border:1px solid #999;padding:3px 8px}
-th{background:#eee}.n{text-align:right;font-variant-numeric:tabular-nums}
-.risk td{color:#c00;font-weight:bold}.risk-cell{color:#c00;font-weight:bold}
-.note{color:#555;font-size:90%}"""
-
-
-def html_cell(v) -> str:
-    if v is None:
-        return "<td></td>"
-    if isinstance(v, bool):
-        return f"<td>{'⚠ 是' if v else ''}</td>"
-    if isinstance(v, Decimal):
-        from ledger.basics.money import fmt
-
-        return f"<td class=n>{fmt(v) if v.as_tuple().exponent == -2 else v}</td>"
-    if isinstance(v, int):
-        return f"<td class=n>{v}</td>"
-    return f"<td>{html.escape(str(v))}</td>"
-
-
-def html_table(t: Table, heading: str = "h2") -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in t.headers)
-    body = []
-    for i, r in enumerate(t.rows):
-        cls = " class=risk" if i < len(t.highlight) and t.highlight[i] else ""
-        body.append(f"<tr{cls}>" + "".join(html_cell(c) for c in r) + "</tr>")
-    return f"<{heading}>{html.escape(t.title)}</{heading}>\n<table><tr>{head}</tr>\n" + "\n".join(body) + "</table>\n"
-
-
 def to_html(title: str, tables: list[Table], notes: list[str] = ()) -> str:
     check_no_pii(tables)
-    parts = [f"<!doctype html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
-             f"<style>{CSS}</style></head><body>\n<h1>{html.escape(title)}</h1>\n"]
-    parts += [f"<p class=note>{html.escape(n)}</p>\n" for n in notes]
-    parts += [html_table(t) for t in tables]
-    parts.append("</body></html>\n")
-    return "".join(parts)
+    return render("report.html", title=title, tables=tables, notes=list(notes))
 
 
 def to_text(title: str, tables: list[Table], notes: list[str] = (), ansi: bool = False) -> str:

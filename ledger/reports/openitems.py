@@ -10,11 +10,11 @@ from decimal import Decimal
 
 from ledger.books import facts
 from ledger.books.cache import FactCache
+from ledger.basics.labels import zh
 
 # How a settlement posting on a receivable is classified (posting meta `kind`).
 PAID_KINDS = ("current", "arrears", "prepay", "credit")
-KIND_LABELS = {"current": "当期", "arrears": "欠费追回", "prepay": "预交", "credit": "预存抵扣",
-               "waived": "减免", "compensated": "补偿抵扣", "written_off": "核销", "discount": "预交优惠"}
+KIND_LABELS = zh("kind")
 
 
 @dataclass

@@ -2,26 +2,22 @@
 from __future__ import annotations
 
 import datetime as dt
-import html
 from decimal import Decimal
 
 from ledger.basics.money import ZERO, fmt, plain
 from ledger.books import facts
 from ledger.reports.openitems import credit_balances, item_lines
 from ledger.payments.pay import reversed_receipts
-from ledger.payments.receipts import CHANNEL_LABELS
+from ledger.basics.labels import ITEMS, label
+from ledger.documents.render import render
 from ledger.community.units import load_owners, mask_name
 
-STATUS_LABELS = {"paid": "已缴", "partly_paid": "部分缴", "waived": "已减免", "compensated": "补偿抵扣",
-                 "written_off": "已核销", "open": "未缴"}
-OP_LABELS = {"pay": "收款", "void": "作废", "refund": "退款", "waive": "减免", "compensate": "补偿",
-             "writeoff": "核销", "late": "违约金"}
 
 
 def statement(books, unit: str, as_of: dt.date | None = None) -> dict:
     u = books.unit(unit)
     as_of = as_of or books.today()
-    names = {c: f.name for c, f in books.config.fees.items()} | {"LATE": "违约金"}
+    names = {c: f.name for c, f in books.config.fees.items()} | {"LATE": ITEMS["LATE"].zh}
     lines = item_lines(books.cache, u.unit, as_of, debtor="all")
     owner_lines = [ln for ln in lines if ln.debtor == "unit"]
     dead = reversed_receipts(books)
@@ -38,7 +34,7 @@ def statement(books, unit: str, as_of: dt.date | None = None) -> dict:
             amount = s.get("expense", ZERO)
         elif op == "late":
             amount = -s.get("income", ZERO)
-        events.append({"date": date, "op": op, "label": OP_LABELS.get(op, op), "receipt": receipt,
+        events.append({"date": date, "op": op, "label": label("op", op), "receipt": receipt,
                        "channel": channel, "ref": ref, "amount": amount,
                        "voided": bool(receipt and dead.get(receipt) and op == "pay"),
                        "reason": m.get("reason"), "dispute": m.get("dispute"), "payer": m.get("payer"),
@@ -80,14 +76,14 @@ def render_text(books, st: dict) -> str:
         who = "（开发商）" if ln.get("debtor") == "developer" else ""
         out.append(f"{ln['period']:<10} {ln['name'] + who:<6} {fmt(ln['billed']):>10} {fmt(ln['paid']):>10} "
                    f"{fmt(ln['waived']):>8} {fmt(ln['compensated']):>8} {fmt(ln['written_off']):>8} "
-                   f"{fmt(ln['open']):>10}  {STATUS_LABELS[ln['status']]}")
+                   f"{fmt(ln['open']):>10}  {label('status', ln['status'])}")
     t = st["totals"]
     out.append(f"{'合计':<16} {fmt(t['billed']):>10} {fmt(t['paid']):>10} {fmt(t['waived']):>8} "
                f"{fmt(t['compensated']):>8} {fmt(t['written_off']):>8} {fmt(t['open']):>10}")
     out.append("")
     out.append("收支记录：")
     for ev in st["events"]:
-        extra = " ".join(x for x in (ev["receipt"] or "", CHANNEL_LABELS.get(ev["channel"] or "", ""),
+        extra = " ".join(x for x in (ev["receipt"] or "", label("channel", ev["channel"], default=""),
                                      f"纠纷 {ev['dispute']}" if ev["dispute"] else "",
                                      f"({ev['reason']})" if ev["reason"] else "",
                                      "【作废】" if ev["voided"] else "") if x)
@@ -98,26 +94,4 @@ def render_text(books, st: dict) -> str:
 
 
 def render_html(books, st: dict) -> str:
-    e = html.escape
-    rows = "".join(
-        f"<tr class='{ln['status']}'><td>{ln['period']}</td><td>{e(ln['name'])}{'（开发商）' if ln['debtor'] == 'developer' else ''}</td><td class=n>{fmt(ln['billed'])}</td>"
-        f"<td class=n>{fmt(ln['paid'])}</td><td class=n>{fmt(ln['waived'])}</td><td class=n>{fmt(ln['compensated'])}</td>"
-        f"<td class=n>{fmt(ln['written_off'])}</td><td class=n>{fmt(ln['open'])}</td><td>{STATUS_LABELS[ln['status']]}</td></tr>"
-        for ln in st["lines"])
-    evs = "".join(
-        f"<tr><td>{ev['date']}</td><td>{e(ev['label'])}</td><td class=n>{fmt(ev['amount'])}</td>"
-        f"<td>{e(ev['receipt'] or '')}{' 【作废】' if ev['voided'] else ''}</td><td>{e(CHANNEL_LABELS.get(ev['channel'] or '', ''))}</td>"
-        f"<td>{e(ev['reason'] or '')}{(' 纠纷 ' + e(ev['dispute'])) if ev['dispute'] else ''}</td></tr>"
-        for ev in st["events"])
-    t = st["totals"]
-    return f"""<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>对账单 {e(st['unit'])}</title>
-<style>body{{font-family:sans-serif;margin:12mm}} table{{border-collapse:collapse;width:100%;margin-bottom:1em}}
-td,th{{border:1px solid #999;padding:3px 6px}} .n{{text-align:right}} tr.open td{{color:#b00}}</style></head><body>
-<h1>{e(books.config.name)} 对账单</h1>
-<p>房号 {e(st['unit'])} · 建筑面积 {st['area_m2']}㎡ · 业主 {e(st['owner'] or '-')} · 截至 {st['as_of']}</p>
-<table><tr><th>期间</th><th>项目</th><th>应收</th><th>已缴</th><th>减免</th><th>补偿</th><th>核销</th><th>未缴</th><th>状态</th></tr>{rows}
-<tr><th colspan=2>合计</th><th class=n>{fmt(t['billed'])}</th><th class=n>{fmt(t['paid'])}</th><th class=n>{fmt(t['waived'])}</th>
-<th class=n>{fmt(t['compensated'])}</th><th class=n>{fmt(t['written_off'])}</th><th class=n>{fmt(t['open'])}</th><th></th></tr></table>
-<h2>收支记录</h2><table><tr><th>日期</th><th>类型</th><th>金额</th><th>收据</th><th>方式</th><th>说明</th></tr>{evs}</table>
-<p>预存款余额 ¥{fmt(st['credit'])} · 欠费合计 ¥{fmt(st['outstanding'])}</p></body></html>
-"""
+    return render("statement.html", st=st, t=st["totals"], community=books.config.name)

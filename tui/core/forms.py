@@ -10,6 +10,7 @@ from decimal import Decimal
 from ledger.basics import periods
 from ledger.books.folder import Books
 from ledger.basics.errors import InputError
+from ledger.basics.labels import ITEMS, label
 from ledger.basics.money import ZERO, fmt, parse_amount
 from ledger.community.units import unit_sort_key
 from .units import WriteDone  # noqa: F401
@@ -33,7 +34,7 @@ def unit_ids(books: Books) -> list[str]:
 
 def fee_items(books: Books) -> list[tuple[str, str]]:
     out = [(code, f.name) for code, f in sorted(books.config.fees.items(), key=lambda kv: kv[1].priority)]
-    return out + [("LATE", "违约金")]
+    return out + [("LATE", label("item", "LATE"))]
 
 
 def today(books: Books) -> dt.date:
@@ -57,8 +58,8 @@ class Effect:
 
 
 def _item_name(books: Books, item: str) -> str:
-    if item == "LATE":
-        return "违约金"
+    if item in ITEMS:
+        return label("item", item)
     fee = books.config.fees.get(item)
     return fee.name if fee else item
 

@@ -14,6 +14,7 @@ from ledger.books import facts, history, git as vcs
 from ledger.basics import periods
 from ledger.reports import rates as rates_mod
 from ledger.books.folder import Books
+from ledger.basics.labels import label
 from ledger.basics.money import ZERO
 from ledger.reports.openitems import item_lines, last_billed_period, unit_totals
 from ledger.community.units import mask_name, mask_phone, unit_sort_key
@@ -133,7 +134,7 @@ def unit_detail(books: Books, uid: str, reveal: bool = False) -> UnitDetail:
     lines = []
     for ln in item_lines(books.cache, u.unit):
         fee = books.config.fees.get(ln.item)
-        lines.append(Line(ln.period, ln.item, fee.name if fee else ("违约金" if ln.item == "LATE" else ln.item),
+        lines.append(Line(ln.period, ln.item, fee.name if fee else label("item", ln.item),
                           ln.billed, ln.paid, ln.waived, ln.compensated, ln.written_off, ln.open, ln.status))
     bal = facts.unit_balances(books.cache, books.today(), u.unit).get(u.unit) or facts.UnitBalance(u.unit)
     credit, outstanding = bal.credit, bal.outstanding  # 欠费: due and unpaid (the unit list's figure)

@@ -12,7 +12,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Input, Label, Select, Static
 
 from .. import core
-from ..i18n import t
+from ..i18n import error_text, error_title, t
 from ..widgets.effect import render_effect, render_latefees
 from ..widgets.errorpanel import ErrorPanel
 from .base import WuyeModal
@@ -130,7 +130,7 @@ class AdjustScreen(WuyeModal):
 
     def failed_preview(self, exc: BaseException) -> None:
         self.query_one("#adj-preview", Static).update("")
-        self.query_one(ErrorPanel).show(getattr(exc, "title", None) or t("error"), str(exc))
+        self.query_one(ErrorPanel).show(error_title(exc), error_text(exc))
 
     @on(Button.Pressed, "#adj-confirm-btn")
     def action_confirm(self) -> None:
@@ -156,7 +156,7 @@ class AdjustScreen(WuyeModal):
         self.busy = False
         self.previewed = None
         self.query_one("#adj-preview", Static).update("")
-        self.query_one(ErrorPanel).show(getattr(exc, "title", None) or t("error"), f"{exc}\n{t('books_unchanged')}")
+        self.query_one(ErrorPanel).show(error_title(exc), error_text(exc) + "\n" + t("books_unchanged"))
 
     @on(Button.Pressed, "#adj-close-btn")
     def action_close(self) -> None:

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, ProgressBar, Static
 
 from .. import core
-from ..i18n import t
+from ..i18n import error_text, error_title, t
 from ..widgets.errorpanel import ErrorPanel
 from .base import WuyeScreen
 
@@ -73,7 +73,7 @@ class BillingScreen(WuyeScreen):
         try:
             plist = self.periods()
         except core.WuyeError as exc:
-            self.query_one(ErrorPanel).show(t("err_InputError"), str(exc))
+            self.query_one(ErrorPanel).show(t("err_InputError"), error_text(exc))
             return
         self.preview_for = plist
         self.query_one("#bill-summary", Static).update(t("loading"))
@@ -90,7 +90,7 @@ class BillingScreen(WuyeScreen):
 
     def failed_preview(self, exc: BaseException) -> None:
         self.query_one("#bill-summary", Static).update("")
-        self.query_one(ErrorPanel).show(getattr(exc, "title", t("error")), str(exc))
+        self.query_one(ErrorPanel).show(error_title(exc), error_text(exc))
 
     # --- write -------------------------------------------------------------------------------
     @on(Button.Pressed, "#bill-confirm-btn")
@@ -127,8 +127,8 @@ class BillingScreen(WuyeScreen):
         self.writing = False
         self.query_one("#bill-progress").display = False
         self.query_one("#bill-result", Static).update("")
-        title = getattr(exc, "title", None) or t("error")
-        self.query_one(ErrorPanel).show(title, f"{exc}\n{t('books_unchanged')}")
+        title = error_title(exc)
+        self.query_one(ErrorPanel).show(title, error_text(exc) + "\n" + t("books_unchanged"))
 
 
 def render_preview(p: core.BillPreview) -> Table:

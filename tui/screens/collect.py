@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from .. import core
-from ..i18n import t
+from ..i18n import error_text, error_title, t
 from ..widgets.errorpanel import ErrorPanel
 from .base import WuyeModal
 
@@ -132,7 +132,7 @@ class CollectScreen(WuyeModal):
 
     def failed_preview(self, exc: BaseException) -> None:
         self.query_one("#col-preview", Static).update("")
-        self.query_one(ErrorPanel).show(getattr(exc, "title", None) or t("error"), str(exc))
+        self.query_one(ErrorPanel).show(error_title(exc), error_text(exc))
 
     @on(Button.Pressed, "#col-confirm-btn")
     def action_confirm(self) -> None:
@@ -165,7 +165,7 @@ class CollectScreen(WuyeModal):
         self.busy = False
         self.previewed = None
         self.query_one("#col-preview", Static).update("")
-        self.query_one(ErrorPanel).show(getattr(exc, "title", None) or t("error"), f"{exc}\n{t('books_unchanged')}")
+        self.query_one(ErrorPanel).show(error_title(exc), error_text(exc) + "\n" + t("books_unchanged"))
 
     @on(Button.Pressed, "#col-close-btn")
     def action_close(self) -> None:

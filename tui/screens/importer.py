@@ -18,7 +18,7 @@ from textual.widgets import (Button, DataTable, DirectoryTree, Footer, Header, I
 from textual.widgets.option_list import Option
 
 from .. import core
-from ..i18n import t
+from ..i18n import error_text, error_title, t
 from ..widgets.errorpanel import ErrorPanel
 from .base import WuyeModal, WuyeScreen
 
@@ -133,7 +133,7 @@ class ImportScreen(WuyeScreen):
 
     def failed_preview(self, exc: BaseException) -> None:
         self.query_one("#imp-out", Static).update("")
-        self.query_one(ErrorPanel).show(getattr(exc, "title", None) or t("error"), str(exc))
+        self.query_one(ErrorPanel).show(error_title(exc), error_text(exc))
 
     @on(Button.Pressed, "#imp-confirm-btn")
     def action_confirm(self) -> None:
@@ -163,7 +163,7 @@ class ImportScreen(WuyeScreen):
     def failed_run(self, exc: BaseException) -> None:
         self.writing = False
         self.query_one("#imp-out", Static).update("")
-        self.query_one(ErrorPanel).show(getattr(exc, "title", None) or t("error"), f"{exc}\n{t('books_unchanged')}")
+        self.query_one(ErrorPanel).show(error_title(exc), error_text(exc) + "\n" + t("books_unchanged"))
 
     # --- queue ------------------------------------------------------------------------------------
     def action_queue_tab(self) -> None:
@@ -326,7 +326,7 @@ class AssignScreen(WuyeModal):
     def failed_assign(self, exc: BaseException) -> None:
         self.busy = False
         self.query_one("#assign-out", Static).update("")
-        self.query_one(ErrorPanel).show(getattr(exc, "title", None) or t("error"), f"{exc}\n{t('books_unchanged')}")
+        self.query_one(ErrorPanel).show(error_title(exc), error_text(exc) + "\n" + t("books_unchanged"))
 
     def action_close(self) -> None:
         if not self.busy:

@@ -11,7 +11,7 @@ from textual.suggester import SuggestFromList
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from .. import core
-from ..i18n import t
+from ..i18n import error_text, error_title, t
 from ..widgets.effect import render_effect
 from ..widgets.errorpanel import ErrorPanel
 from .base import WuyeModal
@@ -117,7 +117,7 @@ class PaymentScreen(WuyeModal):
 
     def failed_preview(self, exc: BaseException) -> None:
         self.query_one("#pay-preview", Static).update("")
-        self.query_one(ErrorPanel).show(getattr(exc, "title", None) or t("error"), str(exc))
+        self.query_one(ErrorPanel).show(error_title(exc), error_text(exc))
 
     @on(Button.Pressed, "#pay-record-btn")
     def action_record(self) -> None:
@@ -146,7 +146,7 @@ class PaymentScreen(WuyeModal):
         self.busy = False
         self.previewed = None
         self.query_one("#pay-preview", Static).update("")
-        self.query_one(ErrorPanel).show(getattr(exc, "title", None) or t("error"), f"{exc}\n{t('books_unchanged')}")
+        self.query_one(ErrorPanel).show(error_title(exc), error_text(exc) + "\n" + t("books_unchanged"))
 
     @on(Button.Pressed, "#pay-print-btn")
     def action_print(self) -> None:

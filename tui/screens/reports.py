@@ -11,7 +11,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, Select, Static
 
 from .. import core
-from ..i18n import t, term
+from ..i18n import error_text, error_title, t, term
 from ..widgets.errorpanel import ErrorPanel
 from ..widgets.reporttable import render_table
 from .base import WuyeModal, WuyeScreen
@@ -97,7 +97,7 @@ class ReportsScreen(WuyeScreen):
     def failed_report(self, exc: BaseException) -> None:
         self.view = None
         self.query_one("#rep-out", Static).update("")
-        self.query_one(ErrorPanel).show(getattr(exc, "title", None) or t("error"), str(exc))
+        self.query_one(ErrorPanel).show(error_title(exc), error_text(exc))
 
     @on(Button.Pressed, "#rep-export-btn")
     def action_export(self) -> None:
@@ -188,7 +188,7 @@ class ExportScreen(WuyeModal):
 
     def failed_export(self, exc: BaseException) -> None:
         self.query_one("#exp-result", Static).update("")
-        self.query_one(ErrorPanel).show(getattr(exc, "title", None) or t("error"), str(exc))
+        self.query_one(ErrorPanel).show(error_title(exc), error_text(exc))
 
     @on(Button.Pressed, "#exp-close-btn")
     def action_close(self) -> None:

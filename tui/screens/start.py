@@ -6,7 +6,7 @@ from textual.containers import Center, Middle
 from textual.screen import Screen
 from textual.widgets import Footer, Header, LoadingIndicator, Static
 
-from ..i18n import t
+from ..i18n import error_text, t
 from ..widgets.errorpanel import ErrorPanel
 
 
@@ -24,4 +24,4 @@ class StartScreen(Screen):
         self.query_one("#start-spin").display = False
         self.query_one("#start-msg", Static).update(t("cannot_open"))
         title = getattr(exc, "title", None) or t("error")
-        self.query_one(ErrorPanel).show(title, str(exc))
+        self.query_one(ErrorPanel).show(title, error_text(exc))

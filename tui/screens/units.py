@@ -101,7 +101,7 @@ class UnitsScreen(WuyeScreen):
         if not self._options_set:
             self._options_set = True
             self.query_one("#units-building", Select).set_options(
-                [(f"{x}{t('building_suffix')}", x) for x in buildings])
+                [(t("building_n", b=x), x) for x in buildings])
             sel = self.query_one("#units-collector", Select)
             sel.set_options([(x, x) for x in collectors])
             mine = getattr(self.app, "collector", None)

@@ -1,0 +1,136 @@
+"""Every domain word once, in Chinese (the books' language) and English.
+
+Core documents print `zh`; the TUI, CLI and Fava pick the language they show. A word added here is
+available everywhere; no other module spells these words (tests/i18n/test_labels.py greps for them).
+UI sentences (screen titles, hints, headers) are not domain words: they go through the gettext
+catalogs in locale/ instead.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Label(NamedTuple):
+    zh: str
+    en: str
+
+    def text(self, lang: str = "zh") -> str:
+        return self.en if lang == "en" else self.zh
+
+
+L = Label
+
+# How a settlement posting on a receivable is classified (posting meta `kind`).
+KINDS = {
+    "current": L("当期", "current"),
+    "arrears": L("欠费追回", "arrears"),
+    "prepay": L("预交", "prepaid"),
+    "credit": L("预存抵扣", "from credit"),
+    "waived": L("减免", "waived"),
+    "compensated": L("补偿抵扣", "compensated"),
+    "written_off": L("核销", "written off"),
+    "discount": L("预交优惠", "prepayment discount"),
+}
+
+# Payment channels (meta `channel` of a pay/refund); the printed receipt's wording.
+CHANNELS = {
+    "cash": L("现金", "cash"),
+    "bank": L("银行转账", "bank"),
+    "wechat": L("微信支付", "WeChat"),
+    "alipay": L("支付宝", "Alipay"),
+    "pos": L("POS刷卡", "POS"),
+    "autodebit": L("银行代扣", "auto-debit"),
+    "import": L("导入", "import"),
+}
+
+# Who paid (meta `payer`: '<role> <masked name>').
+PAYER_ROLES = {
+    "owner": L("业主", "owner"),
+    "tenant": L("租户", "tenant"),
+    "relative": L("亲属", "relative"),
+    "developer": L("开发商", "developer"),
+    "other": L("其他", "other"),
+}
+
+# Items the core names itself (fee items are named in config.yaml).
+ITEMS = {
+    "LATE": L("违约金", "late fee"),
+}
+
+# Status of one (item, period) line (openitems.ItemLine.status) and of a receipt.
+STATUSES = {
+    "paid": L("已缴", "paid"),
+    "partly_paid": L("部分缴", "partly paid"),
+    "waived": L("已减免", "waived"),
+    "compensated": L("补偿抵扣", "compensated"),
+    "written_off": L("已核销", "written off"),
+    "open": L("未缴", "open"),
+    "voided": L("已作废", "void"),
+}
+
+# Operations (transaction meta `op`), as a statement or history line names them.
+OPS = {
+    "bill": L("开账", "bill"),
+    "pay": L("收款", "payment"),
+    "void": L("作废", "void"),
+    "refund": L("退款", "refund"),
+    "waive": L("减免", "waiver"),
+    "compensate": L("补偿", "compensation"),
+    "writeoff": L("核销", "write-off"),
+    "late": L("违约金", "late fee"),
+}
+
+# Channels of a collection contact (wuye-contact), not of money.
+CONTACT_CHANNELS = {
+    "phone": L("电话", "phone"),
+    "sms": L("短信", "SMS"),
+    "wechat": L("微信", "WeChat"),
+    "letter": L("书面催缴", "letter"),
+    "visit": L("上门", "visit"),
+    "committee": L("业委会/居委会", "committee"),
+    "lawyer": L("律师函", "lawyer"),
+}
+
+DISPUTE_CATEGORIES = {
+    "cleaning": L("保洁", "cleaning"),
+    "leak": L("渗漏", "leak"),
+    "noise": L("噪音", "noise"),
+    "parking": L("停车", "parking"),
+    "security": L("安保", "security"),
+    "other": L("其他", "other"),
+}
+
+# Escalation stages of a unit in arrears (wuye-stage); their order is ledger/collection/stages.py's.
+STAGES = {
+    "reminded": L("已提醒", "reminded"),
+    "notice": L("书面催缴", "written notice"),
+    "committee": L("业委会/居委会督促", "committee"),
+    "lawyer": L("律师函", "lawyer's letter"),
+    "litigation": L("诉讼", "litigation"),
+    "arbitration": L("仲裁", "arbitration"),
+    "payment-order": L("支付令", "payment order"),
+    "agency": L("委托催收", "collection agency"),
+}
+
+GROUPS = {"kind": KINDS, "channel": CHANNELS, "payer": PAYER_ROLES, "item": ITEMS, "status": STATUSES,
+          "op": OPS, "stage": STAGES, "contact_channel": CONTACT_CHANNELS, "dispute_category": DISPUTE_CATEGORIES}
+
+
+def label(group: str, key: str | None, lang: str = "zh", default: str | None = None) -> str:
+    """The word for `key` in `group`; an unknown key is shown as it is, or as `default` when given
+    (never an error on display)."""
+    found = GROUPS[group].get(key or "")
+    if found:
+        return found.text(lang)
+    return (key or "") if default is None else default
+
+
+def zh(group: str) -> dict[str, str]:
+    """{key: Chinese} of a group, for code that printed a dict of Chinese words."""
+    return {k: v.zh for k, v in GROUPS[group].items()}
+
+
+def payer_text(payer: str | None, lang: str = "zh") -> str:
+    """The ledger's payer text ('tenant 吴**', 'owner') as printed: '租户 吴**', '业主'."""
+    role, _, name = (payer or "owner").partition(" ")
+    return f"{label('payer', role, lang)} {name}".strip()

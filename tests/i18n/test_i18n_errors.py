@@ -1,0 +1,83 @@
+"""Core errors carry a code and parameters: each front end words them in its language, and str() stays the
+English message the CLI and the logs have always shown."""
+from __future__ import annotations
+
+import pytest
+
+from ledger.basics import money, periods
+from ledger.basics.errors import MESSAGES, InputError, LockHeldError, ValidationError, LedgerProblem, WuyeError
+from ledger.books.folder import Books
+from tui import i18n
+
+
+def test_unknown_unit_in_zh_and_en(make_books, tmp_path):
+    books = Books(make_books(tmp_path))
+    with pytest.raises(InputError) as caught:
+        books.unit("9-9999")
+    err = caught.value
+    assert err.code == "unknown_unit" and err.params == {"unit": "9-9999", "file": "units.csv"}
+    assert str(err) == "unknown unit '9-9999' (not in units.csv)"
+    assert err.text("en") == str(err)
+    assert err.text("zh") == "房号 '9-9999' 不存在（units.csv 中没有）"
+
+
+@pytest.mark.parametrize("call, code, en, zh", [
+    (lambda: money.parse_amount("12.345"), "bad_amount",
+     "amount: '12.345' is not an amount with at most two decimals", "amount：'12.345' 不是金额（最多两位小数）"),
+    (lambda: money.parse_amount("-5"), "negative_amount", "amount: -5.00 must not be negative", "amount：-5.00 不能为负数"),
+    (lambda: periods.parse_period("2024-13"), "bad_period", "period '2024-13' is not YYYY-MM",
+     "期间 '2024-13' 不是 YYYY-MM 格式"),
+    (lambda: periods.parse_date("2024-02-30", "--date"), "bad_date", "--date: '2024-02-30' is not a date YYYY-MM-DD",
+     "--date：'2024-02-30' 不是 YYYY-MM-DD 格式的日期"),
+])
+def test_input_errors_in_both_languages(call, code, en, zh):
+    with pytest.raises(InputError) as caught:
+        call()
+    assert caught.value.code == code and str(caught.value) == en and caught.value.text("zh") == zh
+
+
+def test_write_path_errors_in_both_languages():
+    lock = LockHeldError("lock_held", holder="李会计 (pid 7)")
+    assert str(lock) == "the books are being written by 李会计 (pid 7); try again when it finishes"
+    assert lock.text("zh") == "账本正由 李会计 (pid 7) 写入；请等其完成后再试"
+    bad = ValidationError([LedgerProblem("txns/2026/2026-01.beancount", 3, "Balance failed")])
+    assert str(bad) == "ledger validation failed, nothing written:\ntxns/2026/2026-01.beancount:3: Balance failed"
+    assert bad.text("zh").startswith("账本校验失败，未写入任何内容：\ntxns/2026/2026-01.beancount:3:")
+
+
+def test_plain_errors_stay_as_written():
+    err = WuyeError("something odd happened")
+    assert err.code is None and str(err) == err.text("zh") == err.text("en") == "something odd happened"
+
+
+def test_every_code_formats_with_its_parameters():
+    import string
+
+    for code, template in MESSAGES.items():
+        fields = {f for _, f, _, _ in string.Formatter().parse(template) if f}
+        err = WuyeError(code, **{f: f"<{f}>" for f in fields})
+        for lang in ("zh", "en"):
+            text = err.text(lang)
+            assert all(f"<{f}>" in text for f in fields), (code, lang, text)
+        assert err.text("en") != err.text("zh"), code  # translated, not the Chinese source
+
+
+def test_cli_shows_the_error_in_the_language_asked(make_books, run_cli, tmp_path):
+    root = make_books(tmp_path)
+    en = run_cli("pay", "9-9999", "10", "--channel", "cash", books=root)
+    zh = run_cli("--lang", "zh", "pay", "9-9999", "10", "--channel", "cash", books=root)
+    assert en.rc == zh.rc == 2
+    assert "wuye: unknown unit '9-9999' (not in units.csv)" in en.err
+    assert "wuye: 房号 '9-9999' 不存在（units.csv 中没有）" in zh.err
+
+
+def test_tui_words_errors_in_its_language():
+    err = InputError("bad_period", text="2024-13")
+    try:
+        i18n.set_lang("zh")
+        assert i18n.error_text(err) == "期间 '2024-13' 不是 YYYY-MM 格式" and i18n.error_title(err) == "输入错误"
+        i18n.set_lang("en")
+        assert i18n.error_text(err) == "period '2024-13' is not YYYY-MM" and i18n.error_title(err) == "Input error"
+        assert i18n.error_text(ValueError("x")) == "x"
+    finally:
+        i18n.set_lang("zh")
