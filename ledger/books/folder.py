@@ -14,7 +14,7 @@ from ledger.books.files import sha256_bytes, sha256_file
 from ledger.books.plan import Operation, Plan
 from ledger.books.writer import NOT_SHOWN, WriteResult, books_lock, commit, lock_state
 from ledger.community.config import Config, load_config
-from ledger.basics.errors import InputError, WuyeError
+from ledger.basics.errors import BooksStateError, InputError, WuyeError
 from ledger.community.units import Owner, Unit, load_owners, load_units
 
 
@@ -39,7 +39,7 @@ class Books:
         try:
             with books_lock(self.root) as locked:
                 said = recovery.recover(self.root) if locked else None
-        except OSError:
+        except (OSError, BooksStateError):
             print(f"wuye: {self.root} has an unfinished write, and the books are read-only so it cannot be "
                   "recovered here; what is read may include its uncommitted text", file=sys.stderr)
             return

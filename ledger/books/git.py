@@ -48,8 +48,9 @@ def operation_in_progress(repo: Path) -> str | None:
                          ("CHERRY_PICK_HEAD", "a cherry-pick"), ("REVERT_HEAD", "a revert")):
         if (gitdir / marker).exists():
             return what
-    if (gitdir / "index.lock").exists():
-        return "another git command (index.lock exists)"
+    for lock in ("index.lock", "HEAD.lock"):
+        if (gitdir / lock).exists():
+            return f"another git command ({lock} exists)"
     return None
 
 

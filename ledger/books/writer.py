@@ -54,7 +54,7 @@ class WriteResult:
     plan: Plan | None = None
 
 
-# --- fault injection: WUYE_FAULT="kill@staged" or "fail@cache" (comma-separated) -------------------
+# --- fault injection: WUYE_FAULT="kill@staged", "fail@cache", "pause@written" (comma-separated) -----
 
 STEPS = ("intent", "written", "validated", "staged", "committed", "cache")
 
@@ -72,6 +72,8 @@ def fault(step: str) -> None:
             os.kill(os.getpid(), signal.SIGKILL)
         if action == "fail":
             raise OSError(errno.ENOSPC, f"No space left on device (injected at {step})")
+        if action == "pause":  # a window for a test to act in (a hand edit between write and stage)
+            time.sleep(float(os.environ.get("WUYE_FAULT_PAUSE", "2")))
 
 
 # --- the lock ---------------------------------------------------------------------------------
@@ -134,9 +136,10 @@ def books_lock(root: Path, timeout: float | None = None, shared: bool = False):
     try:
         state.mkdir(exist_ok=True)
         fd = os.open(state / "lock", os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError:
+    except OSError as exc:
         if not shared:
-            raise
+            raise BooksStateError(f"{root}: the write lock cannot be taken ({exc.strerror or exc}); "
+                                  "the books are read-only here and nothing was written") from exc
         try:
             fd = os.open(state / "lock", os.O_RDONLY)
         except OSError:
