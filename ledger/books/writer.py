@@ -38,15 +38,6 @@ NOT_SHOWN = object()  # `expect` default: the caller previewed nothing
 
 
 @dataclass(frozen=True)
-class Change:
-    """A whole-file replacement (tests and low-level callers); operations return a Plan instead."""
-
-    path: str  # relative to the books folder
-    text: str  # the whole new content
-    append: str = ""
-
-
-@dataclass(frozen=True)
 class WriteResult:
     commit: str
     message: str
@@ -369,13 +360,3 @@ def _undo(root: Path, intent: recovery.Intent, old_bytes, new_bytes, written: li
         state = (f"could not restore {', '.join(undo.failed)}; the next wuye command puts back the last commit"
                  if not undo.complete else "the books are unchanged and nothing was committed")
         raise WuyeError(f"writing failed: {what}; {state}") from exc
-
-
-def write(books: "Books", changes: list[Change], message: str) -> WriteResult:
-    """Whole-file replacements as one commit (kept for tests and the low-level callers)."""
-    if not changes:
-        raise WuyeError("nothing to write")
-    texts = {c.path: c.text for c in changes}
-    result = commit(books, lambda _b: Plan(message, {}, texts))
-    assert result is not None
-    return result
