@@ -37,6 +37,7 @@ from pathlib import Path
 
 from ledger.basics import accounts as acc
 from ledger.books import entries as beans, facts, layout, numbering
+from ledger.books.plan import Plan
 from ledger.community.config import LATE_FEE_ITEM
 from ledger.basics.errors import InputError, WuyeError
 from ledger.basics.money import ZERO, fmt
@@ -667,11 +668,15 @@ def changes_for(books, plan: ImportPlan) -> dict[str, str]:
 
 def run_import(books, paths, dry_run: bool = False):
     """-> (ImportPlan, WriteResult | None). Everything in ONE commit; nothing written on any error."""
-    plan = preview_import(books, paths)
-    if dry_run or not plan.entries:
-        return plan, None
-    result = books.write(books.append_changes(changes_for(books, plan)), plan.message())
-    return plan, result
+    if dry_run:
+        return preview_import(books, paths), None
+    parsed = parse_files(paths)  # the files are read once; the booking is planned under the lock
+
+    def operation(b) -> Plan:
+        plan = plan_import(b, parsed)
+        return Plan(plan.message(), changes_for(b, plan) if plan.entries else {}, {}, plan)
+    result = books.commit(operation)
+    return (result.plan.effect if result else operation(books).effect), result
 
 
 __all__ = ["ImportPlan", "Outcome", "FileReport", "preview_import", "run_import", "plan_import", "parse_files",

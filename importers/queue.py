@@ -15,7 +15,8 @@ from beancount.core import data
 from beancount.parser import parser
 
 from ledger.basics import accounts as acc
-from ledger.books import entries as beans, facts, layout, numbering
+from ledger.books import entries as beans, facts, numbering
+from ledger.books.plan import Plan, appending
 from ledger.basics.errors import InputError
 from ledger.basics.money import ZERO, fmt, parse_amount
 from ledger.reports.openitems import credit_balances
@@ -181,12 +182,11 @@ def plan_assign(books, qid: str, unit: str, designated: str | None = None, prepa
 
 def assign(books, qid: str, unit: str, designated: str | None = None, prepay: bool = False,
            date: dt.date | None = None):
-    ap = plan_assign(books, qid, unit, designated, prepay, date)
-    by_file: dict[str, list] = {}
-    for e in ap.entries:
-        by_file.setdefault(layout.month_file(e.date), []).append(e)
-    what = f"{ap.receipt} " if ap.receipt else ""
-    msg = (f"assign {ap.item.id} -> {ap.unit} {what}{fmt(ap.item.amount)} CNY\n\n{ap.summary}\n"
-           + "".join(f"alias learned: {x}\n" for x in ap.learned))
-    result = books.write(books.append_changes({f: beans.render(es) for f, es in by_file.items()}), msg)
-    return ap, result
+    def operation(b) -> Plan:
+        ap = plan_assign(b, qid, unit, designated, prepay, date)
+        what = f"{ap.receipt} " if ap.receipt else ""
+        msg = (f"assign {ap.item.id} -> {ap.unit} {what}{fmt(ap.item.amount)} CNY\n\n{ap.summary}\n"
+               + "".join(f"alias learned: {x}\n" for x in ap.learned))
+        return appending(ap.entries, msg, ap)
+    result = books.commit(operation)
+    return result.plan.effect, result

@@ -11,7 +11,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from ledger.payments import corrections as adjustments, pay as payments
-from ledger.books import entries as beans, facts, layout
+from ledger.books import entries as beans, facts
+from ledger.books.plan import Plan, appending
 from ledger.billing import latefees
 from ledger.basics import periods
 from ledger.billing.run import run_bill
@@ -72,22 +73,18 @@ def _month_payments(books, rnd, period: str, habits: dict[str, str], today: dt.d
 
 
 def _write_payments(books, specs, period: str) -> int:
-    state = payments.PaymentState(books)
-    entries = []
-    for n, (uid, amount, channel, day, prepay) in enumerate(sorted(specs, key=lambda s: (s[3], s[0]))):
-        ref = None if channel == "cash" else f"{channel[:2].upper()}{day:%Y%m%d}{n:04d}{uid.replace('-', '')}"
-        plan = payments.plan_payment(books, uid, amount, channel, day, ref=ref, prepay=prepay,
-                                     collector=books.config.collector_of(books.units[uid].building) or "前台",
-                                     state=state)
-        entries += plan.entries
-    if not entries:
-        return 0
-    by_file: dict[str, list] = {}
-    for e in entries:
-        by_file.setdefault(layout.month_file(e.date), []).append(e)
-    books.write(books.append_changes({f: beans.render(es) for f, es in by_file.items()}),
-                f"demo: {len(entries)} payments in {period}\n")
-    return len(entries)
+    def operation(b) -> Plan:
+        state = payments.PaymentState(b)
+        entries = []
+        for n, (uid, amount, channel, day, prepay) in enumerate(sorted(specs, key=lambda s: (s[3], s[0]))):
+            ref = None if channel == "cash" else f"{channel[:2].upper()}{day:%Y%m%d}{n:04d}{uid.replace('-', '')}"
+            plan = payments.plan_payment(b, uid, amount, channel, day, ref=ref, prepay=prepay,
+                                         collector=b.config.collector_of(b.units[uid].building) or "前台",
+                                         state=state)
+            entries += plan.entries
+        return appending(entries, f"demo: {len(entries)} payments in {period}\n", len(entries))
+    result = books.commit(operation) if specs else None
+    return result.plan.effect if result else 0
 
 
 def _readings(books, period: str, meters: dict[str, Decimal], rnd) -> None:
@@ -98,8 +95,7 @@ def _readings(books, period: str, meters: dict[str, Decimal], rnd) -> None:
     for uid in sorted(meters):
         meters[uid] += Decimal(rnd.randint(18, 45))
         entries.append(beans.custom(day, "wuye-reading", [uid, "WTR", meters[uid]], {"by": "王敏"}))
-    books.write(books.append_changes({layout.month_file(day): beans.render(entries)}),
-                f"readings {period}: {len(entries)} meters\n")
+    books.commit(lambda b: appending(entries, f"readings {period}: {len(entries)} meters\n"))
 
 
 def build_demo(target: str | Path, today: dt.date | None = None, progress=print) -> Path:
@@ -116,9 +112,8 @@ def build_demo(target: str | Path, today: dt.date | None = None, progress=print)
     meters = {uid: Decimal(100) for uid, u in books.units.items() if u.type == "commercial"}
     start = books.config.books_start
     # baseline readings on the books' first day, so the first month has a usage
-    books.write(books.append_changes({layout.month_file(start): beans.render(
-        [beans.custom(start, "wuye-reading", [uid, "WTR", v], {"by": "王敏"}) for uid, v in sorted(meters.items())])}),
-        "readings: meters at the start of the books\n")
+    baseline = [beans.custom(start, "wuye-reading", [uid, "WTR", v], {"by": "王敏"}) for uid, v in sorted(meters.items())]
+    books.commit(lambda b: appending(baseline, "readings: meters at the start of the books\n"))
     last = periods.period_of(today)
     total_pay = 0
     for period in periods.span(periods.period_of(start), last):

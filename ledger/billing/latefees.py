@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from ledger.basics import accounts as acc
 from ledger.books import entries as beans, facts, layout
+from ledger.books.plan import Plan
 from ledger.basics import periods
 from ledger.community.config import LATE_FEE_ITEM
 from ledger.basics.errors import InputError
@@ -86,9 +87,17 @@ def plan_late_fees(books, as_of: dt.date, unit: str | None = None) -> LateFeePla
     return plan
 
 
+def late_fee_operation(as_of: dt.date):
+    def operation(books) -> Plan:
+        plan = plan_late_fees(books, as_of)
+        msg = f"late fees to {as_of}: {len(plan.entries)} units, {fmt(plan.total)} CNY\n"
+        text = beans.render(plan.entries) if plan.entries else ""
+        return Plan(msg, {layout.month_file(as_of): text} if text else {}, {}, plan)
+    return operation
+
+
 def assess(books, as_of: dt.date):
-    plan = plan_late_fees(books, as_of)
-    if not plan.entries:
-        return plan, None
-    msg = f"late fees to {as_of}: {len(plan.entries)} units, {fmt(plan.total)} CNY\n"
-    return plan, books.write(books.append_changes({layout.month_file(as_of): beans.render(plan.entries)}), msg)
+    """-> (LateFeePlan as committed, WriteResult | None when nothing was due)."""
+    op = late_fee_operation(as_of)
+    result = books.commit(op)
+    return (result.plan.effect if result else op(books).effect), result

@@ -4,7 +4,9 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from ledger.books import entries as beans, facts, layout
+from ledger.books import entries as beans, facts
+from ledger.books.plan import Plan, appending
+from ledger.books.writer import NOT_SHOWN
 from ledger.basics import periods
 from ledger.billing.charges import BillPlan, load_readings, plan_bill
 from ledger.basics.errors import InputError
@@ -20,16 +22,27 @@ def preview_bill(books, period_list: list[str]) -> BillPlan:
                      credit_dates, facts.discount_available(books.cache))
 
 
-def run_bill(books, period_list: list[str]) -> tuple[BillPlan, object | None]:
-    """Bill the periods; returns the plan and the write result (None when nothing was left to bill)."""
-    plan = preview_bill(books, period_list)
-    if not plan.entries:
-        return plan, None
-    changes = books.append_changes({f: beans.render(es) for f, es in plan.by_file.items()})
-    return plan, books.write(changes, plan.message())
+def bill_operation(period_list: list[str]):
+    def operation(books) -> Plan:
+        plan = preview_bill(books, period_list)
+        return Plan(plan.message() if plan.entries else "",
+                    {f: beans.render(es) for f, es in plan.by_file.items() if es}, {}, plan)
+    return operation
+
+
+def run_bill(books, period_list: list[str], expect=NOT_SHOWN) -> tuple[BillPlan, object | None]:
+    """Bill the periods; returns the plan as committed and the write result (None when nothing was left
+    to bill). `expect` is the BillPlan a person was shown."""
+    op = bill_operation(period_list)
+    result = books.commit(op, expect)
+    return (result.plan.effect if result else op(books).effect), result
 
 
 def record_reading(books, unit: str, item: str, value: str, date: dt.date):
+    return books.commit(lambda b: reading_plan(b, unit, item, value, date))
+
+
+def reading_plan(books, unit: str, item: str, value: str, date: dt.date) -> Plan:
     u = books.unit(unit)
     fee = books.config.fees.get(item)
     if fee is None or fee.basis != "metered":
@@ -47,9 +60,7 @@ def record_reading(books, unit: str, item: str, value: str, date: dt.date):
     if later and min(later)[1] < v:
         raise InputError(f"reading {v} is above the later reading {min(later)[1]} on {min(later)[0]}")
     entry = beans.custom(date, "wuye-reading", [u.unit, item, Decimal(v)], {"by": books.collector()})
-    rel = layout.month_file(date)
-    return books.write(books.append_changes({rel: beans.render([entry])}),
-                       f"reading {u.unit} {item} {v} on {date}\n")
+    return appending([entry], f"reading {u.unit} {item} {v} on {date}\n", entry)
 
 
 def period_args(period: str | None, first: str | None, last: str | None) -> list[str]:

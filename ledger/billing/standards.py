@@ -17,7 +17,7 @@ from ledger.basics import periods
 from ledger.community.config import UNIT_TYPES, parse_config
 from ledger.basics.errors import InputError
 from ledger.basics.money import parse_amount
-from ledger.books.writer import Change
+from ledger.books.plan import Plan
 
 
 def _yaml() -> YAML:
@@ -103,7 +103,11 @@ def _dump_with_rate(text: str, item: str, start: dt.date, prices: dict[str, str]
 
 
 def change_rate(books, item: str, start: dt.date, prices: dict[str, str]):
-    text, msg, warnings = plan_rate_change(books, item, start, prices)
-    return books.write([Change(layout.CONFIG, text)], msg), warnings
+    """-> (WriteResult, warnings); the new config.yaml is made from the one read under the lock."""
+    def operation(b) -> Plan:
+        text, msg, warnings = plan_rate_change(b, item, start, prices)
+        return Plan(msg, {}, {layout.CONFIG: text}, warnings)
+    result = books.commit(operation)
+    return result, result.plan.effect
 
 

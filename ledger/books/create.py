@@ -98,30 +98,31 @@ def read_units_file(path: str | Path) -> tuple[dict[str, Unit], dict[str, Owner]
 
 def import_units(books, path: str | Path):
     """Add or update units from a CSV/XLSX sheet; returns (diff text, WriteResult | None)."""
-    from ledger.books.writer import Change
+    from ledger.books.plan import Plan
 
     new_units, new_owners = read_units_file(path)
-    merged = dict(books.units)
-    merged.update(new_units)
-    old_text = books.text(books.config.units_file)
-    new_text = units_csv_text(merged)
-    diff = "".join(difflib.unified_diff(old_text.splitlines(True), new_text.splitlines(True),
-                                        books.config.units_file, books.config.units_file))
     if new_owners:
         owners = load_owners(books.root)
         owners.update(new_owners)
         save_owners(books.root, owners)
-    if not diff:
-        return "", None
-    added = sorted(set(new_units) - set(books.units))
-    changes = [Change(books.config.units_file, new_text)]
-    if added:
+
+    def operation(b) -> Plan:
+        merged = dict(b.units)
+        merged.update(new_units)
+        old_text = b.text(b.config.units_file)
+        new_text = units_csv_text(merged)
+        diff = "".join(difflib.unified_diff(old_text.splitlines(True), new_text.splitlines(True),
+                                            b.config.units_file, b.config.units_file))
+        if not diff:
+            return Plan("", {}, {}, "")
+        added = sorted(set(new_units) - set(b.units))
         opens = []
         for uid in added:
-            opens += unit_opens(books.config, merged[uid])
-        old_acc = books.text(layout.ACCOUNTS)
-        changes.append(Change(layout.ACCOUNTS, old_acc + "\n" + beans.render(opens)))
-    changed = sorted(u for u in set(new_units) & set(books.units) if new_units[u] != books.units[u])
-    msg = f"units import: {len(added)} added, {len(changed)} updated\n\n"
-    msg += "".join(f"added {u}\n" for u in added) + "".join(f"updated {u}\n" for u in changed)
-    return diff, books.write(changes, msg)
+            opens += unit_opens(b.config, merged[uid])
+        changed = sorted(u for u in set(new_units) & set(b.units) if new_units[u] != b.units[u])
+        msg = f"units import: {len(added)} added, {len(changed)} updated\n\n"
+        msg += "".join(f"added {u}\n" for u in added) + "".join(f"updated {u}\n" for u in changed)
+        return Plan(msg, {layout.ACCOUNTS: beans.render(opens)} if opens else {}, {b.config.units_file: new_text}, diff)
+
+    result = books.commit(operation)
+    return (result.plan.effect, result) if result else ("", None)

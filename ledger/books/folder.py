@@ -3,14 +3,19 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import sqlite3
+import sys
 from pathlib import Path
+from typing import Any
 
-from ledger.books import layout, git as vcs
+from ledger.books import layout, git as vcs, recovery
 from ledger.books.cache import FactCache
+from ledger.books.files import sha256_bytes, sha256_file
+from ledger.books.plan import Operation, Plan
+from ledger.books.writer import NOT_SHOWN, WriteResult, books_lock, commit, lock_state
 from ledger.community.config import Config, load_config
-from ledger.basics.errors import InputError, WuyeError
+from ledger.basics.errors import BooksStateError, InputError, WuyeError
 from ledger.community.units import Owner, Unit, load_owners, load_units
-from ledger.books.writer import Change, WriteResult, write
 
 
 class Books:
@@ -20,19 +25,93 @@ class Books:
             raise WuyeError(f"{self.root}: not a books folder (no {layout.MAIN}); create one with `wuye init`")
         if not (self.root / ".git").exists():
             raise WuyeError(f"{self.root}: not a git repository")
-        self.cache = FactCache(self.root)
         self.author = os.environ.get("WUYE_AUTHOR") or None
+        self.cache_stale = False
+        self.recover()
+        self.cache = self._open_cache()
         self.reload()
 
+    # --- opening ------------------------------------------------------------------------------
+    def recover(self) -> None:
+        """Finish or undo a write a dead process left (any command does this first, reads too)."""
+        if not recovery.pending(self.root):
+            return
+        try:
+            with books_lock(self.root) as locked:
+                said = recovery.recover(self.root) if locked else None
+        except (OSError, BooksStateError):
+            print(f"wuye: {self.root} has an unfinished write, and the books are read-only so it cannot be "
+                  "recovered here; what is read may include its uncommitted text", file=sys.stderr)
+            return
+        if said:
+            print(f"wuye: {said}", file=sys.stderr)
+
+    def _open_cache(self) -> FactCache:
+        state = self.root / layout.STATE
+        db = state / "cache.sqlite"
+        writable = (os.access(state, os.W_OK) and (not db.exists() or os.access(db, os.W_OK))
+                    if state.exists() else os.access(self.root, os.W_OK))
+        if writable:
+            try:
+                return FactCache(self.root)
+            except (OSError, sqlite3.Error):
+                pass
+        return self._memory_cache(f"{state} is not writable")
+
+    def _memory_cache(self, why: str) -> FactCache:
+        print(f"wuye: {why}; the fact cache is kept in memory for this command", file=sys.stderr)
+        return FactCache(self.root, db_path=Path(":memory:"))
+
     def reload(self) -> None:
+        """Read config, units, HEAD and every ledger file into the cache, as one consistent state:
+        a write that overlaps the read (seen in lock.info) makes it read again, under a shared lock."""
+        for _ in range(3):
+            before = lock_state(self.root)
+            if before[0]:
+                break
+            self._read_all()
+            if lock_state(self.root) == before:
+                return
+        with books_lock(self.root, shared=True):
+            self._read_all()
+
+    def _read_all(self) -> None:
         self.config: Config = load_config(self.root / layout.CONFIG)
         self.units: dict[str, Unit] = load_units(self.root / self.config.units_file)
         self.head = vcs.head(self.root)
-        self.shas = self.cache.sync(layout.ledger_files(self.root))
+        try:
+            self.shas = self.cache.sync(layout.ledger_files(self.root))
+        except sqlite3.Error as exc:  # a cache that cannot be written (disk full, read-only) is not fatal
+            self.cache = self._memory_cache(f"the fact cache cannot be updated ({exc})")
+            self.shas = self.cache.sync(layout.ledger_files(self.root))
+        self.cache_stale = False
         for rel in (layout.CONFIG, self.config.units_file, layout.MAIN):
-            from ledger.books.files import sha256_file
-
             self.shas[rel] = sha256_file(self.root / rel)
+
+    def refresh(self) -> None:
+        """Re-read only what moved since the last read (the writer calls this under the lock)."""
+        head = vcs.head(self.root)
+        if head == self.head and not self.cache_stale:
+            return
+        changed = vcs.changed_between(self.root, self.head, head)
+        ledger = set(layout.ledger_files(self.root))
+        if self.cache_stale or changed is None or any(
+                rel not in ledger and (rel.startswith(layout.TXNS + "/") or rel == layout.ACCOUNTS) for rel in changed):
+            self._read_all()  # a ledger file went away, or nothing to compare with: read everything
+            return
+        for rel in changed:
+            if rel in ledger:
+                raw = (self.root / rel).read_bytes()
+                sha = sha256_bytes(raw)
+                if self.shas.get(rel) != sha:
+                    self.cache.ingest(rel, raw.decode("utf-8"), sha)
+                    self.shas[rel] = sha
+        if {layout.CONFIG, self.config.units_file} & set(changed):
+            self.config = load_config(self.root / layout.CONFIG)
+            self.units = load_units(self.root / self.config.units_file)
+        for rel in (layout.CONFIG, self.config.units_file, layout.MAIN):
+            self.shas[rel] = sha256_file(self.root / rel)
+        self.head = head
 
     def close(self) -> None:
         self.cache.close()
@@ -61,27 +140,26 @@ class Books:
         return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
 
     # --- writing --------------------------------------------------------------------------
-    def append_changes(self, by_file: dict[str, str]) -> list[Change]:
-        """Changes that append rendered text to each file (creating month files as needed)."""
-        out = []
-        for rel, added in sorted(by_file.items()):
-            old = self.text(rel)
-            sep = "" if not old or old.endswith("\n\n") else ("\n" if old.endswith("\n") else "\n\n")
-            out.append(Change(rel, old + sep + added, added))
-        return out
+    def commit(self, operation: Operation, expect: Any = NOT_SHOWN) -> WriteResult | None:
+        """Plan `operation` under the lock on the current books and commit it (see ledger.books.writer)."""
+        return commit(self, operation, expect)
 
-    def write(self, changes: list[Change], message: str) -> WriteResult:
-        return write(self, changes, message)
+    def after_write(self, plan: Plan, new_bytes: dict[str, bytes], sha: str) -> None:
+        """Bring this object in line with the commit just made. The cache is derived: a failure here
+        (disk full, unwritable cache) leaves the write committed and the cache marked stale."""
+        from ledger.books.writer import fault
 
-    def after_write(self, changes: list[Change], sha: str) -> None:
         self.head = sha
-        from ledger.books.files import sha256_bytes
-
-        for ch in changes:
-            data = ch.text.encode("utf-8")
-            self.shas[ch.path] = sha256_bytes(data)
-            if ch.path.endswith(".beancount"):
-                self.cache.ingest(ch.path, ch.text, self.shas[ch.path])
-        if any(ch.path in (layout.CONFIG, self.config.units_file) for ch in changes):
-            self.config = load_config(self.root / layout.CONFIG)
-            self.units = load_units(self.root / self.config.units_file)
+        try:
+            fault("cache")
+            for rel, data in new_bytes.items():
+                self.shas[rel] = sha256_bytes(data)
+                if rel.endswith(".beancount"):
+                    self.cache.ingest(rel, data.decode("utf-8"), self.shas[rel])
+            if any(rel in (layout.CONFIG, self.config.units_file) for rel in new_bytes):
+                self.config = load_config(self.root / layout.CONFIG)
+                self.units = load_units(self.root / self.config.units_file)
+        except (OSError, sqlite3.Error, WuyeError) as exc:
+            self.cache_stale = True
+            print(f"wuye: committed {sha[:10]}; the fact cache could not be updated ({exc}); "
+                  "it is rebuilt on the next read", file=sys.stderr)

@@ -1,6 +1,7 @@
 """git, through the git command line: the only module that runs git."""
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 from dataclasses import dataclass
@@ -35,8 +36,10 @@ def head(repo: Path) -> str | None:
     return out or None
 
 
-def status_lines(repo: Path) -> list[str]:
-    return [ln for ln in git(repo, "status", "--porcelain", "--untracked-files=all").splitlines() if ln.strip()]
+def status_lines(repo: Path, paths: tuple[str, ...] = ()) -> list[str]:
+    """`git status --porcelain` lines, of `paths` only when given (a cheaper look than the whole tree)."""
+    args = ["status", "--porcelain", "--untracked-files=all"] + (["--", *paths] if paths else [])
+    return [ln for ln in git(repo, *args).splitlines() if ln.strip()]
 
 
 def operation_in_progress(repo: Path) -> str | None:
@@ -45,20 +48,79 @@ def operation_in_progress(repo: Path) -> str | None:
                          ("CHERRY_PICK_HEAD", "a cherry-pick"), ("REVERT_HEAD", "a revert")):
         if (gitdir / marker).exists():
             return what
-    if (gitdir / "index.lock").exists():
-        return "another git command (index.lock exists)"
+    for lock in ("index.lock", "HEAD.lock"):
+        if (gitdir / lock).exists():
+            return f"another git command ({lock} exists)"
     return None
 
 
-def commit(repo: Path, paths: list[str], message: str, author: str | None = None) -> str:
+def git_dir(repo: Path) -> Path:
+    return Path(git(repo, "rev-parse", "--absolute-git-dir").strip())
+
+
+def blob_sha(data: bytes) -> str:
+    """The id git gives these bytes as a blob (what `git hash-object` prints), without running git."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def tree_blobs(repo: Path, rev: str | None, paths: list[str]) -> dict[str, str]:
+    """{path: blob sha} of these paths in commit `rev` (paths not in it are left out)."""
+    if not rev or not paths:
+        return {}
+    out = git(repo, "ls-tree", "-z", rev, "--", *paths)
+    blobs = {}
+    for rec in filter(None, out.split("\0")):
+        info, _, path = rec.partition("\t")
+        blobs[path] = info.split()[2]
+    return blobs
+
+
+def staged_blobs(repo: Path, paths: list[str]) -> dict[str, str]:
+    """{path: blob sha} of these paths in the index (`git ls-files -s`)."""
+    out = git(repo, "ls-files", "-s", "-z", "--", *paths)
+    blobs = {}
+    for rec in filter(None, out.split("\0")):
+        info, _, path = rec.partition("\t")
+        blobs[path] = info.split()[1]
+    return blobs
+
+
+def staged_names(repo: Path) -> list[str]:
+    return [ln for ln in git(repo, "diff", "--cached", "--name-only", "-z").split("\0") if ln]
+
+
+def changed_between(repo: Path, old: str | None, new: str | None) -> list[str] | None:
+    """Files that differ between two commits; None when that cannot be told cheaply (no old commit)."""
+    if not old or not new:
+        return None
+    return [p for p in git(repo, "diff", "--name-only", "-z", "--no-renames", old, new).split("\0") if p]
+
+
+def blob_bytes(repo: Path, sha: str) -> bytes:
+    res = subprocess.run(["git", "-C", str(repo), "cat-file", "blob", sha], capture_output=True)
+    if res.returncode != 0:
+        raise VcsError(f"git cat-file {sha[:10]} failed: {res.stderr.decode('utf-8', 'replace').strip()}")
+    return res.stdout
+
+
+def add(repo: Path, paths: list[str]) -> None:
     git(repo, "add", "--", *paths)
-    if not git(repo, "diff", "--cached", "--name-only").strip():
+
+
+def commit_index(repo: Path, message: str, author: str | None = None) -> str:
+    """Commit what is staged (the caller has checked it is exactly what it wrote); returns the new HEAD."""
+    if not staged_names(repo):
         raise VcsError("nothing to commit")
     args = ["commit", "-q", "-F", "-"]
     if author:
         args += ["--author", author]
     git(repo, *args, input_=message)
     return head(repo) or ""
+
+
+def commit(repo: Path, paths: list[str], message: str, author: str | None = None) -> str:
+    add(repo, paths)
+    return commit_index(repo, message, author)
 
 
 def unstage(repo: Path, paths: list[str]) -> None:

@@ -14,7 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from ledger.books import entries as beans, facts, layout
+from ledger.books import facts
+from ledger.books.plan import appending
 from ledger.basics import periods
 from ledger.basics.errors import InputError
 from ledger.basics.money import ZERO
@@ -52,12 +53,15 @@ def meta_amount(value) -> Decimal | None:
     return Decimal(str(value))
 
 
-def write_entries(books, entries: list, message: str):
-    """All entries in one commit, each appended to the month file of its date."""
-    by_file: dict[str, list] = defaultdict(list)
-    for e in entries:
-        by_file[layout.month_file(e.date)].append(e)
-    return books.write(books.append_changes({f: beans.render(es) for f, es in by_file.items()}), message)
+def commit_entries(books, make, message_of):
+    """The entries `make(books)` returns, made under the books lock on the state written to, each
+    appended to the month file of its date, in one commit with `message_of(entries)`.
+    -> (entries, WriteResult)."""
+    def operation(b):
+        entries = make(b)
+        return appending(entries, message_of(entries), entries)
+    result = books.commit(operation)
+    return result.plan.effect, result
 
 
 def check_date(books, date: dt.date, what: str = "--date") -> None:

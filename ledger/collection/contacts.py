@@ -40,7 +40,7 @@ from decimal import Decimal
 from ledger.books import entries as beans, facts
 from ledger.basics import periods
 from ledger.community.privacy import clean_text
-from ledger.collection.common import arrears_by_unit, check_date, collector_of_unit, customs, meta_amount, meta_date, write_entries
+from ledger.collection.common import arrears_by_unit, check_date, collector_of_unit, customs, meta_amount, meta_date, commit_entries
 from ledger.basics.errors import InputError
 from ledger.basics.labels import zh
 from ledger.basics.money import ZERO, parse_amount, plain
@@ -121,8 +121,9 @@ def contact_message(entries: list) -> str:
 
 
 def log_contact(books, unit: str, channel: str, outcome: str, **kw):
-    entry = contact_entry(books, unit, channel, outcome, **kw)
-    return entry, write_entries(books, [entry], contact_message([entry]))
+    entries, result = commit_entries(books, lambda b: [contact_entry(b, unit, channel, outcome, **kw)],
+                                     contact_message)
+    return entries[0], result
 
 
 def load_contacts(books, unit: str | None = None, as_of: dt.date | None = None) -> list[Contact]:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from ledger.books import entries as beans, numbering
 from ledger.community.privacy import clean_text
-from ledger.collection.common import arrears_by_unit, check_date, collector_of_unit, customs, meta_amount, write_entries
+from ledger.collection.common import arrears_by_unit, check_date, collector_of_unit, customs, meta_amount, commit_entries
 from ledger.basics.errors import InputError
 from ledger.basics.labels import zh
 from ledger.basics.money import ZERO, fmt, parse_amount, plain
@@ -106,10 +106,11 @@ def open_entry(books, unit: str, category: str, claim=None, note: str | None = N
 
 def open_dispute(books, unit: str, category: str, claim=None, note: str | None = None,
                  date: dt.date | None = None, by: str | None = None):
-    e = open_entry(books, unit, category, claim, note, date, by)
-    unit, did, cat = beans.custom_values(e)
-    msg = f"dispute {did} opened: {unit} {cat}, claim {fmt(e.meta['claim'])} CNY\n\n{e.meta['note']}\n"
-    return did, write_entries(books, [e], msg)
+    def message(es) -> str:
+        uid, did, cat = beans.custom_values(es[0])
+        return f"dispute {did} opened: {uid} {cat}, claim {fmt(es[0].meta['claim'])} CNY\n\n{es[0].meta['note']}\n"
+    entries, result = commit_entries(books, lambda b: [open_entry(b, unit, category, claim, note, date, by)], message)
+    return beans.custom_values(entries[0])[1], result
 
 
 def close_entries(books, dispute_id: str, resolution: str, date: dt.date | None = None, compensation=None,
@@ -150,14 +151,14 @@ def close_entries(books, dispute_id: str, resolution: str, date: dt.date | None 
 
 
 def close_dispute(books, dispute_id: str, resolution: str, **kw):
-    entries = close_entries(books, dispute_id, resolution, **kw)
-    close = entries[0]
-    unit = beans.custom_values(close)[0]
-    comp = close.meta.get("compensation")
-    msg = f"dispute {dispute_id} closed: {unit}" + (f", compensation {fmt(comp)} CNY ({close.meta['mode']}, "
-                                                    f"approved by {close.meta['approved-by']})" if comp else "")
-    msg += f"\n\n{beans.custom_values(close)[2]}\n"
-    return entries, write_entries(books, entries, msg)
+    def message(entries) -> str:
+        close = entries[0]
+        unit = beans.custom_values(close)[0]
+        comp = close.meta.get("compensation")
+        msg = f"dispute {dispute_id} closed: {unit}" + (f", compensation {fmt(comp)} CNY ({close.meta['mode']}, "
+                                                        f"approved by {close.meta['approved-by']})" if comp else "")
+        return msg + f"\n\n{beans.custom_values(close)[2]}\n"
+    return commit_entries(books, lambda b: close_entries(b, dispute_id, resolution, **kw), message)
 
 
 def disputed_units(books, as_of: dt.date) -> dict[str, dict]:

@@ -24,7 +24,8 @@ from decimal import Decimal
 
 from ledger.books import numbering
 from ledger.basics import periods
-from ledger.collection.common import arrears_by_unit, batch_units, check_date, compress_periods, customs, write_entries
+from ledger.collection.common import arrears_by_unit, batch_units, check_date, compress_periods, customs
+from ledger.books.plan import Plan, appending
 from ledger.community.config import LATE_FEE_ITEM
 from ledger.collection.contacts import CONTACT
 from ledger.collection.disputes import disputed_units
@@ -206,24 +207,32 @@ def issue_notices(books, as_of: dt.date, unit: str | None = None, building: str 
     """Render the notices and (unless dry_run) log each as a contact, the whole batch in one commit."""
     if deadline_days < 1:
         raise InputError("--deadline-days must be at least 1")
-    sel = select_units(books, as_of, unit, building, overdue_days, force)
-    if not sel.units:
-        held = f" ({len(sel.held_out)} held out for open disputes)" if sel.held_out else ""
-        raise InputError(f"no unit to send a notice to on {as_of}{held}")
-    if not dry_run:
-        check_date(books, as_of, "--as-of")
-    ids = next_doc_ids(books, as_of.year, len(sel.units)) if not dry_run else [""] * len(sel.units)
-    notices = [build_notice(books, uid, as_of, deadline_days, doc) for uid, doc in zip(sel.units, ids)]
-    run = NoticeRun(render_notices(books, notices), notices, sel.held_out)
+    def make_run(books) -> NoticeRun:
+        sel = select_units(books, as_of, unit, building, overdue_days, force)
+        if not sel.units:
+            held = f" ({len(sel.held_out)} held out for open disputes)" if sel.held_out else ""
+            raise InputError(f"no unit to send a notice to on {as_of}{held}")
+        if not dry_run:
+            check_date(books, as_of, "--as-of")
+        ids = next_doc_ids(books, as_of.year, len(sel.units)) if not dry_run else [""] * len(sel.units)
+        notices = [build_notice(books, uid, as_of, deadline_days, doc) for uid, doc in zip(sel.units, ids)]
+        return NoticeRun(render_notices(books, notices), notices, sel.held_out)
+
     if dry_run:
-        return run
-    entries = [notice_contact(books, n, by) for n in notices]
-    msg = (f"notices: {len(notices)} issued on {as_of} ({notices[0].doc}"
-           + (f"..{notices[-1].doc}" if len(notices) > 1 else "") + ")\n\n"
-           + "".join(f"{n.doc} {n.unit} {plain(n.total)} CNY ({n.periods})\n" for n in notices))
-    if sel.held_out:
-        msg += "\nheld out (open dispute):\n" + "".join(f"{u} {d['id']}\n" for u, d in sorted(sel.held_out.items()))
-    run.result = write_entries(books, entries, msg)
+        return make_run(books)
+
+    def operation(b) -> Plan:  # numbered and written under the lock: doc ids never collide
+        run = make_run(b)
+        notices = run.notices
+        msg = (f"notices: {len(notices)} issued on {as_of} ({notices[0].doc}"
+               + (f"..{notices[-1].doc}" if len(notices) > 1 else "") + ")\n\n"
+               + "".join(f"{n.doc} {n.unit} {plain(n.total)} CNY ({n.periods})\n" for n in notices))
+        if run.held_out:
+            msg += "\nheld out (open dispute):\n" + "".join(f"{u} {d['id']}\n" for u, d in sorted(run.held_out.items()))
+        return appending([notice_contact(b, n, by) for n in notices], msg, run)
+    result = books.commit(operation)
+    run = result.plan.effect
+    run.result = result
     return run
 
 

@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from ledger.books import entries as beans
 from ledger.basics import periods
 from ledger.community.privacy import clean_text
-from ledger.collection.common import arrears_by_unit, check_date, customs, write_entries
+from ledger.collection.common import arrears_by_unit, check_date, customs, commit_entries
 from ledger.collection.contacts import load_contacts
 from ledger.basics.errors import InputError
 from ledger.basics.labels import STAGES as STAGE_LABELS
@@ -80,10 +80,12 @@ def stage_entry(books, unit: str, stage: str, date: dt.date | None = None, note:
 
 def set_stage(books, unit: str, stage: str, date: dt.date | None = None, note: str | None = None,
               by: str | None = None):
-    e = stage_entry(books, unit, stage, date, note, by)
-    vals = beans.custom_values(e)
-    return e, write_entries(books, [e], f"stage {vals[0]} -> {vals[1]} on {e.date}" +
-                            (f": {e.meta['note']}" if e.meta.get("note") else "") + "\n")
+    def message(es) -> str:
+        vals = beans.custom_values(es[0])
+        return (f"stage {vals[0]} -> {vals[1]} on {es[0].date}"
+                + (f": {es[0].meta['note']}" if es[0].meta.get("note") else "") + "\n")
+    entries, result = commit_entries(books, lambda b: [stage_entry(b, unit, stage, date, note, by)], message)
+    return entries[0], result
 
 
 def events(books, unit: str | None = None, as_of: dt.date | None = None) -> dict[str, list[StageEvent]]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 import datetime as dt
 
 from ledger.basics import accounts as acc
-from ledger.books import entries as beans, layout
+from ledger.books import entries as beans
+from ledger.books.plan import appending
 from ledger.basics import periods
 from ledger.payments.allocation import OpenItem, allocate
 from ledger.community.config import CHANNELS, LATE_FEE_ITEM
@@ -21,8 +22,13 @@ def _need(text: str | None, flag: str, books=None) -> str:
     return clean_text(books, text, flag)
 
 
-def _write(books, entry, message: str):
-    return books.write(books.append_changes({layout.month_file(entry.date): beans.render([entry])}), message)
+def _commit(books, make_entry, message_of, *args, **kwargs):
+    """One entry made by `make_entry(books, ...)` under the lock, committed with `message_of(entry)`."""
+    def operation(b):
+        e = make_entry(b, *args, **kwargs)
+        return appending([e], message_of(e), e)
+    result = books.commit(operation)
+    return result.plan.effect, result
 
 
 def waive_entry(books, unit: str, amount, item: str, period: str, reason: str, approved_by: str,
@@ -45,11 +51,13 @@ def waive_entry(books, unit: str, amount, item: str, period: str, reason: str, a
         {"op": "waive", "unit": u.unit, "reason": reason, "approved-by": approved_by}, tags=("waive",))
 
 
+def _waive_message(e) -> str:
+    return (f"waive {e.meta['unit']} {fmt(e.postings[0].units.number)} CNY {e.postings[1].meta['item']} "
+            f"{e.postings[1].meta['period']}: {e.meta['reason']} (approved by {e.meta['approved-by']})\n")
+
+
 def waive(books, *args, **kwargs):
-    e = waive_entry(books, *args, **kwargs)
-    amt = e.postings[0].units.number
-    return e, _write(books, e, f"waive {e.meta['unit']} {fmt(amt)} CNY {e.postings[1].meta['item']} "
-                               f"{e.postings[1].meta['period']}: {e.meta['reason']} (approved by {e.meta['approved-by']})\n")
+    return _commit(books, waive_entry, _waive_message, *args, **kwargs)
 
 
 def compensation_entry(books, unit: str, amount, reason: str, dispute: str, approved_by: str,
@@ -82,11 +90,13 @@ def compensation_entry(books, unit: str, amount, reason: str, dispute: str, appr
                      links=(beans.link("dispute", dispute),))
 
 
+def _compensate_message(e) -> str:
+    return (f"compensate {e.meta['unit']} {fmt(e.postings[0].units.number)} CNY ({e.meta['mode']}) dispute "
+            f"{e.meta['dispute']}: {e.meta['reason']} (approved by {e.meta['approved-by']})\n")
+
+
 def compensate(books, *args, **kwargs):
-    e = compensation_entry(books, *args, **kwargs)
-    amt = e.postings[0].units.number
-    return e, _write(books, e, f"compensate {e.meta['unit']} {fmt(amt)} CNY ({e.meta['mode']}) dispute "
-                               f"{e.meta['dispute']}: {e.meta['reason']} (approved by {e.meta['approved-by']})\n")
+    return _commit(books, compensation_entry, _compensate_message, *args, **kwargs)
 
 
 def writeoff_entry(books, unit: str, period_list: list[str], reason: str, approved_by: str,
@@ -116,8 +126,10 @@ def writeoff_entry(books, unit: str, period_list: list[str], reason: str, approv
                      tags=("writeoff",))
 
 
+def _writeoff_message(e) -> str:
+    return (f"write-off {e.meta['unit']} {fmt(e.postings[0].units.number)} CNY: {e.meta['reason']} "
+            f"(approved by {e.meta['approved-by']})\n")
+
+
 def writeoff(books, *args, **kwargs):
-    e = writeoff_entry(books, *args, **kwargs)
-    amt = e.postings[0].units.number
-    return e, _write(books, e, f"write-off {e.meta['unit']} {fmt(amt)} CNY: {e.meta['reason']} "
-                               f"(approved by {e.meta['approved-by']})\n")
+    return _commit(books, writeoff_entry, _writeoff_message, *args, **kwargs)

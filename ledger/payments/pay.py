@@ -9,7 +9,9 @@ from beancount.core import data
 from beancount.parser import parser
 
 from ledger.basics import accounts as acc
-from ledger.books import entries as beans, facts, layout, numbering
+from ledger.books import entries as beans, facts, numbering
+from ledger.books.plan import Plan, appending
+from ledger.books.writer import NOT_SHOWN
 from ledger.basics import periods
 from ledger.payments.allocation import OpenItem, Part, allocate
 from ledger.billing.charges import credit_application, monthly_charge
@@ -302,14 +304,21 @@ def payment_entry(books, plan: PaymentPlan, debtor: str = "unit", extra_meta: di
     return beans.txn(plan.date, narration, postings, meta, tags=("pay",), links=tuple(links))
 
 
-def record_payment(books, *args, **kwargs):
-    plan = plan_payment(books, *args, **kwargs)
-    msg = (f"pay {plan.unit} {fmt(plan.amount)} CNY {plan.channel} {plan.receipt}\n\n{plan.summary()}\n")
-    by_file: dict[str, list] = {}
-    for e in plan.entries:
-        by_file.setdefault(layout.month_file(e.date), []).append(e)
-    result = books.write(books.append_changes({f: beans.render(es) for f, es in by_file.items()}), msg)
-    return plan, result
+def payment_operation(*args, **kwargs):
+    """The payment as an operation: planned (allocation, receipt number) on the books it is written to."""
+    kwargs.pop("state", None)  # a state read before the lock would be stale under it
+
+    def operation(books) -> Plan:
+        plan = plan_payment(books, *args, **kwargs)
+        msg = f"pay {plan.unit} {fmt(plan.amount)} CNY {plan.channel} {plan.receipt}\n\n{plan.summary()}\n"
+        return appending(plan.entries, msg, plan)
+    return operation
+
+
+def record_payment(books, *args, expect=NOT_SHOWN, **kwargs):
+    """-> (PaymentPlan as committed, WriteResult); `expect` is a PaymentPlan shown to the person."""
+    result = books.commit(payment_operation(*args, **kwargs), expect)
+    return result.plan.effect, result
 
 
 # --- reversing a payment ------------------------------------------------------------------------
@@ -361,14 +370,22 @@ def reversal(books, receipt: str, date: dt.date, op: str, reason: str, channel: 
 
 
 def void(books, receipt: str, reason: str, date: dt.date | None = None):
-    entry = reversal(books, receipt, date or books.today(), "void", reason)
-    msg = f"void {receipt} ({entry.meta['unit']}): {reason.strip()}\n"
-    return entry, books.write(books.append_changes({layout.month_file(entry.date): beans.render([entry])}), msg)
+    def operation(b) -> Plan:
+        entry = reversal(b, receipt, date or b.today(), "void", reason)
+        return appending([entry], f"void {receipt} ({entry.meta['unit']}): {reason.strip()}\n", entry)
+    result = books.commit(operation)
+    return result.plan.effect, result
 
 
 def refund(books, unit: str, amount: str | None, channel: str, reason: str, date: dt.date | None = None,
            receipt: str | None = None):
     """Pay back out of the unit's credit, or reverse one payment (`receipt`)."""
+    result = books.commit(lambda b: refund_plan(b, unit, amount, channel, reason, date, receipt))
+    return result.plan.effect, result
+
+
+def refund_plan(books, unit: str, amount: str | None, channel: str, reason: str, date: dt.date | None = None,
+                receipt: str | None = None) -> Plan:
     date = date or books.today()
     if channel not in CHANNELS:
         raise InputError("unknown_channel", channel=channel, choices=", ".join(CHANNELS))
@@ -396,4 +413,4 @@ def refund(books, unit: str, amount: str | None, channel: str, reason: str, date
             {"op": "refund", "unit": u.unit, "channel": channel, "reason": reason.strip(),
              "collector": books.collector()}, tags=("refund",))
         msg = f"refund {u.unit} {fmt(value)} CNY {channel} from credit: {reason.strip()}\n"
-    return entry, books.write(books.append_changes({layout.month_file(entry.date): beans.render([entry])}), msg)
+    return appending([entry], msg, entry)

@@ -1,5 +1,6 @@
 """The one safe write path: faults at write, fsync, rename, validation and commit leave the books
-byte-for-byte as before with nothing committed; refusals for unsafe states name the reason."""
+byte-for-byte as before with nothing committed; refusals for unsafe states name the reason; a write
+planned on books that moved is planned again under the lock instead of being refused."""
 from __future__ import annotations
 
 import datetime as dt
@@ -20,7 +21,7 @@ from ledger.books import entries as beans, integrity, files as store
 from ledger.billing import run as billrun
 from ledger.books.folder import Books
 from ledger.basics.errors import WuyeError, BooksStateError, ExternallyChangedError, LockHeldError, ValidationError, VcsError
-from ledger.books.writer import Change
+from ledger.books.plan import Plan
 
 REPO = Path(__file__).resolve().parents[2]
 JUNE = "txns/2026/2026-06.beancount"
@@ -68,9 +69,13 @@ def op_bill_new_month(b: Books):
 
 def op_two_files(b: Books):
     """An append to the existing June file and a new August file, in one write."""
-    changes = b.append_changes({JUNE: beans.render([a_txn(dt.date(2026, 6, 1), "1-0101", "1.00")]),
-                                AUG: beans.render([a_txn(dt.date(2026, 8, 1), "1-0101", "2.00")])})
-    return b.write(changes, "two files\n")
+    return b.commit(lambda _b: Plan("two files\n", {
+        JUNE: beans.render([a_txn(dt.date(2026, 6, 1), "1-0101", "1.00")]),
+        AUG: beans.render([a_txn(dt.date(2026, 8, 1), "1-0101", "2.00")])}))
+
+
+def append_plan(rel: str, entry, message: str = "x\n"):
+    return lambda _b: Plan(message, {rel: beans.render([entry])})
 
 
 def op_new_year(b: Books):
@@ -100,11 +105,13 @@ class FaultyOS(types.SimpleNamespace):
         return faulty
 
 
-# os.write: 1 call per small file. os.fsync: file, then folder, per file. os.replace: 1 per file.
+# The intent record is written first, then each file. os.write: 1 call per small file. os.fsync: file,
+# then folder, per file. os.replace: 1 per file.
 FAULTS = [
-    ("write", 1, errno.ENOSPC), ("write", 2, errno.ENOSPC),
+    ("write", 1, errno.ENOSPC), ("write", 2, errno.ENOSPC), ("write", 3, errno.ENOSPC),
     ("fsync", 1, errno.EIO), ("fsync", 2, errno.EIO), ("fsync", 3, errno.EIO), ("fsync", 4, errno.EIO),
-    ("replace", 1, errno.EIO), ("replace", 2, errno.EXDEV),
+    ("fsync", 5, errno.EIO), ("fsync", 6, errno.EIO),
+    ("replace", 1, errno.EIO), ("replace", 2, errno.EXDEV), ("replace", 3, errno.EXDEV),
 ]
 
 
@@ -120,10 +127,17 @@ def test_io_fault_leaves_books_as_before(books, monkeypatch, op, fault, nth, err
     except WuyeError as exc:
         assert isinstance(exc.__cause__, OSError) and exc.__cause__.errno == err
         assert "(injected)" in str(exc) and "the books are unchanged and nothing was committed" in str(exc)
-        assert re.search(r"writing failed: txns/\d{4}/\d{4}-\d\d\.beancount: ", str(exc)), str(exc)
+        assert re.search(r"writing failed: (txns/\d{4}/\d{4}-\d\d\.beancount|\.wuye/intent\.json): ", str(exc)), str(exc)
     else:
+        if faulty.calls >= nth:
+            # it fired after the commit, removing the intent record: done means committed, and the
+            # record left behind is dropped by the next command
+            assert git(books, "rev-parse", "HEAD") != before[1] and git(books, "status", "--porcelain") == ""
+            Books(books).close()
+            assert not (books / ".wuye" / "intent.json").exists()
+            return
         # the op made fewer calls than nth: the fault never fired, which is only allowed for one-file ops
-        assert faulty.calls < nth and op != "two-files", f"{fault}#{nth} did not fire"
+        assert op != "two-files", f"{fault}#{nth} did not fire"
         return
     finally:
         monkeypatch.setattr(store, "os", os)
@@ -131,12 +145,13 @@ def test_io_fault_leaves_books_as_before(books, monkeypatch, op, fault, nth, err
     # the lock is released and the same Books object can write afterwards
     OPS[op](b)
     assert git(books, "status", "--porcelain") == ""
+    assert not (books / ".wuye" / "intent.json").exists()
     b.close()
 
 
 def test_disk_full_through_the_cli_names_the_file(books, run_cli, monkeypatch):
     before = state(books)
-    monkeypatch.setattr(store, "os", FaultyOS("write", 1, errno.ENOSPC))
+    monkeypatch.setattr(store, "os", FaultyOS("write", 2, errno.ENOSPC))  # the 1st write is the intent record
     res = run_cli("bill", "2026-07", books=books)
     monkeypatch.setattr(store, "os", os)
     assert res.rc == 2 and "Traceback" not in res.err
@@ -144,9 +159,9 @@ def test_disk_full_through_the_cli_names_the_file(books, run_cli, monkeypatch):
     assert_unchanged(books, before)
 
 
-def test_failed_restore_is_reported(books, monkeypatch):
+def test_failed_restore_is_reported(books, monkeypatch, capfd):
     """Rename works once (the new bytes land) and then fails for good: the restore cannot happen, and the
-    error says so and how to recover, instead of claiming the books are unchanged."""
+    error says so and how to recover, instead of claiming the books are unchanged; the advice works."""
     b = Books(books)
 
     class BrokenAfterFirst(FaultyOS):
@@ -154,7 +169,7 @@ def test_failed_restore_is_reported(books, monkeypatch):
             if attr == "fsync":
                 def fsync(fd):
                     self.calls += 1
-                    if self.calls >= 2:  # the folder fsync after the first rename, and everything after
+                    if self.calls >= 4:  # intent file+folder, then the folder fsync after the first rename, ...
                         raise OSError(errno.EIO, "I/O error (injected)")
                     return os.fsync(fd)
                 return fsync
@@ -162,21 +177,23 @@ def test_failed_restore_is_reported(books, monkeypatch):
 
     head = git(books, "rev-parse", "HEAD")
     monkeypatch.setattr(store, "os", BrokenAfterFirst("fsync", 0, errno.EIO))
-    changes = b.append_changes({JUNE: beans.render([a_txn(dt.date(2026, 6, 2), "1-0101", "1.00")])})
-    with pytest.raises(WuyeError, match=rf"could not restore {JUNE} \(I/O error \(injected\)\); `git checkout -- .`"):
-        b.write(changes, "x\n")
+    with pytest.raises(WuyeError, match=rf"could not restore {JUNE} \(I/O error \(injected\)\); "
+                                        "the next wuye command puts back the last commit"):
+        b.commit(append_plan(JUNE, a_txn(dt.date(2026, 6, 2), "1-0101", "1.00")))
     monkeypatch.setattr(store, "os", os)
     assert git(books, "rev-parse", "HEAD") == head  # nothing committed
-    git(books, "checkout", "--", ".")
-    assert git(books, "status", "--porcelain") == ""
+    assert git(books, "status", "--porcelain") != ""
+    capfd.readouterr()
+    Books(books).close()  # the advice: any next command (here a plain open, as `wuye check` does)
+    assert "rolled back to the last commit" in capfd.readouterr().err
+    assert git(books, "status", "--porcelain") == "" and git(books, "rev-parse", "HEAD") == head
 
 
 def test_validation_failure_unbalanced(books):
     b = Books(books)
     before = state(books)
-    changes = b.append_changes({JUNE: beans.render([a_txn(dt.date(2026, 6, 2), "1-0101", "5.00", balanced=False)])})
     with pytest.raises(ValidationError) as exc:
-        b.write(changes, "unbalanced\n")
+        b.commit(append_plan(JUNE, a_txn(dt.date(2026, 6, 2), "1-0101", "5.00", balanced=False)))
     assert f"{JUNE}:" in str(exc.value) and "does not balance" in str(exc.value)
     assert_unchanged(books, before)
 
@@ -184,9 +201,8 @@ def test_validation_failure_unbalanced(books):
 def test_validation_failure_in_a_new_file_removes_it(books):
     b = Books(books)
     before = state(books)
-    changes = b.append_changes({AUG: beans.render([a_txn(dt.date(2026, 8, 2), "9-9999", "5.00")])})
     with pytest.raises(ValidationError) as exc:
-        b.write(changes, "unknown account\n")
+        b.commit(append_plan(AUG, a_txn(dt.date(2026, 8, 2), "9-9999", "5.00")))
     assert "Assets:Receivable:Unit:9-9999" in str(exc.value)
     assert_unchanged(books, before)
 
@@ -197,7 +213,7 @@ def test_validation_refuses_an_entry_count_drop(books):
     text = (books / JUNE).read_text(encoding="utf-8")
     first_entry = text.split("\n\n")[0] + "\n"
     with pytest.raises(ValidationError) as exc:
-        b.write([Change(JUNE, first_entry)], "drop\n")
+        b.commit(lambda _b: Plan("drop\n", {}, {JUNE: first_entry}))
     assert "entry count dropped from 2 to 1" in str(exc.value)
     assert_unchanged(books, before)
 
@@ -230,9 +246,9 @@ def test_commit_failure_through_the_cli(books, run_cli):
     assert_unchanged(books, before)
 
 
-def test_kill_during_commit_hook_is_not_a_half_write(books):
-    """A writer killed after the file is replaced but before the commit leaves a dirty tree, which the next
-    writer refuses; the old bytes are in git (W1 for the commit step)."""
+def test_kill_during_commit_hook_is_finished_by_the_next_command(books, capfd):
+    """A writer killed after the file is replaced but before the commit leaves its intent record; the next
+    command (any) finds the text complete and valid and commits it, and then writes on a clean tree."""
     # the hook's parent is git, git's parent the wuye process: kill that one, then fail the commit
     install_hook(books, "kill -9 $(awk '{print $4}' /proc/$PPID/stat)\nexit 1\n")
     res = subprocess.run([sys.executable, "-m", "cli.main", "--books", str(books), "bill", "2026-07"],
@@ -244,19 +260,35 @@ def test_kill_during_commit_hook_is_not_a_half_write(books):
 
     entries, errors, _ = parser.parse_string(july.read_text(encoding="utf-8"))  # whole, not torn
     assert len(entries) == 2 and errors == []
+    head = git(books, "rev-parse", "HEAD")
+    capfd.readouterr()
     b = Books(books)
-    with pytest.raises(BooksStateError, match="uncommitted changes"):
-        billrun.run_bill(b, ["2026-08"])
+    said = capfd.readouterr().err
+    assert "an unfinished write" in said and "committed it as" in said and "bill 2026-07" in said, said
+    assert git(books, "status", "--porcelain") == "" and git(books, "rev-parse", "HEAD^") == head
+    assert git(books, "log", "-1", "--format=%s", "--", "txns/2026/2026-07.beancount").startswith("bill")
+    _plan, result = billrun.run_bill(b, ["2026-08"])
+    assert result and git(books, "status", "--porcelain") == ""
 
 
 # --- refusals ------------------------------------------------------------------------------
 
 def test_refuses_dirty_tree_untracked(books, run_cli):
+    """An untracked month file would be read as booked: refused. A note beside the books is not read by
+    the ledger: it neither blocks a write nor is swept into one."""
     (books / "notes.txt").write_text("mine\n")
+    stray = books / "txns/2025/2025-01.beancount"
+    stray.parent.mkdir(parents=True)
+    stray.write_text("; by hand\n")
     before = snapshot(books)
     res = run_cli("bill", "2026-07", books=books)
-    assert res.rc == 2 and "uncommitted changes (notes.txt)" in res.err
+    assert res.rc == 2 and "uncommitted changes (txns/2025/2025-01.beancount)" in res.err
     assert snapshot(books) == before
+    stray.unlink()
+    res = run_cli("bill", "2026-07", books=books)
+    assert res.rc == 0, res.err
+    assert "notes.txt" not in git(books, "show", "--name-only", "--format=", "HEAD")
+    assert git(books, "status", "--porcelain").strip() == "?? notes.txt"
 
 
 def test_refuses_dirty_tree_modified(books):
@@ -305,23 +337,25 @@ def test_refuses_conflict_markers(books, run_cli):
     git(books, "commit", "-qam", "committed a conflicted file")
     b = Books(books)
     before = state(books)
-    changes = b.append_changes({JUNE: beans.render([a_txn(dt.date(2026, 6, 2), "1-0101", "1.00")])})
     with pytest.raises(ValidationError, match="conflict markers"):
-        b.write(changes, "x\n")
+        b.commit(append_plan(JUNE, a_txn(dt.date(2026, 6, 2), "1-0101", "1.00")))
     assert_unchanged(books, before)
     assert run_cli("check", books=books).rc == 1
 
 
-def test_refuses_file_committed_underneath(books):
+def test_replans_on_a_file_committed_underneath(books):
+    """Opened, then someone commits to the same month file: the write is planned again under the lock
+    on the new text (both entries kept, one commit each), not refused."""
     b = Books(books)
     with open(books / JUNE, "a", encoding="utf-8") as fh:
         fh.write("\n" + beans.render([a_txn(dt.date(2026, 6, 3), "1-0101", "3.00")]))
     git(books, "commit", "-qam", "edited by hand")
-    head, before = git(books, "rev-parse", "HEAD"), snapshot(books)
-    changes = b.append_changes({JUNE: beans.render([a_txn(dt.date(2026, 6, 2), "1-0101", "1.00")])})
-    with pytest.raises(ExternallyChangedError, match="the books changed since they were read"):
-        b.write(changes, "x\n")
-    assert snapshot(books) == before and git(books, "rev-parse", "HEAD") == head
+    head = git(books, "rev-parse", "HEAD")
+    result = b.commit(append_plan(JUNE, a_txn(dt.date(2026, 6, 2), "1-0101", "1.00")))
+    assert git(books, "rev-parse", "HEAD^") == head and result.commit == git(books, "rev-parse", "HEAD").strip()
+    text = (books / JUNE).read_text(encoding="utf-8")
+    assert "3.00 CNY" in text and "1.00 CNY" in text and git(books, "status", "--porcelain") == ""
+    assert b.cache.entry_count(JUNE) == 4
 
 
 def test_refuses_file_changed_underneath_uncommitted(books):
@@ -329,23 +363,23 @@ def test_refuses_file_changed_underneath_uncommitted(books):
     with open(books / JUNE, "a", encoding="utf-8") as fh:
         fh.write("\n; a note\n")
     before = snapshot(books)
-    changes = b.append_changes({JUNE: beans.render([a_txn(dt.date(2026, 6, 2), "1-0101", "1.00")])})
     with pytest.raises(BooksStateError, match=rf"uncommitted changes \({JUNE}\)"):
-        b.write(changes, "x\n")
+        b.commit(append_plan(JUNE, a_txn(dt.date(2026, 6, 2), "1-0101", "1.00")))
     assert snapshot(books) == before
 
 
-def test_refuses_file_reverted_underneath(books):
-    """Read while the file was edited, then the edit was discarded: HEAD is the same, the bytes are not."""
+def test_text_is_built_from_the_bytes_read_under_the_lock(books):
+    """Read while the file was edited, then the edit was discarded: the write appends to the committed
+    bytes, never to what was seen before (the note is not resurrected)."""
     with open(books / JUNE, "a", encoding="utf-8") as fh:
         fh.write("\n; a note\n")
     b = Books(books)
     git(books, "checkout", "--", JUNE)
-    before = state(books)
-    changes = [Change(JUNE, b.text(JUNE) + "\n; more\n")]
-    with pytest.raises(ExternallyChangedError, match=f"{JUNE} changed on disk since it was read"):
-        b.write(changes, "x\n")
-    assert_unchanged(books, before)
+    committed = (books / JUNE).read_text(encoding="utf-8")
+    b.commit(append_plan(JUNE, a_txn(dt.date(2026, 6, 2), "1-0101", "1.00")))
+    text = (books / JUNE).read_text(encoding="utf-8")
+    assert text.startswith(committed) and "; a note" not in text
+    assert git(books, "status", "--porcelain") == ""
 
 
 HOLDER = """

@@ -205,11 +205,10 @@ def collect_write(books: Books, kind: str, values: dict) -> CollectDone:
         r = run.result
         return CollectDone(kind, WriteDone(r.commit, r.message, r.files), doc, path)
     if kind == "contact":
-        entries, _ = _collect_entries(books, kind, values)  # validated again before writing
-        e = entries[0]
-        from ledger.collection.common import write_entries
+        from ledger.collection.common import commit_entries
 
-        r = write_entries(books, [e], contacts.contact_message([e]))
+        # made again under the books lock, from the values the person confirmed
+        _, r = commit_entries(books, lambda b: _collect_entries(b, kind, values)[0][:1], contacts.contact_message)
         return CollectDone(kind, WriteDone(r.commit, r.message, r.files))
     if kind == "dispute":
         v = values
