@@ -190,23 +190,9 @@ def _clear_git_locks(root: Path, wait: float) -> list[str]:
     return removed
 
 
-def _commit_now(root: Path, intent: Intent) -> str | None:
-    """Commit a complete write whose writer died before its commit; None when it is not valid."""
-    from ledger.books.writer import validate  # the writer's own check; imported here to avoid a cycle
-
-    problems, _ = validate(root, list(intent.files))
-    if problems:
-        return None
-    paths = list(intent.files)
-    vcs.add(root, paths)
-    staged = vcs.staged_blobs(root, paths)
-    if any(staged.get(rel) != new for rel, (_, new) in intent.files.items()) or set(vcs.staged_names(root)) - set(paths):
-        return None
-    return vcs.commit_index(root, intent.message, intent.author)
-
-
 def recover(root: Path) -> str | None:
-    """Finish or undo what a dead writer left; the caller holds the books lock. Returns what was done."""
+    """Undo what a dead writer left uncommitted (or drop the record of a write it did commit); the caller
+    holds the books lock. Returns what was done."""
     root = Path(root)
     state = root / layout.STATE
     for tmp in state.glob(f".{INTENT}.*.tmp"):  # a record half made: nothing else was touched yet
@@ -224,17 +210,8 @@ def recover(root: Path) -> str | None:
         vcs.unstage(root, list(news))
         clear(root)
         return f"{what} was committed as {head[:10]}{note}"
-    if head == intent.head and intent.stage == "writing" and all(
-            _current_blob(root, rel) == new for rel, new in news.items()):
-        try:
-            sha = _commit_now(root, intent)
-        except Exception:  # a commit that cannot be made now is rolled back below
-            sha = None
-        if sha:
-            for tmp in _temp_files(root, intent):
-                tmp.unlink(missing_ok=True)
-            clear(root)
-            return f"{what}: its text was complete and valid, committed it as {sha[:10]}{note}"
+    # A write that was not committed is rolled back, even when its text was complete: the command that
+    # died never said "done" nor printed its receipt, so the person will enter it again.
     if head != intent.head:
         # HEAD moved without our text (a commit made by hand): the old state to go back to is HEAD's
         base = vcs.tree_blobs(root, head, list(news))
