@@ -137,6 +137,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "writing": ("正在写入并提交…", "Writing and committing…"),
     "committed": ("已提交 {sha}", "Committed {sha}"),
     "preview_first": ("请先预览", "Preview first"),
+    "plan_changed": ("账本在预览后有变动：以下是新的结果，请核对后再按 Ctrl+S 确认",
+                     "The books changed after the preview: below is the new effect; check it, then Ctrl+S to confirm"),
     "bill_hint": ("输入期间后按 Enter 预览；预览无误后按 Ctrl+S 确认写入。",
                   "Type the period and press Enter to preview; Ctrl+S writes it once the preview is right."),
     # history

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from beancount import loader
 
-from ledger.books import layout, files as store, git as vcs
+from ledger.books import layout, files as store, git as vcs, verified
 from ledger.basics.errors import BooksStateError, ExternallyChangedError, LedgerProblem, LockHeldError, ValidationError, WuyeError
 
 if TYPE_CHECKING:
@@ -157,7 +157,14 @@ def write(books: "Books", changes: list[Change], message: str) -> WriteResult:
                         problems.append(LedgerProblem(ch.path, 0, f"entry count dropped from {before} to {counts[ch.path]}"))
             if problems:
                 raise ValidationError(problems)
-            sha = vcs.commit(root, [c.path for c in changes], message, books.author)
+            # the verified state (ledger/books/verified.py) goes into the same commit and is rolled back with it
+            vpath, vtext = verified.update(root, {c.path: c.text for c in changes})
+            if vpath not in old:
+                old[vpath] = (root / vpath).read_bytes() if (root / vpath).exists() else None
+                written.append(vpath)
+                store.write_atomic(root / vpath, vtext.encode("utf-8"))
+            sha = vcs.commit(root, [c.path for c in changes] + ([vpath] if vpath in written else []), message,
+                             books.author)
         except BaseException as exc:
             unrestored = []
             for rel in written:  # each file on its own: one failed restore must not stop the others
@@ -169,7 +176,7 @@ def write(books: "Books", changes: list[Change], message: str) -> WriteResult:
                         store.write_atomic(root / rel, old[rel])
                 except OSError as undo:
                     unrestored.append(f"{rel} ({undo.strerror or undo})")
-            vcs.unstage(root, [c.path for c in changes])
+            vcs.unstage(root, list(dict.fromkeys([c.path for c in changes] + written)))
             if isinstance(exc, OSError) or unrestored:
                 # an I/O error (disk full, EIO) names the file and says what state the books are in
                 where = written[-1] if written else changes[0].path
