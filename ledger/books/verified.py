@@ -1,7 +1,7 @@
 """The last verified state of the books: what every wuye commit left in each month file.
 
 `verified.json` (tracked in git, at the books root) holds per ledger file its entry count, a digest of
-each entry, the document numbers it holds (receipts SJ, notices CJ, disputes TS, as ranges) and its
+each entry (12 hex digits, one string per file: the state of big books stays a few bytes an entry), the document numbers it holds (receipts SJ, notices CJ, disputes TS, as ranges) and its
 sums (money in, money out, receivable postings); plus the highest number ever issued per series and
 year. The writer adds it to every commit (`update`), so a later truncation, deletion or edit made
 with plain git is a difference between the books and this file (`problems`), and a number once
@@ -51,18 +51,18 @@ class FileState:
 
     def as_json(self) -> dict:
         out = {"entries": self.entries, "money_in": f"{self.money_in:.2f}", "money_out": f"{self.money_out:.2f}",
-               "receivable": f"{self.receivable:.2f}", "numbers": self.numbers, "digests": self.digests}
+               "receivable": f"{self.receivable:.2f}", "numbers": self.numbers, "digests": " ".join(self.digests)}
         if self.lost:
-            out["lost"] = self.lost
+            out["lost"] = " ".join(self.lost)
         if self.lost_numbers:
             out["lost_numbers"] = self.lost_numbers
         return out
 
     @classmethod
     def from_json(cls, d: dict) -> "FileState":
-        return cls(int(d.get("entries", 0)), list(d.get("digests", [])), dict(d.get("numbers", {})),
+        return cls(int(d.get("entries", 0)), str(d.get("digests", "")).split(), dict(d.get("numbers", {})),
                    Decimal(d.get("money_in", "0")), Decimal(d.get("money_out", "0")),
-                   Decimal(d.get("receivable", "0")), list(d.get("lost", [])), dict(d.get("lost_numbers", {})))
+                   Decimal(d.get("receivable", "0")), str(d.get("lost", "")).split(), dict(d.get("lost_numbers", {})))
 
 
 @dataclass
@@ -74,7 +74,7 @@ class State:
         body = {"version": VERSION,
                 "highest": {s: dict(sorted(y.items())) for s, y in sorted(self.highest.items())},
                 "files": {rel: st.as_json() for rel, st in sorted(self.files.items())}}
-        return json.dumps(body, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+        return json.dumps(body, ensure_ascii=False, indent=1) + "\n"
 
     @classmethod
     def parse(cls, text: str) -> "State":
@@ -95,7 +95,7 @@ def entry_digest(entry) -> str:
                                postings=[p._replace(meta=_clean_meta(p.meta)) for p in entry.postings])
     else:
         entry = entry._replace(meta=_clean_meta(entry.meta))
-    return hashlib.sha256(repr(entry).encode("utf-8")).hexdigest()[:20]
+    return hashlib.sha256(repr(entry).encode("utf-8")).hexdigest()[:12]
 
 
 def entry_numbers(entry) -> list[str]:
