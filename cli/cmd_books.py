@@ -55,7 +55,10 @@ def register(sub) -> None:
     p.add_argument("--dry-run", action="store_true", help="print the diff only")
     p.set_defaults(func=cmd_standard)
 
-    p = sub.add_parser("check", help="beancount checks plus wuye invariants")
+    p = sub.add_parser("check", help="beancount checks plus wuye invariants and the committed history")
+    p.add_argument("--review", metavar="REV..REV",
+                   help="list what an approver must see in these commits (edits, deletions, standards, code lines)")
+    p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser("sync", help="rebuild the derived cache from the ledger")
@@ -169,7 +172,17 @@ def cmd_standard(args) -> int:
 
 def cmd_check(args) -> int:
     books = open_books(args)
+    if args.review:
+        items = integrity.review(books.root, args.review)
+        if args.json:
+            print_json([i.as_dict() for i in items])
+        else:
+            sys.stdout.write(integrity.review_text(items))
+        return 0
     problems = integrity.check_books(books)
+    if args.json:
+        print_json({"ok": not problems, "problems": [p._asdict() for p in problems]})
+        return 1 if problems else 0
     for p in problems:
         print(str(p), file=sys.stderr)
     if problems:

@@ -135,6 +135,7 @@ LABELS: dict[str, str] = {
     "writing": "正在写入并提交…",
     "committed": "已提交 {sha}",
     "preview_first": "请先预览",
+    "plan_changed": "账本在预览后有变动：以下是新的结果，请核对后再按 Ctrl+S 确认",
     "bill_hint": "输入期间后按 Enter 预览；预览无误后按 Ctrl+S 确认写入。",
     # history
     "date": "日期",

@@ -6,7 +6,7 @@ import shutil
 from pathlib import Path
 
 from ledger.basics import accounts as acc
-from ledger.books import entries as beans, layout, files as store, git as vcs
+from ledger.books import entries as beans, layout, files as store, git as vcs, verified
 from ledger.community.config import Config, load_config
 from ledger.basics.errors import UnitsError, WuyeError
 from ledger.community.units import Owner, Unit, load_owners, parse_unit_row, read_table, save_owners, units_csv_text
@@ -63,7 +63,10 @@ def init_books(target: str | Path, config: str | Path | None = None, units: str 
         first = layout.month_file(cfg.books_start)
         store.write_atomic(root / first, f"; {cfg.name} {cfg.books_start:%Y-%m}\n".encode())
         vcs.init(root)
-        vcs.commit(root, [".gitignore", layout.CONFIG, cfg.units_file, layout.MAIN, layout.ACCOUNTS, first],
+        # the first verified state (ledger/books/verified.py): what later commits are compared with
+        vpath, vtext = verified.update(root, {})
+        store.write_atomic(root / vpath, vtext.encode())
+        vcs.commit(root, [".gitignore", layout.CONFIG, cfg.units_file, layout.MAIN, layout.ACCOUNTS, first, vpath],
                    f"init {cfg.name}: {len(parsed)} units, {len(cfg.fees)} fee items")
     except BaseException:
         if made:

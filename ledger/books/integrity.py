@@ -4,14 +4,15 @@ from __future__ import annotations
 import re
 import tempfile
 from collections import defaultdict
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from beancount import loader
 from beancount.parser import parser
 
-from ledger.books import facts, layout, git as vcs
+from ledger.books import facts, layout, git as vcs, verified
 from ledger.books.cache import FactCache
-from ledger.basics.errors import LedgerProblem
+from ledger.basics.errors import InputError, LedgerProblem, WuyeError
 
 _RECEIPT = re.compile(r"^(?P<prefix>[A-Z]+)(?P<year>\d{4})-(?P<seq>\d{6})$")
 
@@ -35,6 +36,7 @@ def check_books(books) -> list[LedgerProblem]:
     problems += receipt_problems(books.cache)
     problems += cache_problems(books, entries)
     problems += shrink_problems(root, books.cache)
+    problems += verified.problems(root)
     return problems
 
 
@@ -109,3 +111,143 @@ def shrink_problems(root: Path, cache: FactCache) -> list[LedgerProblem]:
         if after < before:
             out.append(LedgerProblem(rel, 0, f"entry count dropped from {before} to {after} vs HEAD"))
     return out
+
+
+# --- `wuye check --review A..B`: what an approver must see ---------------------------------------------
+
+_CODE_LINE = re.compile(r'^\s*(plugin|include|option)\b|^\s*\d{4}-\d{2}-\d{2}\s+custom\s+"fava-')
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    commit: str
+    author: str
+    subject: str
+    kind: str  # entry-edited | entry-deleted | fee-standard | config | units | code-line
+    path: str
+    lineno: int  # in the new text (0 when the line or entry is gone)
+    text: str  # the old entry, the added line, the diff
+    new_text: str = ""
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def review(root: Path, rev_range: str) -> list[ReviewItem]:
+    """Per commit in REV..REV (oldest first): edits and deletions of existing entries (appends are not
+    listed), fee-standard and other config changes, units changes, and every added plugin, include,
+    option or custom "fava-..." line."""
+    from ledger.books.history import standard_changes
+    from ledger.community.config import load_config
+
+    root = Path(root)
+    if ".." not in rev_range:
+        raise InputError(f"--review wants a range REV..REV, not '{rev_range}'")
+    shas = vcs.git(root, "rev-list", "--reverse", rev_range, check=False).split()
+    if not shas and vcs.git(root, "rev-parse", "-q", "--verify", rev_range.split("..")[0] or "HEAD",
+                             check=False).strip() == "":
+        raise InputError(f"unknown revision in '{rev_range}'")
+    try:
+        units_file = load_config(root / layout.CONFIG).units_file
+    except WuyeError:
+        units_file = "units.csv"
+    out: list[ReviewItem] = []
+    for sha in shas:
+        c = vcs.log(root, 1, rev=sha)[0]
+        parent = vcs.git(root, "rev-parse", "-q", "--verify", f"{sha}^", check=False).strip() or None
+        names = vcs.git(root, "diff-tree", "--no-commit-id", "-r", "--name-status", "--root", sha).splitlines()
+        for row in names:
+            status, _, rel = row.partition("\t")
+            rel = rel.split("\t")[-1]
+            old = vcs.show(root, parent, rel) if parent else None
+            new = vcs.show(root, sha, rel)
+            item = lambda kind, path, lineno, text, new_text="": out.append(  # noqa: E731
+                ReviewItem(c.sha, c.author, c.subject, kind, path, lineno, text, new_text))
+            for lineno, line in _added_lines(old or "", new or ""):
+                if _CODE_LINE.match(line):
+                    item("code-line", rel, lineno, line)
+            if rel.endswith(".beancount") and old:
+                for kind, lineno, was, now in _entry_changes(old, new or "", rel):
+                    item(kind, rel, lineno, was, now)
+            elif rel == layout.CONFIG:
+                changes = standard_changes(root, c)
+                for ch in changes:
+                    item("fee-standard", rel, 0, str(ch))
+                diff = _diff(old or "", new or "", rel)
+                if diff:
+                    item("config", rel, 0, diff)
+            elif rel == units_file:
+                diff = _diff(old or "", new or "", rel)
+                if diff:
+                    item("units", rel, 0, diff)
+    return out
+
+
+def _added_lines(old: str, new: str) -> list[tuple[int, str]]:
+    import difflib
+
+    out = []
+    a, b = old.splitlines(), new.splitlines()
+    for tag, _i1, _i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag in ("insert", "replace"):
+            out += [(j + 1, b[j]) for j in range(j1, j2)]
+    return out
+
+
+def _diff(old: str, new: str, rel: str) -> str:
+    import difflib
+
+    return "".join(difflib.unified_diff(old.splitlines(True), new.splitlines(True), f"a/{rel}", f"b/{rel}", n=0))
+
+
+def _entry_text(text_lines: list[str], entries: list, i: int) -> str:
+    start = entries[i].meta.get("lineno", 1) - 1
+    end = entries[i + 1].meta.get("lineno", len(text_lines) + 1) - 1 if i + 1 < len(entries) else len(text_lines)
+    return "\n".join(text_lines[start:end]).rstrip() + "\n"
+
+
+def _entry_changes(old: str, new: str, rel: str) -> list[tuple[str, int, str, str]]:
+    """Entries of the old text that are not in the new one: edited when a new entry stands in the same
+    place (same date and type between the same neighbours), else deleted. Appended entries are not listed."""
+    import difflib
+
+    old_e = parser.parse_string(old, report_filename=rel)[0]
+    new_e = parser.parse_string(new, report_filename=rel)[0]
+    a = [verified.entry_digest(e) for e in old_e]
+    b = [verified.entry_digest(e) for e in new_e]
+    ol, nl = old.splitlines(), new.splitlines()
+    out = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag not in ("replace", "delete"):
+            continue
+        # a replace at the very end whose new side is longer is an edit of the overlap plus appends
+        for k in range(i1, i2):
+            j = j1 + (k - i1)
+            if tag == "replace" and j < j2 and type(new_e[j]) is type(old_e[k]):
+                out.append(("entry-edited", new_e[j].meta.get("lineno", 0), _entry_text(ol, old_e, k),
+                            _entry_text(nl, new_e, j)))
+            else:
+                out.append(("entry-deleted", 0, _entry_text(ol, old_e, k), ""))
+    return out
+
+
+def review_text(items: list[ReviewItem]) -> str:
+    if not items:
+        return "nothing to review: only appended entries\n"
+    lines, last = [], None
+    for it in items:
+        if it.commit != last:
+            lines.append(f"commit {it.commit[:10]}  {it.author}  {it.subject}")
+            last = it.commit
+        where = f"{it.path}:{it.lineno}" if it.lineno else it.path
+        lines.append(f"  {it.kind:<14} {where}")
+        if it.new_text:  # an edit: the entry's first line, then only the lines that differ
+            import difflib
+
+            a, b = it.text.splitlines(), it.new_text.splitlines()
+            body = [a[0]] + [ln for ln in difflib.unified_diff(a, b, n=0, lineterm="")
+                             if ln[:1] in "+-" and not ln.startswith(("+++", "---"))]
+        else:
+            body = it.text.rstrip("\n").splitlines()
+        lines += [f"      {ln}" for ln in body]
+    return "\n".join(lines) + "\n"

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from beancount import loader
 
-from ledger.books import files as store, git as vcs, layout, recovery
+from ledger.books import files as store, git as vcs, layout, recovery, verified
 from ledger.books.plan import Operation, Plan, PlanChanged, appended_text
 from ledger.basics.errors import BooksStateError, ExternallyChangedError, LedgerProblem, LockHeldError, ValidationError, WuyeError
 
@@ -281,6 +281,19 @@ def _apply(books: "Books", plan: Plan) -> WriteResult:
         if _CONFLICT.search(new):
             raise ValidationError([LedgerProblem(rel, 0, "conflict markers in the new text")])
         old_bytes[rel], new_bytes[rel] = cur, new.encode("utf-8")
+    # the verified state (ledger/books/verified.py) goes into the same commit and is rolled back with it
+    vpath, vtext = verified.update(root, {rel: new_bytes[rel].decode("utf-8") for rel in paths})
+    if vpath not in new_bytes:
+        committed.update(vcs.tree_blobs(root, head, [vpath]))
+        try:
+            vcur = (root / vpath).read_bytes()
+        except FileNotFoundError:
+            vcur = None
+        if (None if vcur is None else vcs.blob_sha(vcur)) != committed.get(vpath):
+            raise ExternallyChangedError(f"{vpath} differs from the last commit; commit or discard that change first")
+        paths.append(vpath)
+        old_bytes[vpath] = vcur
+    new_bytes[vpath] = vtext.encode("utf-8")
     intent = recovery.Intent(os.getpid(), socket.gethostname(), head, plan.message, books.author,
                              {rel: (committed.get(rel), vcs.blob_sha(new_bytes[rel])) for rel in paths})
     try:

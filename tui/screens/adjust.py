@@ -15,6 +15,7 @@ from .. import core
 from ..i18n import error_text, error_title, t
 from ..widgets.effect import render_effect, render_latefees
 from ..widgets.errorpanel import ErrorPanel
+from ..widgets.plan_form import ConfirmButton, PlanForm
 from .base import WuyeModal
 
 KINDS = ("waive", "compensate", "refund", "void", "writeoff", "latefees")
@@ -22,8 +23,11 @@ PLACEHOLDERS = {"amount": "100.00", "period": "2026-10", "periods": "2024-01,202
                 "dispute": "D-2026-001", "date": "YYYY-MM-DD", "reason": "", "approved_by": ""}
 
 
-class AdjustScreen(WuyeModal):
+class AdjustScreen(PlanForm, WuyeModal):
     BINDINGS = [Binding("escape", "close", "back"), Binding("ctrl+s", "confirm", "confirm_write", key_display="^s")]
+
+    plan_preview_id = "#adj-preview"
+    plan_confirm_id = "#adj-confirm-btn"
 
     def __init__(self, kind: str, unit: str | None = None, **preset: str) -> None:
         super().__init__()
@@ -32,10 +36,8 @@ class AdjustScreen(WuyeModal):
         if unit:
             self.preset["unit"] = unit
         self.fields = core.ADJUST_FIELDS[kind]
-        self.previewed: dict | None = None
-        self._pending: dict | None = None
-        self.busy = False
         self.written = None
+        self.plan_keep = ("#f-date",)
 
     def compose(self) -> ComposeResult:
         required = core.ADJUST_REQUIRED[self.kind]
@@ -52,7 +54,7 @@ class AdjustScreen(WuyeModal):
                         yield self._field(name)
             with Horizontal(classes="form-buttons"):
                 yield Button(t("preview"), id="adj-preview-btn")
-                yield Button(t("confirm_write"), id="adj-confirm-btn", variant="warning", disabled=True)
+                yield ConfirmButton(t("confirm_write"), id="adj-confirm-btn", variant="warning", disabled=True)
                 yield Button(t("close"), id="adj-close-btn")
             yield ErrorPanel(id="adj-error")
             with VerticalScroll(id="adj-out"):
@@ -102,61 +104,36 @@ class AdjustScreen(WuyeModal):
             out["unit"] = out["unit"].upper()
         return out
 
+    # --- the shared preview -> confirm flow (tui/widgets/plan_form.py) ------------------------------
+    def plan_values(self) -> dict:
+        return self.values()
+
+    def plan_calls(self):
+        return core.adjust_preview, core.adjust_write, (self.kind, self.values())
+
+    def plan_show_preview(self, effect):
+        return render_latefees(effect) if self.kind == "latefees" else render_effect(effect)
+
+    def plan_written(self, done: core.WriteDone) -> None:
+        self.written = done
+        self.notify(t("committed", sha=done.commit[:10]) + "  " + done.message.splitlines()[0])
+
+    def plan_show_done(self, done: core.WriteDone):
+        return Group(Text(t("committed", sha=done.commit[:10]), style="bold green"), Text(done.message))
+
     @on(Input.Changed)
     @on(Select.Changed)
     def _changed(self) -> None:
-        if self.previewed is not None and self.values() != self.previewed:
-            self.previewed = None
-            self.query_one("#adj-confirm-btn", Button).disabled = True
+        self.plan_invalidate()
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#adj-preview-btn")
     def action_preview(self) -> None:
-        if self.busy:
-            return
-        self.query_one(ErrorPanel).clear()
-        self._pending = self.values()
-        self.query_one("#adj-preview", Static).update(t("loading"))
-        self.core("preview", core.adjust_preview, self.kind, self._pending)
-
-    def done_preview(self, effect) -> None:
-        self.previewed = self._pending if self._pending == self.values() else None
-        body = render_latefees(effect) if self.kind == "latefees" else render_effect(effect)
-        self.query_one("#adj-preview", Static).update(Group(Text(t("preview_label"), style="bold reverse"), body))
-        btn = self.query_one("#adj-confirm-btn", Button)
-        btn.disabled = self.previewed is None
-        if self.previewed is not None:
-            btn.focus()
-
-    def failed_preview(self, exc: BaseException) -> None:
-        self.query_one("#adj-preview", Static).update("")
-        self.query_one(ErrorPanel).show(error_title(exc), error_text(exc))
+        self.plan_preview()
 
     @on(Button.Pressed, "#adj-confirm-btn")
     def action_confirm(self) -> None:
-        if self.busy:
-            return
-        if self.previewed is None or self.previewed != self.values():
-            self.notify(t("preview_first"), severity="warning")
-            return
-        self.busy = True
-        self.query_one("#adj-confirm-btn", Button).disabled = True
-        self.query_one("#adj-preview", Static).update(t("writing"))
-        self.core("write", core.adjust_write, self.kind, self.previewed, write=True)
-
-    def done_write(self, done: core.WriteDone) -> None:
-        self.busy = False
-        self.previewed = None
-        self.written = done
-        self.query_one("#adj-preview", Static).update(Group(
-            Text(t("committed", sha=done.commit[:10]), style="bold green"), Text(done.message)))
-        self.notify(t("committed", sha=done.commit[:10]) + "  " + done.message.splitlines()[0])
-
-    def failed_write(self, exc: BaseException) -> None:
-        self.busy = False
-        self.previewed = None
-        self.query_one("#adj-preview", Static).update("")
-        self.query_one(ErrorPanel).show(error_title(exc), error_text(exc) + "\n" + t("books_unchanged"))
+        self.plan_confirm()
 
     @on(Button.Pressed, "#adj-close-btn")
     def action_close(self) -> None:

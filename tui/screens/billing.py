@@ -12,6 +12,7 @@ from textual.widgets import Button, Footer, Header, Input, Label, ProgressBar, S
 from .. import core
 from ..i18n import error_text, error_title, t
 from ..widgets.errorpanel import ErrorPanel
+from ..widgets.plan_form import ConfirmButton  # Enter on it must not write
 from .base import WuyeScreen
 
 
@@ -37,7 +38,7 @@ class BillingScreen(WuyeScreen):
                 yield Label(t("bill_to"))
                 yield Input(id="bill-to", placeholder="", max_length=7)
                 yield Button(t("preview"), id="bill-preview-btn")
-                yield Button(t("confirm_write"), id="bill-confirm-btn", variant="warning", disabled=True)
+                yield ConfirmButton(t("confirm_write"), id="bill-confirm-btn", variant="warning", disabled=True)
             yield ErrorPanel(id="bill-error")
             yield Static("", id="bill-summary")
             yield ProgressBar(id="bill-progress", total=None, show_eta=False)

@@ -16,6 +16,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from .. import core
 from ..i18n import error_text, error_title, t
 from ..widgets.errorpanel import ErrorPanel
+from ..widgets.plan_form import ConfirmButton, PlanForm
 from .base import WuyeModal
 
 FIELDS = {
@@ -29,18 +30,19 @@ PLACEHOLDERS = {"promise_date": "YYYY-MM-DD", "date": "YYYY-MM-DD", "promise_amo
 LABEL = {"channel": "f_channel_c"}
 
 
-class CollectScreen(WuyeModal):
+class CollectScreen(PlanForm, WuyeModal):
     BINDINGS = [Binding("escape", "close", "back"), Binding("ctrl+s", "confirm", "confirm_write", key_display="^s")]
+
+    plan_preview_id = "#col-preview"
+    plan_confirm_id = "#col-confirm-btn"
 
     def __init__(self, kind: str, unit: str) -> None:
         super().__init__()
         self.kind = kind
         self.unit = unit
         self.fields = FIELDS[kind]
-        self.previewed: dict | None = None
-        self._pending: dict | None = None
-        self.busy = False
         self.done: core.CollectDone | None = None
+        self.plan_keep = ("#f-date", "#f-by")
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box", classes="form-box") as box:
@@ -58,7 +60,7 @@ class CollectScreen(WuyeModal):
                 yield Checkbox(t("f_acknowledged"), id="f-acknowledged")
             with Horizontal(classes="form-buttons"):
                 yield Button(t("preview"), id="col-preview-btn")
-                yield Button(t("confirm_write"), id="col-confirm-btn", variant="warning", disabled=True)
+                yield ConfirmButton(t("confirm_write"), id="col-confirm-btn", variant="warning", disabled=True)
                 yield Button(t("close"), id="col-close-btn")
             yield ErrorPanel(id="col-error")
             with VerticalScroll(id="col-out"):
@@ -98,74 +100,51 @@ class CollectScreen(WuyeModal):
                 out[name] = w.value.strip()
         return out
 
-    @on(Input.Changed)
-    @on(Select.Changed)
-    @on(Checkbox.Changed)
-    def _changed(self) -> None:
-        if self.previewed is not None and self.values() != self.previewed:
-            self.previewed = None
-            self.query_one("#col-confirm-btn", Button).disabled = True
+    # --- the shared preview -> confirm flow (tui/widgets/plan_form.py) ------------------------------
+    def plan_values(self) -> dict:
+        return self.values()
 
-    @on(Input.Submitted)
-    @on(Button.Pressed, "#col-preview-btn")
-    def action_preview(self) -> None:
-        if self.busy:
-            return
-        self.query_one(ErrorPanel).clear()
-        self._pending = self.values()
-        self.query_one("#col-preview", Static).update(t("loading"))
-        self.core("preview", core.collect_preview, self.kind, self._pending)
+    def plan_calls(self):
+        return core.collect_preview, core.collect_write, (self.kind, self.values())
 
-    def done_preview(self, p: core.CollectPreview) -> None:
-        self.previewed = self._pending if self._pending == self.values() else None
-        parts = [Text(t("preview_label"), style="bold reverse")]
+    def plan_show_preview(self, p: core.CollectPreview):
+        parts = []
         if self.kind == "notice":
             parts.append(Text(t("notice_lines"), style="bold"))
         parts.append(Text(p.text))
         if p.note == "interrupts":
             parts.append(Text("⚖ " + t("interrupts"), style="bold yellow"))
-        self.query_one("#col-preview", Static).update(Group(*parts))
-        btn = self.query_one("#col-confirm-btn", Button)
-        btn.disabled = self.previewed is None
-        if self.previewed is not None:
-            btn.focus()
+        return Group(*parts)
 
-    def failed_preview(self, exc: BaseException) -> None:
-        self.query_one("#col-preview", Static).update("")
-        self.query_one(ErrorPanel).show(error_title(exc), error_text(exc))
-
-    @on(Button.Pressed, "#col-confirm-btn")
-    def action_confirm(self) -> None:
-        if self.busy:
-            return
-        if self.previewed is None or self.previewed != self.values():
-            self.notify(t("preview_first"), severity="warning")
-            return
-        self.busy = True
-        self.query_one("#col-confirm-btn", Button).disabled = True
-        self.query_one("#col-preview", Static).update(t("writing"))
-        self.core("write", core.collect_write, self.kind, self.previewed, write=True)
-
-    def done_write(self, done: core.CollectDone) -> None:
-        self.busy = False
-        self.previewed = None
+    def plan_written(self, done: core.CollectDone) -> None:
         self.done = done
-        parts = [Text(t("committed", sha=done.write.commit[:10]), style="bold green"), Text(done.write.message)]
-        if self.kind == "dispute":
-            parts.insert(0, Text(t("dispute_opened", id=done.ident), style="bold"))
-        if done.path:
-            parts.append(Text(t("notice_saved", doc=done.ident, path=done.path), style="bold"))
-        self.query_one("#col-preview", Static).update(Group(*parts))
         msg = t("committed", sha=done.write.commit[:10])
         if done.path:
             msg += "\n" + t("notice_saved", doc=done.ident, path=done.path)
         self.notify(msg, timeout=10)
 
-    def failed_write(self, exc: BaseException) -> None:
-        self.busy = False
-        self.previewed = None
-        self.query_one("#col-preview", Static).update("")
-        self.query_one(ErrorPanel).show(error_title(exc), error_text(exc) + "\n" + t("books_unchanged"))
+    def plan_show_done(self, done: core.CollectDone):
+        parts = [Text(t("committed", sha=done.write.commit[:10]), style="bold green"), Text(done.write.message)]
+        if self.kind == "dispute":
+            parts.insert(0, Text(t("dispute_opened", id=done.ident), style="bold"))
+        if done.path:
+            parts.append(Text(t("notice_saved", doc=done.ident, path=done.path), style="bold"))
+        return Group(*parts)
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _changed(self) -> None:
+        self.plan_invalidate()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#col-preview-btn")
+    def action_preview(self) -> None:
+        self.plan_preview()
+
+    @on(Button.Pressed, "#col-confirm-btn")
+    def action_confirm(self) -> None:
+        self.plan_confirm()
 
     @on(Button.Pressed, "#col-close-btn")
     def action_close(self) -> None:

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from .. import core
 from ..i18n import error_text, error_title, t
 from ..widgets.errorpanel import ErrorPanel
+from ..widgets.plan_form import ConfirmButton  # Enter on it must not write
 from .base import WuyeModal, WuyeScreen
 
 
@@ -48,7 +49,7 @@ class ImportScreen(WuyeScreen):
                 with Horizontal(id="imp-bar"):
                     yield Input(id="imp-path", placeholder=t("import_path"))
                     yield Button(t("preview"), id="imp-preview-btn")
-                    yield Button(t("confirm_write"), id="imp-confirm-btn", variant="warning", disabled=True)
+                    yield ConfirmButton(t("confirm_write"), id="imp-confirm-btn", variant="warning", disabled=True)
                 yield ErrorPanel(id="imp-error")
                 with Horizontal(id="imp-main"):
                     yield DirectoryTree(self.start_dir, id="imp-tree")

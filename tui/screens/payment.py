@@ -14,6 +14,7 @@ from .. import core
 from ..i18n import error_text, error_title, t
 from ..widgets.effect import render_effect
 from ..widgets.errorpanel import ErrorPanel
+from ..widgets.plan_form import ConfirmButton, PlanForm
 from .base import WuyeModal
 
 
@@ -21,20 +22,22 @@ def channel_options():
     return [(t(f"ch_{c}"), c) for c in core.CHANNELS]
 
 
-class PaymentScreen(WuyeModal):
+class PaymentScreen(PlanForm, WuyeModal):
     BINDINGS = [
         Binding("escape", "close", "back"),
         Binding("ctrl+s", "record", "confirm_write", key_display="^s"),
         Binding("ctrl+o", "print", "print_receipt", key_display="^o"),
     ]
 
+    plan_preview_id = "#pay-preview"
+    plan_confirm_id = "#pay-record-btn"
+
     def __init__(self, unit: str | None = None) -> None:
         super().__init__()
         self.unit = unit or ""
-        self.previewed: core.PaymentForm | None = None
         self.done: core.PaymentDone | None = None
-        self.busy = False
-        self._pending: core.PaymentForm | None = None
+        # the form clears after a write; a unit given by the caller (the unit's page) stays
+        self.plan_keep = ("#pay-date",) + (("#pay-unit",) if unit else ())
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form-box", classes="form-box") as box:
@@ -61,7 +64,7 @@ class PaymentScreen(WuyeModal):
                 yield Checkbox(t("prepay"), id="pay-prepay")
             with Horizontal(classes="form-buttons"):
                 yield Button(t("preview"), id="pay-preview-btn")
-                yield Button(t("confirm_write"), id="pay-record-btn", variant="warning", disabled=True)
+                yield ConfirmButton(t("confirm_write"), id="pay-record-btn", variant="warning", disabled=True)
                 yield Button(t("print_receipt"), id="pay-print-btn", disabled=True)
                 yield Button(t("close"), id="pay-close-btn")
             yield ErrorPanel(id="pay-error")
@@ -85,68 +88,40 @@ class PaymentScreen(WuyeModal):
                                 v("#pay-date"), v("#pay-ref"), v("#pay-payer"), v("#pay-for"),
                                 self.query_one("#pay-prepay", Checkbox).value)
 
+    # --- the shared preview -> confirm flow (tui/widgets/plan_form.py) ------------------------------
+    def plan_values(self) -> core.PaymentForm:
+        return self.form()
+
+    def plan_calls(self):
+        return core.payment_preview, core.payment_record, (self.form(),)
+
+    def plan_show_preview(self, effect: core.Effect):
+        self.done = None
+        self.query_one("#pay-print-btn", Button).disabled = True
+        return render_effect(effect, "allocation")
+
+    def plan_written(self, done: core.PaymentDone) -> None:
+        self.done = done
+        self.query_one("#pay-print-btn", Button).disabled = False
+        self.notify(f"{done.receipt}  {core.money(done.effect.amount)}  " + t("committed", sha=done.write.commit[:10]))
+
+    def plan_show_done(self, done: core.PaymentDone):
+        return Group(Text(t("committed", sha=done.write.commit[:10]), style="bold green"), Text(done.receipt_text))
+
     @on(Input.Changed)
     @on(Select.Changed)
     @on(Checkbox.Changed)
     def _changed(self) -> None:
-        if self.previewed is not None and self.form() != self.previewed:
-            self.previewed = None
-            self.query_one("#pay-record-btn", Button).disabled = True
+        self.plan_invalidate()
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#pay-preview-btn")
     def action_preview(self) -> None:
-        if self.busy:
-            return
-        self.query_one(ErrorPanel).clear()
-        form = self.form()
-        self._pending = form
-        self.query_one("#pay-preview", Static).update(t("loading"))
-        self.core("preview", core.payment_preview, form)
-
-    def done_preview(self, effect: core.Effect) -> None:
-        self.previewed = self._pending if self._pending == self.form() else None
-        self.done = None
-        self.query_one("#pay-print-btn", Button).disabled = True
-        self.query_one("#pay-preview", Static).update(
-            Group(Text(t("preview_label"), style="bold reverse"), render_effect(effect, "allocation")))
-        btn = self.query_one("#pay-record-btn", Button)
-        btn.disabled = self.previewed is None
-        if self.previewed is not None:
-            btn.focus()
-
-    def failed_preview(self, exc: BaseException) -> None:
-        self.query_one("#pay-preview", Static).update("")
-        self.query_one(ErrorPanel).show(error_title(exc), error_text(exc))
+        self.plan_preview()
 
     @on(Button.Pressed, "#pay-record-btn")
     def action_record(self) -> None:
-        if self.busy:
-            return
-        if self.previewed is None or self.previewed != self.form():
-            self.notify(t("preview_first"), severity="warning")
-            return
-        self.busy = True
-        self.query_one("#pay-record-btn", Button).disabled = True
-        self.query_one("#pay-preview", Static).update(t("writing"))
-        self.core("record", core.payment_record, self.previewed, write=True)
-
-    def done_record(self, done: core.PaymentDone) -> None:
-        self.busy = False
-        self.done = done
-        self.previewed = None
-        self.query_one("#pay-print-btn", Button).disabled = False
-        self.query_one("#pay-preview", Static).update(Group(
-            Text(t("committed", sha=done.write.commit[:10]), style="bold green"),
-            Text(done.receipt_text)))
-        self.notify(f"{done.receipt}  {core.money(done.effect.amount)}  " + t("committed", sha=done.write.commit[:10]))
-        self.query_one("#pay-print-btn", Button).focus()
-
-    def failed_record(self, exc: BaseException) -> None:
-        self.busy = False
-        self.previewed = None
-        self.query_one("#pay-preview", Static).update("")
-        self.query_one(ErrorPanel).show(error_title(exc), error_text(exc) + "\n" + t("books_unchanged"))
+        self.plan_confirm()
 
     @on(Button.Pressed, "#pay-print-btn")
     def action_print(self) -> None:
