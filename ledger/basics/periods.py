@@ -3,18 +3,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import re
 
 from ledger.basics.errors import InputError
-
-_PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$")
-
-
-def parse_period(text: str) -> str:
-    m = _PERIOD_RE.match(str(text).strip())
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        raise InputError(f"period '{text}' is not YYYY-MM")
-    return m.group(0)
+# The parsers normalise to ASCII first (full-width digits), so one period has one spelling.
+from ledger.basics.parse import check_billing_period, parse_date, parse_period  # noqa: F401
 
 
 def period_of(day: dt.date) -> str:
@@ -51,9 +43,3 @@ def span(first: str, last: str) -> list[str]:
         p = add(p, 1)
     return out
 
-
-def parse_date(text: str, what: str = "date") -> dt.date:
-    try:
-        return dt.date.fromisoformat(str(text).strip())
-    except ValueError as exc:
-        raise InputError(f"{what}: '{text}' is not a date YYYY-MM-DD") from exc

@@ -12,7 +12,14 @@ from ledger.basics.money import parse_amount
 from ledger.reports.openitems import billed_keys, credit_balances
 
 
-def preview_bill(books, period_list: list[str]) -> BillPlan:
+def billable_periods(books, period_list: list[str], allow_future: bool = False) -> list[str]:
+    """The periods in their one ASCII spelling, each within books start .. a year ahead of today."""
+    return [periods.check_billing_period(periods.parse_period(p), books.config.books_start, books.today(),
+                                         allow_future) for p in period_list]
+
+
+def preview_bill(books, period_list: list[str], allow_future: bool = False) -> BillPlan:
+    period_list = billable_periods(books, period_list, allow_future)
     billed = {p: billed_keys(books.cache, p) for p in period_list}
     credits = credit_balances(books.cache)
     credit_dates = {u: dt.date.fromisoformat(d) for u, d in books.cache.q(
@@ -21,9 +28,9 @@ def preview_bill(books, period_list: list[str]) -> BillPlan:
                      credit_dates)
 
 
-def run_bill(books, period_list: list[str]) -> tuple[BillPlan, object | None]:
+def run_bill(books, period_list: list[str], allow_future: bool = False) -> tuple[BillPlan, object | None]:
     """Bill the periods; returns the plan and the write result (None when nothing was left to bill)."""
-    plan = preview_bill(books, period_list)
+    plan = preview_bill(books, period_list, allow_future)
     if not plan.entries:
         return plan, None
     changes = books.append_changes({f: beans.render(es) for f, es in plan.by_file.items()})

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ledger.books import layout, git as vcs
 from ledger.books.cache import FactCache
-from ledger.community.config import Config, load_config
+from ledger.community.config import Config, load_config, units_path
 from ledger.basics.errors import InputError, WuyeError
 from ledger.community.units import Owner, Unit, load_owners, load_units
 from ledger.books.writer import Change, WriteResult, write
@@ -21,12 +21,11 @@ class Books:
         if not (self.root / ".git").exists():
             raise WuyeError(f"{self.root}: not a git repository")
         self.cache = FactCache(self.root)
-        self.author = os.environ.get("WUYE_AUTHOR") or None
         self.reload()
 
     def reload(self) -> None:
         self.config: Config = load_config(self.root / layout.CONFIG)
-        self.units: dict[str, Unit] = load_units(self.root / self.config.units_file)
+        self.units: dict[str, Unit] = load_units(units_path(self.root, self.config))
         self.head = vcs.head(self.root)
         self.shas = self.cache.sync(layout.ledger_files(self.root))
         for rel in (layout.CONFIG, self.config.units_file, layout.MAIN):
@@ -39,9 +38,9 @@ class Books:
 
     # --- reading helpers ------------------------------------------------------------------
     def unit(self, uid: str) -> Unit:
-        import unicodedata
+        from ledger.basics.parse import normalise_unit_id
 
-        key = unicodedata.normalize("NFKC", uid or "").strip().upper()
+        key = normalise_unit_id(uid)
         if key not in self.units:
             raise InputError(f"unknown unit '{uid}' (not in {self.config.units_file})")
         return self.units[key]
@@ -53,8 +52,18 @@ class Books:
         path = self.root / rel
         return path.read_text(encoding="utf-8") if path.exists() else ""
 
-    def collector(self) -> str:
-        return os.environ.get("WUYE_USER") or vcs.git(self.root, "config", "user.name", check=False).strip() or "?"
+    def collector(self, by: str | None = None, what: str = "--by") -> str:
+        """Who records: `by`, else $WUYE_USER, else the program; always an operator id from config.yaml."""
+        from ledger.community.privacy import operator
+
+        return operator(self.config, by, what)
+
+    @property
+    def author(self) -> str | None:
+        """The commit author from $WUYE_AUTHOR ('OPERATOR <email>'), checked when a commit is made."""
+        from ledger.community.privacy import commit_author
+
+        return commit_author(self.config, os.environ.get("WUYE_AUTHOR"))
 
     def today(self) -> dt.date:
         fixed = os.environ.get("WUYE_TODAY")  # lets demos and tests pin "today"
@@ -71,6 +80,7 @@ class Books:
         return out
 
     def write(self, changes: list[Change], message: str) -> WriteResult:
+        _ = self.author  # a wrong $WUYE_AUTHOR is refused before any file is touched
         return write(self, changes, message)
 
     def after_write(self, changes: list[Change], sha: str) -> None:
@@ -84,4 +94,4 @@ class Books:
                 self.cache.ingest(ch.path, ch.text, self.shas[ch.path])
         if any(ch.path in (layout.CONFIG, self.config.units_file) for ch in changes):
             self.config = load_config(self.root / layout.CONFIG)
-            self.units = load_units(self.root / self.config.units_file)
+            self.units = load_units(units_path(self.root, self.config))

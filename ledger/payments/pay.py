@@ -17,11 +17,13 @@ from ledger.billing.charges import monthly_charge
 from ledger.community.config import CHANNELS, LATE_FEE_ITEM
 from ledger.basics.errors import InputError
 from ledger.basics.money import ZERO, fmt, from_cents, parse_amount, q
+from ledger.basics.parse import bounded_text
 from ledger.reports.openitems import credit_balances, open_items
-from ledger.community.privacy import clean_text, pii_number
+from ledger.community.privacy import clean_ref, clean_text, pii_number
 from ledger.payments.receipts import CHANNEL_LABELS, next_receipt
 from ledger.community.units import mask_name
 
+MAX_PAYER = 40
 PAYER_ROLES = {"owner": "业主", "tenant": "租户", "relative": "亲属", "developer": "开发商", "other": "其他"}
 
 
@@ -35,6 +37,7 @@ def payer_text(payer: str | None) -> str:
     """'tenant:吴小明' -> 'tenant 吴**'; names are masked before they reach the ledger."""
     if not payer:
         return "owner"
+    payer = bounded_text(payer, "--payer", MAX_PAYER)
     check_no_pii(payer, "--payer")
     role, _, name = payer.partition(":")
     if role not in PAYER_ROLES:
@@ -190,7 +193,7 @@ def plan_payment(books, unit: str, amount: str | Decimal, channel: str, date: dt
     if channel not in CHANNELS:
         raise InputError(f"unknown channel '{channel}' (one of {', '.join(CHANNELS)})")
     check_date(books, date)
-    ref = (ref or "").strip() or None
+    ref = clean_ref(books, ref)
     if ref:
         state.check_ref(channel, ref)
     who = payer_text(payer)
@@ -233,7 +236,7 @@ def plan_payment(books, unit: str, amount: str | Decimal, channel: str, date: dt
             opens[(p.item, p.period)] -= p.amount
             if opens[(p.item, p.period)] == 0:
                 del opens[(p.item, p.period)]
-    plan = PaymentPlan(u.unit, value, channel, date, ref, who, collector or books.collector(),
+    plan = PaymentPlan(u.unit, value, channel, date, ref, who, books.collector(collector),
                        state.next_receipt(date.year), parts, rest, discount, open_total)
     extra = list(extra_postings or [])
     if waived:
