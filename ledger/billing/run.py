@@ -14,8 +14,10 @@ from ledger.reports.openitems import billed_keys, credit_balances
 
 def billable_periods(books, period_list: list[str], allow_future: bool = False) -> list[str]:
     """The periods in their one ASCII spelling, each within books start .. a year ahead of today."""
-    return [periods.check_billing_period(periods.parse_period(p), books.config.books_start, books.today(),
-                                         allow_future) for p in period_list]
+    plist = [periods.parse_period(p) for p in period_list]
+    for p in sorted(plist, reverse=True):  # a refused range names its far end (--to 9999-12)
+        periods.check_billing_period(p, books.config.books_start, books.today(), allow_future)
+    return plist
 
 
 def preview_bill(books, period_list: list[str], allow_future: bool = False) -> BillPlan:

@@ -87,6 +87,15 @@ def parse_unit_row(row: dict[str, str], path: str, lineno: int) -> Unit:
     if not spaces.isdigit():
         raise UnitsError(path, lineno, "parking_spaces", f"'{spaces}' is not a whole number >= 0")
     owner = col("owner_id")
+    # building and owner id go into the unit's open directives as meta: checked where ledger text is made
+    from ledger.books.entries import check_text
+
+    for column, value in (("building", building), ("owner_id", owner)):
+        try:
+            if value:
+                check_text(value, column, 32)
+        except InputError as exc:
+            raise UnitsError(path, lineno, column, exc.message) from None
     return Unit(uid, building, area.quantize(Decimal("0.01")), utype, handover, int(spaces), owner)
 
 

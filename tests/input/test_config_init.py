@@ -139,3 +139,14 @@ def test_a_hand_edited_config_is_refused_by_key_not_by_traceback(books):
                    encoding="utf-8")
     git(books.root, "commit", "-qam", "hand edit 3")
     books.refused("statement", "1-0101", names="units_file")
+
+
+@pytest.mark.parametrize("row,column", [('1-0103,"1\nplugin ""x""",10.00,residential,,0,O-3', "building"),
+                                        ('1-0103,1,10.00,residential,,0,"O-3""\n2026-01-01 open Assets:Evil"',
+                                         "owner_id")])
+def test_unit_values_that_reach_open_directives(tmp_path, row, column):
+    units = "unit,building,area_m2,type,handover_date,parking_spaces,owner_id\n" + row + "\n"
+    cfg, units_path = write_src(tmp_path / "src", CONFIG, units)
+    r = cli(None, "init", str(tmp_path / "books"), "--config", str(cfg), "--units", str(units_path))
+    assert r.rc != 0 and f"[{column}]" in r.err and "units.csv:2" in r.err, r.err
+    assert not (tmp_path / "books").exists()

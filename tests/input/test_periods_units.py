@@ -96,3 +96,9 @@ def test_parsers_return_ascii():
     assert parse_date("２０２６－０３－０１") == dt.date(2026, 3, 1)
     with pytest.raises(InputError, match="not a date"):
         parse_date("2026-W10-1")  # fromisoformat would accept an ISO week date
+
+
+def test_span_to_the_last_representable_month_ends():
+    from ledger.basics.periods import span
+
+    assert span("9998-11", "9999-12")[-1] == "9999-12" and len(span("9998-11", "9999-12")) == 14
