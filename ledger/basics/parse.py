@@ -49,7 +49,7 @@ def parse_amount(text, what: str = "amount", allow_zero: bool = False, allow_neg
                              "(write 1,234.50 or 1234.50; a decimal comma is not accepted)")
         raise InputError(f"{what}: '{text}' is not an amount with at most two decimals")
     if m.group("frac") and len(m.group("frac")) > 2:
-        raise InputError(f"{what}: '{text}' has more than two decimals")
+        raise InputError(f"{what}: '{text}' is not an amount with at most two decimals")
     value = Decimal(raw.replace(",", "")).quantize(CENT)
     if value < 0 and not allow_negative:
         raise InputError(f"{what}: {value} must not be negative")
