@@ -58,6 +58,7 @@ fees:
       - {{from: 2026-07-01, residential: "2.40", commercial: "5.00"}}
   PK: {{name: 车位管理费, basis: parking, rates: [{{from: 2000-01-01, all: "80.00"}}]}}
   GC: {{name: 垃圾清运费, basis: unit, rates: [{{from: 2000-01-01, residential: "10.00", commercial: "30.00"}}]}}
+staff: [林小红, 前台]  # operators who may record ($WUYE_USER, --by)
 """
 
 

@@ -37,6 +37,8 @@ def register(sub) -> None:
     p.add_argument("--from", dest="first")
     p.add_argument("--to", dest="last")
     p.add_argument("--dry-run", action="store_true")
+    p.add_argument("--allow-future", action="store_true",
+                   help="allow billing a period more than a year ahead of today")
     p.set_defaults(func=cmd_bill)
 
     p = sub.add_parser("reading", help="record a meter reading")
@@ -123,10 +125,10 @@ def cmd_bill(args) -> int:
     books = open_books(args)
     plist = billrun.period_args(args.period, args.first, args.last)
     if args.dry_run:
-        plan = billrun.preview_bill(books, plist)
+        plan = billrun.preview_bill(books, plist, args.allow_future)
         print(plan.message())
         return 0
-    plan, result = billrun.run_bill(books, plist)
+    plan, result = billrun.run_bill(books, plist, args.allow_future)
     for r in plan.refused:
         print(f"refused: {r}", file=sys.stderr)
     if result is None:

@@ -581,7 +581,7 @@ class Planner:
         meta = self.base_meta(x, "queue", queue=qid, reason=scrub(reason), direction=r.direction,
                               suggestions="; ".join(sugg) if sugg else None,
                               payer=payer_text(payer_of(r)),
-                              remark=scrub(r.remark) or None,
+                              remark=scrub(r.remark, self.books) or None,
                               coupon=r.coupon if r.coupon else None,
                               **{"alias-keys": ",".join(k.as_text() for k in x.keys) or None})
         e = beans.txn(r.date, f"待认领 {qid} {fmt(r.amount)}", postings, meta, flag="!",

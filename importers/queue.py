@@ -15,8 +15,9 @@ from beancount.core import data
 from beancount.parser import parser
 
 from ledger.basics import accounts as acc
-from ledger.books import entries as beans, facts, numbering
+from ledger.books import entries as beans, facts, numbering, layout
 from ledger.books.plan import Plan, appending
+from ledger.community.privacy import redact
 from ledger.basics.errors import InputError
 from ledger.basics.money import ZERO, fmt, parse_amount
 from ledger.reports.openitems import credit_balances
@@ -25,12 +26,12 @@ from ledger.payments.pay import PaymentState, plan_payment
 from .aliases import AliasTable, alias_entry, parse_keys
 
 QUEUE_RE = re.compile(r"^Q(\d{4})-(\d{4,})$")
-_PII = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)|(?<!\d)\d{17}[\dXx](?!\d)|(?<!\d)\d{15}(?!\d)")
 
 
-def scrub(text: str) -> str:
-    """Phone and ID-card numbers out of free text before it reaches the ledger."""
-    return _PII.sub("***", text or "")
+def scrub(text: str, books=None) -> str:
+    """Phone and ID-card numbers (and, with `books`, owners' names) out of free text before it reaches
+    the ledger: the one recogniser of ledger.community.privacy."""
+    return redact(text, books)
 
 
 def queue_link(qid: str) -> str:

@@ -1,15 +1,12 @@
-"""Money: Decimal only. Rounding, parsing and the Chinese capital form live here and nowhere else."""
+"""Money: Decimal only. Rounding and the Chinese capital form live here and nowhere else (parsing: basics/parse)."""
 from __future__ import annotations
 
-import re
-import unicodedata
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
-from ledger.basics.errors import InputError
+# parse_amount lives with the other input parsers; it is re-exported here where callers expect it.
+from ledger.basics.parse import CENT, MAX_AMOUNT, parse_amount  # noqa: F401
 
-CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
-_AMOUNT_RE = re.compile(r"^-?\d{1,12}(\.\d{1,2})?$")
 
 
 def q(value: Decimal) -> Decimal:
@@ -26,23 +23,6 @@ def to_cents(value: Decimal) -> int:
 
 def from_cents(cents: int) -> Decimal:
     return (Decimal(cents) / 100).quantize(CENT)
-
-
-def parse_amount(text: str, what: str = "amount", allow_zero: bool = False,
-                 allow_negative: bool = False) -> Decimal:
-    """Parse a user-typed amount: NFKC, strip ¥ and thousands commas, at most two decimals."""
-    raw = unicodedata.normalize("NFKC", str(text)).strip().replace("¥", "").replace(",", "").replace(" ", "")
-    if not _AMOUNT_RE.match(raw):
-        raise InputError("bad_amount", what=what, text=text)
-    try:
-        value = Decimal(raw).quantize(CENT)
-    except InvalidOperation as exc:  # pragma: no cover - regex already guards
-        raise InputError(f"{what}: '{text}' is not a number") from exc
-    if value < 0 and not allow_negative:
-        raise InputError("negative_amount", what=what, value=value)
-    if value == 0 and not allow_zero:
-        raise InputError("zero_amount", what=what)
-    return value
 
 
 def fmt(value: Decimal, symbol: str = "") -> str:

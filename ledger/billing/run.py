@@ -14,7 +14,16 @@ from ledger.basics.money import parse_amount
 from ledger.reports.openitems import billed_keys, credit_balances
 
 
-def preview_bill(books, period_list: list[str]) -> BillPlan:
+def billable_periods(books, period_list: list[str], allow_future: bool = False) -> list[str]:
+    """The periods in their one ASCII spelling, each within books start .. a year ahead of today."""
+    plist = [periods.parse_period(p) for p in period_list]
+    for p in sorted(plist, reverse=True):  # a refused range names its far end (--to 9999-12)
+        periods.check_billing_period(p, books.config.books_start, books.today(), allow_future)
+    return plist
+
+
+def preview_bill(books, period_list: list[str], allow_future: bool = False) -> BillPlan:
+    period_list = billable_periods(books, period_list, allow_future)
     billed = {p: billed_keys(books.cache, p) for p in period_list}
     credits = credit_balances(books.cache)
     credit_dates = facts.credit_last_dates(books.cache)
@@ -22,18 +31,18 @@ def preview_bill(books, period_list: list[str]) -> BillPlan:
                      credit_dates, facts.discount_available(books.cache))
 
 
-def bill_operation(period_list: list[str]):
+def bill_operation(period_list: list[str], allow_future: bool = False):
     def operation(books) -> Plan:
-        plan = preview_bill(books, period_list)
+        plan = preview_bill(books, period_list, allow_future)
         return Plan(plan.message() if plan.entries else "",
                     {f: beans.render(es) for f, es in plan.by_file.items() if es}, {}, plan)
     return operation
 
 
-def run_bill(books, period_list: list[str], expect=NOT_SHOWN) -> tuple[BillPlan, object | None]:
+def run_bill(books, period_list: list[str], expect=NOT_SHOWN, allow_future: bool = False) -> tuple[BillPlan, object | None]:
     """Bill the periods; returns the plan as committed and the write result (None when nothing was left
-    to bill). `expect` is the BillPlan a person was shown."""
-    op = bill_operation(period_list)
+    to bill). `expect` is the BillPlan a person was shown; `allow_future` lifts the year-ahead bound."""
+    op = bill_operation(period_list, allow_future)
     result = books.commit(op, expect)
     return (result.plan.effect if result else op(books).effect), result
 

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import difflib
+import os
 import shutil
 from pathlib import Path
 
 from ledger.basics import accounts as acc
 from ledger.books import entries as beans, layout, files as store, git as vcs, verified
-from ledger.community.config import Config, load_config
-from ledger.basics.errors import UnitsError, WuyeError
+from ledger.community.config import Config, load_config, units_path
+from ledger.basics.errors import UnitsError, WuyeError, ValidationError
 from ledger.community.units import Owner, Unit, load_owners, parse_unit_row, read_table, save_owners, units_csv_text
 
 DEMO_CONFIG = Path(__file__).resolve().parents[2] / "config.yaml"  # the repository root
@@ -41,7 +42,13 @@ def accounts_text(cfg: Config, units: dict[str, Unit]) -> str:
 
 
 def init_books(target: str | Path, config: str | Path | None = None, units: str | Path | None = None) -> Path:
-    """Create a books folder with its first commit. Refuses a folder that already holds files."""
+    """Create a books folder with its first commit. Refuses a folder that already holds files.
+
+    The result is loaded with beancount before the first commit; on any failure everything written
+    (files, .git, folders created on the way) is removed again."""
+    from ledger.books.writer import validate
+    from ledger.community.privacy import commit_author, operator
+
     root = Path(target).resolve()
     if root.exists() and any(root.iterdir()):
         raise WuyeError(f"{root}: folder is not empty")
@@ -49,28 +56,37 @@ def init_books(target: str | Path, config: str | Path | None = None, units: str 
     cfg = load_config(src_cfg)
     src_units = Path(units) if units else src_cfg.parent / cfg.units_file
     parsed, owners = read_units_file(src_units)
-    made = not root.exists()
+    if os.environ.get("WUYE_USER"):  # becomes the books' git user.name: an operator id, like every author
+        operator(cfg, None, "WUYE_USER")
+    author = commit_author(cfg, os.environ.get("WUYE_AUTHOR"))
+    main_text = layout.main_text(f"{cfg.name} 物业费账本", cfg.books_start)
+    # the topmost folder this call creates: rollback removes it, and nothing above it was ours
+    made = next((p for p in reversed([root, *root.parents]) if not p.exists()), None)
     root.mkdir(parents=True, exist_ok=True)
     try:
+        units_file = units_path(root, cfg)
         shutil.copyfile(src_cfg, root / layout.CONFIG)
-        store.write_atomic(root / cfg.units_file, units_csv_text(parsed).encode())
+        store.write_atomic(units_file, units_csv_text(parsed).encode())
         if owners:
             save_owners(root, owners)
         store.write_atomic(root / ".gitignore", layout.GITIGNORE.encode())
-        store.write_atomic(root / layout.MAIN, layout.main_text(f"{cfg.name} 物业费账本", cfg.books_start).encode())
+        store.write_atomic(root / layout.MAIN, main_text.encode())
         store.write_atomic(root / layout.ACCOUNTS, accounts_text(cfg, parsed).encode())
         # beancount treats an include glob that matches nothing as an error: start with the first month file
         first = layout.month_file(cfg.books_start)
         store.write_atomic(root / first, f"; {cfg.name} {cfg.books_start:%Y-%m}\n".encode())
+        problems, _ = validate(root, [first])
+        if problems:
+            raise ValidationError(problems)
         vcs.init(root)
         # the first verified state (ledger/books/verified.py): what later commits are compared with
         vpath, vtext = verified.update(root, {})
         store.write_atomic(root / vpath, vtext.encode())
         vcs.commit(root, [".gitignore", layout.CONFIG, cfg.units_file, layout.MAIN, layout.ACCOUNTS, first, vpath],
-                   f"init {cfg.name}: {len(parsed)} units, {len(cfg.fees)} fee items")
+                   f"init {cfg.name}: {len(parsed)} units, {len(cfg.fees)} fee items", author)
     except BaseException:
-        if made:
-            shutil.rmtree(root, ignore_errors=True)
+        if made is not None:
+            shutil.rmtree(made, ignore_errors=True)
         else:  # the user's own (empty) folder: empty it again, keep it
             for child in root.iterdir():
                 if child.is_dir() and not child.is_symlink():

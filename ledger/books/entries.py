@@ -5,14 +5,60 @@ import datetime as dt
 import re
 from decimal import Decimal
 
-from beancount.core import amount, data
+import unicodedata
+
+from beancount.core import account as bc_account, amount, data
 from beancount.parser import printer
 from beancount.parser.grammar import ValueType
 
+from ledger.basics.errors import InputError
 from ledger.basics.money import q
 
 CURRENCY = "CNY"
 _LINK_BAD = re.compile(r"[^A-Za-z0-9\-_/.]")
+ROOT_ACCOUNTS = ("Assets", "Liabilities", "Equity", "Income", "Expenses")
+_PREFIX_RE = re.compile(r"^[A-Za-z]{1,6}$")
+
+
+# --- values from config and units that reach ledger text: checked here, where the text is rendered ---
+
+def check_text(text: str, what: str, limit: int = 80) -> str:
+    """A name that goes into a ledger string (community name, fee item name): one line, no control
+    characters, no quote or backslash (which would end or bend the string), at most `limit` characters."""
+    value = unicodedata.normalize("NFC", str(text)).strip()
+    bad = next((c for c in value if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp")), None)
+    if bad is not None:
+        raise InputError(f"{what}: contains a control character or line break (U+{ord(bad):04X}); "
+                         "ledger names are one line")
+    if '"' in value or "\\" in value:
+        raise InputError(f"{what}: must not contain a double quote or a backslash")
+    if not value:
+        raise InputError(f"{what}: must not be empty")
+    if len(value) > limit:
+        raise InputError(f"{what}: {len(value)} characters; at most {limit}")
+    return value
+
+
+def string_literal(text: str, what: str, limit: int = 80) -> str:
+    """A beancount string literal of a checked text (check_text leaves nothing that needs escaping)."""
+    return '"' + check_text(text, what, limit) + '"'
+
+
+def check_account(name: str, what: str) -> str:
+    """An account name in beancount's grammar (Assets:Bank:CMB), under one of the five roots."""
+    value = str(name).strip()
+    if not bc_account.is_valid(value) or value.split(":")[0] not in ROOT_ACCOUNTS:
+        raise InputError(f"{what}: '{value}' is not a beancount account like Assets:Bank:CMB "
+                         f"(a root {'/'.join(ROOT_ACCOUNTS)}, then capitalised ASCII parts joined by ':')")
+    return value
+
+
+def check_receipt_prefix(prefix: str, what: str = "receipts.prefix") -> str:
+    """Receipt numbers become links (^SJ2026-000001): the prefix is 1-6 ASCII letters."""
+    value = str(prefix).strip()
+    if not _PREFIX_RE.match(value):
+        raise InputError(f"{what}: '{value}' must be 1 to 6 ASCII letters, e.g. SJ")
+    return value
 
 
 def link(*parts: str) -> str:

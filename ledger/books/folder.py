@@ -13,7 +13,7 @@ from ledger.books.cache import FactCache
 from ledger.books.files import sha256_bytes, sha256_file
 from ledger.books.plan import Operation, Plan
 from ledger.books.writer import NOT_SHOWN, WriteResult, books_lock, commit, lock_state
-from ledger.community.config import Config, load_config
+from ledger.community.config import Config, load_config, units_path
 from ledger.basics.errors import BooksStateError, InputError, WuyeError
 from ledger.community.units import Owner, Unit, load_owners, load_units
 
@@ -25,7 +25,6 @@ class Books:
             raise WuyeError(f"{self.root}: not a books folder (no {layout.MAIN}); create one with `wuye init`")
         if not (self.root / ".git").exists():
             raise WuyeError(f"{self.root}: not a git repository")
-        self.author = os.environ.get("WUYE_AUTHOR") or None
         self.cache_stale = False
         self.recover()
         self.cache = self._open_cache()
@@ -77,7 +76,7 @@ class Books:
 
     def _read_all(self) -> None:
         self.config: Config = load_config(self.root / layout.CONFIG)
-        self.units: dict[str, Unit] = load_units(self.root / self.config.units_file)
+        self.units: dict[str, Unit] = load_units(units_path(self.root, self.config))
         self.head = vcs.head(self.root)
         try:
             self.shas = self.cache.sync(layout.ledger_files(self.root))
@@ -108,7 +107,7 @@ class Books:
                     self.shas[rel] = sha
         if {layout.CONFIG, self.config.units_file} & set(changed):
             self.config = load_config(self.root / layout.CONFIG)
-            self.units = load_units(self.root / self.config.units_file)
+            self.units = load_units(units_path(self.root, self.config))
         for rel in (layout.CONFIG, self.config.units_file, layout.MAIN):
             self.shas[rel] = sha256_file(self.root / rel)
         self.head = head
@@ -118,9 +117,9 @@ class Books:
 
     # --- reading helpers ------------------------------------------------------------------
     def unit(self, uid: str) -> Unit:
-        import unicodedata
+        from ledger.basics.parse import normalise_unit_id
 
-        key = unicodedata.normalize("NFKC", uid or "").strip().upper()
+        key = normalise_unit_id(uid)
         if key not in self.units:
             raise InputError("unknown_unit", unit=uid, file=self.config.units_file)
         return self.units[key]
@@ -132,8 +131,18 @@ class Books:
         path = self.root / rel
         return path.read_text(encoding="utf-8") if path.exists() else ""
 
-    def collector(self) -> str:
-        return os.environ.get("WUYE_USER") or vcs.git(self.root, "config", "user.name", check=False).strip() or "?"
+    def collector(self, by: str | None = None, what: str = "--by") -> str:
+        """Who records: `by`, else $WUYE_USER, else the program; always an operator id from config.yaml."""
+        from ledger.community.privacy import operator
+
+        return operator(self.config, by, what)
+
+    @property
+    def author(self) -> str | None:
+        """The commit author from $WUYE_AUTHOR ('OPERATOR <email>'), checked when a commit is made."""
+        from ledger.community.privacy import commit_author
+
+        return commit_author(self.config, os.environ.get("WUYE_AUTHOR"))
 
     def today(self) -> dt.date:
         fixed = os.environ.get("WUYE_TODAY")  # lets demos and tests pin "today"
@@ -158,7 +167,7 @@ class Books:
                     self.cache.ingest(rel, data.decode("utf-8"), self.shas[rel])
             if any(rel in (layout.CONFIG, self.config.units_file) for rel in new_bytes):
                 self.config = load_config(self.root / layout.CONFIG)
-                self.units = load_units(self.root / self.config.units_file)
+                self.units = load_units(units_path(self.root, self.config))
         except (OSError, sqlite3.Error, WuyeError) as exc:
             self.cache_stale = True
             print(f"wuye: committed {sha[:10]}; the fact cache could not be updated ({exc}); "

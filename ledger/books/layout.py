@@ -25,9 +25,13 @@ def month_file(day: dt.date) -> str:
 
 
 def main_text(title: str, start: dt.date) -> str:
+    """main.beancount; the title is the only configured value in it, rendered by the entries module
+    (a line break in it would otherwise start a new directive, e.g. a `plugin` that runs code)."""
+    from ledger.books.entries import string_literal
+
     return f"""\
 ; wuye books. Entries live in accounts.beancount and txns/YYYY/YYYY-MM.beancount (one file a month).
-option "title" "{title}"
+option "title" {string_literal(title, "community.name", 120)}
 option "operating_currency" "CNY"
 option "booking_method" "STRICT"
 plugin "ledger.books.plugin"

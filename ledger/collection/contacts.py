@@ -94,7 +94,7 @@ def contact_entry(books, unit: str, channel: str, outcome: str, *, date: dt.date
     outcome = clean_text(books, outcome, "--outcome")
     proof = clean_text(books, proof, "--proof", required=False)
     doc = clean_text(books, doc, "--doc", required=False)
-    by = clean_text(books, by or books.collector(), "--by")
+    by = books.collector(by)
     if acknowledged and not proof:
         raise InputError("--acknowledged needs --proof (the signed or recorded acknowledgement)")
     amount = None

@@ -99,7 +99,7 @@ def open_entry(books, unit: str, category: str, claim=None, note: str | None = N
     check_date(books, date)
     value = parse_amount(str(claim), "--claim", allow_zero=True) if claim not in (None, "") else ZERO
     note = clean_text(books, note, "--note")
-    by = clean_text(books, by or books.collector(), "--by")
+    by = books.collector(by)
     did = next_dispute_id(books, date.year)
     return beans.custom(date, OPEN, [u.unit, did, category], {"claim": value, "note": note, "by": by})
 
@@ -128,7 +128,7 @@ def close_entries(books, dispute_id: str, resolution: str, date: dt.date | None 
     if date < d.opened:
         raise InputError(f"--date {date} is before the dispute was opened ({d.opened})")
     resolution = clean_text(books, resolution, "--resolution")
-    by = clean_text(books, by or books.collector(), "--by")
+    by = books.collector(by)
     meta = {"by": by}
     entries = []
     if compensation not in (None, ""):

@@ -74,7 +74,7 @@ def stage_entry(books, unit: str, stage: str, date: dt.date | None = None, note:
     if u.unit not in arrears_by_unit(books, date, overdue_only=False):
         raise InputError(f"{u.unit} owes nothing on {date}; a collection stage is only kept for units in arrears")
     note = clean_text(books, note, "--note", required=False)
-    by = clean_text(books, by or books.collector(), "--by")
+    by = books.collector(by)
     return beans.custom(date, STAGE, [u.unit, stage], {"note": note or None, "by": by})
 
 

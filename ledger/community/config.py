@@ -2,16 +2,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import YAMLError
 
-from ledger.basics.errors import ConfigError
+from ledger.basics.errors import ConfigError, InputError
+from ledger.basics.parse import MAX_AMOUNT
+# Values that reach ledger text are checked by the module that renders it.
+from ledger.books.entries import check_account, check_receipt_prefix, check_text
 
 BASES = ("area", "unit", "parking", "metered")
 UNIT_TYPES = ("residential", "commercial")
@@ -26,6 +30,11 @@ DEFAULT_CHANNEL_ACCOUNTS = {
     "autodebit": "Assets:Bank:Main",
 }
 LATE_FEE_ITEM = "LATE"
+# Bounds: a price per ㎡, space, unit or tonne per month; anything larger is a typo (1e30 once crashed billing).
+MAX_RATE = Decimal("100000")
+MAX_DECIMALS = 8
+_PLAIN_NUMBER = re.compile(r"^-?[0-9]{1,15}(\.[0-9]{1,%d})?$" % MAX_DECIMALS)  # \d would take ٢
+MAX_NAME = 60
 
 
 @dataclass(frozen=True)
@@ -115,6 +124,7 @@ class Config:
     prepay_discounts: tuple[PrepayDiscount, ...] = ()
     vacancies: tuple[Vacancy, ...] = ()
     collectors: tuple[Collector, ...] = ()
+    staff: tuple[str, ...] = ()  # operator ids (前台01, 会计) besides the collectors: who may be `--by`
     targets: tuple[Target, ...] = ()
     templates: dict[str, str] = field(default_factory=dict)
     office: dict[str, str] = field(default_factory=dict)
@@ -135,6 +145,16 @@ class Config:
             if building in c.buildings:
                 return c.name
         return None
+
+
+def _operator_id(text: str, what: str) -> str:
+    """An operator id (a collector's or staff member's id) goes into `by:`/`collector:` meta and git authors."""
+    from ledger.community.privacy import pii_number
+
+    value = check_text(text, what, 32)
+    if pii_number(value) or "<" in value or ">" in value:
+        raise InputError(f"{what}: '{value}' is not an operator id (no phone or ID numbers, no <>)")
+    return value
 
 
 class _Reader:
@@ -173,24 +193,47 @@ class _Reader:
         except ValueError:
             raise self.fail(key, f"'{value}' is not a date YYYY-MM-DD") from None
 
-    def decimal(self, value: Any, key: str, minimum: Decimal | None = Decimal(0)) -> Decimal:
+    def decimal(self, value: Any, key: str, minimum: Decimal | None = Decimal(0),
+                maximum: Decimal | None = MAX_RATE) -> Decimal:
         if isinstance(value, float):
             # YAML floats lose cents; demand strings so the reviewer sees the exact price.
             raise self.fail(key, f"write the amount as a quoted string, e.g. \"{value}\"")
+        text = str(value).strip()
+        # plain notation only: no exponent (1e30), NaN, Infinity or Unicode digits
+        if isinstance(value, bool) or not _PLAIN_NUMBER.match(text):
+            raise self.fail(key, f"'{value}' is not a number written like \"2.20\" "
+                                 f"(digits 0-9, at most {MAX_DECIMALS} decimals)")
         try:
-            d = Decimal(str(value).strip())
-        except (InvalidOperation, ValueError):
+            d = Decimal(text)
+        except (InvalidOperation, ValueError):  # pragma: no cover - the pattern already guards
             raise self.fail(key, f"'{value}' is not a number") from None
-        if not d.is_finite():
-            raise self.fail(key, f"'{value}' is not a finite number")
         if minimum is not None and d < minimum:
             raise self.fail(key, f"{d} must not be below {minimum}")
+        if maximum is not None and d > maximum:
+            raise self.fail(key, f"{d} is above the limit {maximum}")
         return d
 
-    def integer(self, value: Any, key: str) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise self.fail(key, f"'{value}' must be a non-negative whole number")
+    def integer(self, value: Any, key: str, maximum: int = 10000) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0 or value > maximum:
+            raise self.fail(key, f"'{value}' must be a whole number from 0 to {maximum}")
         return value
+
+    def ledger(self, check, value: Any, key: str, *args) -> str:
+        """A value that reaches ledger text, checked by the entries module; errors name the key."""
+        try:
+            return check(self.text(value, key), key, *args)
+        except InputError as exc:
+            raise self.fail(key, exc.message.removeprefix(f"{key}: ")) from None
+
+    def units_file(self, value: Any, key: str) -> str:
+        """A path inside the books folder: relative, no '..', no backslash, a .csv file."""
+        text = self.text(value, key)
+        path = PurePosixPath(text)
+        if "\\" in text or path.is_absolute() or ".." in path.parts or text.startswith("~"):
+            raise self.fail(key, f"'{text}' must be a file inside the books folder (relative, no '..')")
+        if path.suffix.lower() != ".csv":
+            raise self.fail(key, f"'{text}' must be a .csv file")
+        return str(path)
 
     def boolean(self, value: Any, key: str) -> bool:
         if not isinstance(value, bool):
@@ -229,7 +272,16 @@ def load_config(path: str | Path) -> Config:
 
 
 TOP_KEYS = {"community", "units_file", "fees", "channels", "receipts", "policies", "vacancies",
-            "collectors", "targets", "templates", "office"}
+            "collectors", "staff", "targets", "templates", "office"}
+
+
+def units_path(root: str | Path, cfg: Config) -> Path:
+    """The units file of books at `root`; refused if it (or a symlink on its way) leads outside root."""
+    root = Path(root).resolve()
+    path = (root / cfg.units_file).resolve()
+    if not path.is_relative_to(root):
+        raise ConfigError(cfg.path, "units_file", f"'{cfg.units_file}' leads outside the books folder")
+    return path
 
 
 def parse_config(raw: Any, path: str) -> Config:
@@ -272,20 +324,20 @@ def parse_config(raw: Any, path: str) -> Config:
         starts = [x.start for x in rates]
         if starts != sorted(starts) or len(set(starts)) != len(starts):
             raise r.fail(f"{key}.rates", "effective dates must be strictly increasing")
-        fees[code] = FeeItem(code, r.text(spec["name"], f"{key}.name"), basis, tuple(rates),
-                             r.integer(spec.get("priority", n + 1), f"{key}.priority"),
+        fees[code] = FeeItem(code, r.ledger(check_text, spec["name"], f"{key}.name", MAX_NAME), basis,
+                             tuple(rates), r.integer(spec.get("priority", n + 1), f"{key}.priority"),
                              r.boolean(spec.get("pass_through", False), f"{key}.pass_through"),
                              r.boolean(spec.get("billed", True), f"{key}.billed"), str(spec.get("unit_label", "")))
 
     channels = dict(DEFAULT_CHANNEL_ACCOUNTS)
     if "channels" in raw:
         for ch, acct in r.mapping(raw["channels"], "channels", set(CHANNELS)).items():
-            channels[str(ch)] = r.text(acct, f"channels.{ch}")
+            channels[str(ch)] = r.ledger(check_account, acct, f"channels.{ch}")
 
     prefix = "SJ"
     if "receipts" in raw:
         rec = r.mapping(raw["receipts"], "receipts", {"prefix"})
-        prefix = r.text(rec.get("prefix", "SJ"), "receipts.prefix")
+        prefix = r.ledger(check_receipt_prefix, rec.get("prefix", "SJ"), "receipts.prefix")
 
     late, discounts = [], []
     if "policies" in raw:
@@ -295,12 +347,13 @@ def parse_config(raw: Any, path: str) -> Config:
             p = r.mapping(p, k, {"from", "daily_rate", "grace_days", "cap", "items"}, {"from", "daily_rate"})
             cap = str(p.get("cap", "principal"))
             if cap != "principal":
-                r.decimal(cap, f"{k}.cap")
+                r.decimal(cap, f"{k}.cap", maximum=MAX_AMOUNT)
             items = tuple(str(x) for x in r.seq(p.get("items", ["PF"]), f"{k}.items"))
             for it in items:
                 if it not in fees:
                     raise r.fail(f"{k}.items", f"unknown fee item '{it}'")
-            late.append(LateFeePolicy(r.date(p["from"], f"{k}.from"), r.decimal(p["daily_rate"], f"{k}.daily_rate"),
+            late.append(LateFeePolicy(r.date(p["from"], f"{k}.from"),
+                                      r.decimal(p["daily_rate"], f"{k}.daily_rate", maximum=Decimal("0.01")),
                                       r.integer(p.get("grace_days", 0), f"{k}.grace_days"), cap, items))
         for i, p in enumerate(r.seq(pol.get("prepay_discount", []) or [], "policies.prepay_discount")):
             k = f"policies.prepay_discount[{i}]"
@@ -309,12 +362,12 @@ def parse_config(raw: Any, path: str) -> Config:
             for it in items:
                 if it not in fees:
                     raise r.fail(f"{k}.items", f"unknown fee item '{it}'")
-            rate = r.decimal(p["rate"], f"{k}.rate")
+            rate = r.decimal(p["rate"], f"{k}.rate", maximum=Decimal(1))
             if rate >= 1:
                 raise r.fail(f"{k}.rate", "is a fraction, e.g. \"0.05\" for 5 %")
             discounts.append(PrepayDiscount(r.date(p["from"], f"{k}.from"),
                                             r.date(p["to"], f"{k}.to") if p.get("to") else None,
-                                            r.integer(p["months"], f"{k}.months"), rate, items))
+                                            r.integer(p["months"], f"{k}.months", 120), rate, items))
 
     vacancies = []
     for i, v in enumerate(r.seq(raw.get("vacancies", []) or [], "vacancies")):
@@ -323,7 +376,7 @@ def parse_config(raw: Any, path: str) -> Config:
         vs, ve = r.date(v["from"], f"{k}.from"), r.date(v["to"], f"{k}.to")
         if ve < vs:
             raise r.fail(f"{k}.to", "ends before it starts")
-        rate = r.decimal(v["rate"], f"{k}.rate")
+        rate = r.decimal(v["rate"], f"{k}.rate", maximum=None)
         if rate > 1:
             raise r.fail(f"{k}.rate", "is the share charged, at most 1")
         vitems = tuple(str(x) for x in r.seq(v.get("items", ["PF"]), f"{k}.items"))
@@ -336,9 +389,11 @@ def parse_config(raw: Any, path: str) -> Config:
     for i, c in enumerate(r.seq(raw.get("collectors", []) or [], "collectors")):
         k = f"collectors[{i}]"
         c = r.mapping(c, k, {"name", "buildings"}, {"name", "buildings"})
-        collectors.append(Collector(r.text(c["name"], f"{k}.name"),
+        collectors.append(Collector(r.ledger(_operator_id, c["name"], f"{k}.name"),
                                     tuple(str(b) for b in r.seq(c["buildings"], f"{k}.buildings"))))
     names = {c.name for c in collectors}
+    staff = tuple(r.ledger(_operator_id, s, f"staff[{i}]") for i, s in enumerate(r.seq(raw.get("staff", []) or [],
+                                                                                         "staff")))
     targets = []
     for i, t in enumerate(r.seq(raw.get("targets", []) or [], "targets")):
         k = f"targets[{i}]"
@@ -347,15 +402,17 @@ def parse_config(raw: Any, path: str) -> Config:
         if who not in names:
             raise r.fail(f"{k}.collector", f"unknown collector '{who}'")
         targets.append(Target(who, r.text(t["period"], f"{k}.period"),
-                              r.decimal(t["amount"], f"{k}.amount") if "amount" in t else None,
-                              r.decimal(t["rate"], f"{k}.rate") if "rate" in t else None))
+                              r.decimal(t["amount"], f"{k}.amount", maximum=MAX_AMOUNT) if "amount" in t else None,
+                              r.decimal(t["rate"], f"{k}.rate", maximum=Decimal(1)) if "rate" in t else None))
     templates = {str(k): str(v) for k, v in (r.mapping(raw.get("templates", {}) or {}, "templates",
                                                         set(map(str, raw.get("templates", {}) or {})))).items()}
     office = {str(k): str(v) for k, v in (r.mapping(raw.get("office", {}) or {}, "office",
                                                      {"name", "address", "phone", "hours", "bank_account",
                                                       "complaint_phone"})).items()}
-    return Config(path=path, name=r.text(com["name"], "community.name"), currency=currency,
-                  books_start=books_start, regime=regime, units_file=str(raw.get("units_file", "units.csv")),
+    return Config(path=path, name=r.ledger(check_text, com["name"], "community.name", MAX_NAME), currency=currency,
+                  books_start=books_start, regime=regime, units_file=r.units_file(raw.get("units_file", "units.csv"),
+                                                                                 "units_file"),
                   fees=fees, channel_accounts=channels, receipt_prefix=prefix, late_fees=tuple(late),
                   prepay_discounts=tuple(discounts), vacancies=tuple(vacancies), collectors=tuple(collectors),
+                  staff=staff,
                   targets=tuple(targets), templates=templates, office=office, raw=raw)

@@ -11,7 +11,7 @@ import unicodedata
 from ledger.basics.errors import InputError
 
 MAX_TEXT = 300
-_PHONE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+_PHONE = re.compile(r"(?<!\d)(?:0{0,2}86)?1[3-9]\d{9}(?!\d)")  # with or without +86 / 0086
 _ID18 = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 _DIGIT_SEP = re.compile(r"(?<=\d)[\s\-.·]+(?=\d)")
 
@@ -27,6 +27,24 @@ def pii_number(text: str) -> str | None:
     return None
 
 
+# A digit run with the separators people type (138 1234 5678, +86-138-1234-5678, 4201 0619 9001 0112 34).
+_DIGIT_RUN = re.compile(r"\+?\d(?:[\s\-.·]*[\dXxＸｘ])+")
+_OLD_ID15 = re.compile(r"(?<![0-9A-Za-z])\d{15}(?![0-9A-Za-z])")  # first-generation ID cards
+
+
+def redact(text: str | None, books=None) -> str:
+    """Text from outside (a bank remark, a payer's nickname) with personal data masked: '***' for phone
+    and ID numbers, however spaced, '**' for owners' names (`books` given). For texts we may not refuse;
+    what a person types is refused instead (clean_text)."""
+    out = _DIGIT_RUN.sub(lambda m: "***" if pii_number(m.group(0)) or _OLD_ID15.fullmatch(
+        unicodedata.normalize("NFKC", re.sub(r"[\s\-.·+]", "", m.group(0)))) else m.group(0), text or "")
+    if books is not None:
+        short, long_ = owner_names(books)
+        for name in sorted(short | set(long_), key=len, reverse=True):
+            out = out.replace(name, "**")
+    return out
+
+
 def owner_names(books) -> tuple[set[str], list[str]]:
     """Owners' names (2+ characters, collectors excluded): short ones as a set, long ones as a list.
 
@@ -39,7 +57,7 @@ def owner_names(books) -> tuple[set[str], list[str]]:
     cached = getattr(books, "_owner_names", None)
     if cached and cached[0] == stamp:
         return cached[1]
-    staff = {c.name for c in books.config.collectors}
+    staff = operators(books.config)
     names = {(o.name or "").strip() for o in books.owners().values()}
     names = {n for n in names if len(n) >= 2 and n not in staff}
     value = ({n for n in names if len(n) <= 4}, [n for n in names if len(n) > 4])
@@ -57,7 +75,7 @@ def has_owner_name(books, text: str) -> bool:
     return any(n in text for n in long_)
 
 
-def clean_text(books, text: str | None, what: str, required: bool = True) -> str:
+def clean_text(books, text: str | None, what: str, required: bool = True, limit: int = MAX_TEXT) -> str:
     """Check and normalise a free text for the ledger; raise InputError naming the problem."""
     text = unicodedata.normalize("NFC", str(text or "")).strip()
     if not text:
@@ -71,9 +89,59 @@ def clean_text(books, text: str | None, what: str, required: bool = True) -> str
     if books is not None and has_owner_name(books, text):
         raise InputError(f"{what}: the text contains an owner's name; write the unit instead "
                          "(names live only in owners.private.csv)")
-    if len(text) > MAX_TEXT:
-        raise InputError(f"{what}: {len(text)} characters; keep it under {MAX_TEXT}")
+    if len(text) > limit:
+        raise InputError(f"{what}: {len(text)} characters; at most {limit}")
     # beancount strings: no bare double quotes, backslashes or line breaks
     text = re.sub(r"\s*[\r\n]+\s*", " ", text).replace("\\", "＼")
     parts = text.split('"')
     return "".join(p + ("“" if i % 2 == 0 else "”") for i, p in enumerate(parts[:-1])) + parts[-1]
+
+
+# --- operators: who recorded or approved something is an id from config.yaml, never a free name ---
+
+SYSTEM_OPERATOR = "wuye"  # the program itself, when no person is named (demo builds, tests)
+MAX_REF = 64
+_AUTHOR_RE = re.compile(r"^(?P<name>[^<>]+?)\s*<(?P<email>[^<>\s]+@[^<>\s]+)>$")
+
+
+def operators(config) -> set[str]:
+    """Every id that may stand in `by`, `collector` or a commit author: config `staff` and the collectors."""
+    return {SYSTEM_OPERATOR, *config.staff, *(c.name for c in config.collectors)}
+
+
+def operator(config, by: str | None = None, what: str = "--by") -> str:
+    """The operator named by `by`, else by $WUYE_USER, else the program; refused unless configured."""
+    import os
+
+    if by is None or not str(by).strip():
+        env = os.environ.get("WUYE_USER")
+        by, what = (env, "WUYE_USER") if env and env.strip() else (SYSTEM_OPERATOR, what)
+    value = unicodedata.normalize("NFC", str(by)).strip()
+    found = pii_number(value)
+    if found:
+        raise InputError(f"{what}: the text contains {found}; name an operator id from config.yaml "
+                         "(staff or collectors)")
+    known = operators(config)
+    if value not in known:
+        raise InputError(f"{what}: '{value}' is not an operator in config.yaml; add it under `staff:` "
+                         f"(known: {', '.join(sorted(known))})")
+    return value
+
+
+def commit_author(config, text: str | None) -> str | None:
+    """$WUYE_AUTHOR as a git author 'ID <email>': the id a configured operator, no personal data."""
+    if text is None or not text.strip():
+        return None
+    m = _AUTHOR_RE.match(unicodedata.normalize("NFC", text).strip())
+    if not m:
+        raise InputError(f"WUYE_AUTHOR: '{text}' is not 'OPERATOR <email>'")
+    found = pii_number(text)
+    if found:
+        raise InputError(f"WUYE_AUTHOR: the text contains {found}; git history is permanent")
+    operator(config, m.group("name"), "WUYE_AUTHOR")
+    return f"{m.group('name')} <{m.group('email')}>"
+
+
+def clean_ref(books, ref: str | None, what: str = "--ref") -> str | None:
+    """A channel reference (bank serial, WeChat order no.): bounded, no personal data; None if empty."""
+    return clean_text(books, ref, what, required=False, limit=MAX_REF) or None

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from ledger.basics.errors import UnitsError
+from ledger.basics.errors import InputError, UnitsError
+from ledger.basics.parse import normalise_unit_id
 
 COLUMNS = ("unit", "building", "area_m2", "type", "handover_date", "parking_spaces", "owner_id")
 OWNERS_FILE = "owners.private.csv"
@@ -58,7 +59,10 @@ def parse_unit_row(row: dict[str, str], path: str, lineno: int) -> Unit:
     def col(name: str) -> str:
         return _norm(row.get(name, ""))
 
-    uid = col("unit").upper()
+    try:
+        uid = normalise_unit_id(row.get("unit", ""), "unit")
+    except InputError as exc:
+        raise UnitsError(path, lineno, "unit", exc.message) from None
     if not UNIT_RE.match(uid):
         raise UnitsError(path, lineno, "unit", f"'{uid}' is not a unit id like 3-1502 or 2-1-0601")
     building = col("building") or uid.split("-")[0]
@@ -83,6 +87,15 @@ def parse_unit_row(row: dict[str, str], path: str, lineno: int) -> Unit:
     if not spaces.isdigit():
         raise UnitsError(path, lineno, "parking_spaces", f"'{spaces}' is not a whole number >= 0")
     owner = col("owner_id")
+    # building and owner id go into the unit's open directives as meta: checked where ledger text is made
+    from ledger.books.entries import check_text
+
+    for column, value in (("building", building), ("owner_id", owner)):
+        try:
+            if value:
+                check_text(value, column, 32)
+        except InputError as exc:
+            raise UnitsError(path, lineno, column, exc.message) from None
     return Unit(uid, building, area.quantize(Decimal("0.01")), utype, handover, int(spaces), owner)
 
 

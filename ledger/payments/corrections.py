@@ -39,7 +39,7 @@ def waive_entry(books, unit: str, amount, item: str, period: str, reason: str, a
     if item not in books.config.fees and item != LATE_FEE_ITEM:
         raise InputError(f"unknown fee item '{item}'")
     period = periods.parse_period(period)
-    reason, approved_by = _need(reason, "--reason", books), _need(approved_by, "--approved-by")
+    reason, approved_by = _need(reason, "--reason", books), _need(approved_by, "--approved-by", books)
     date = date or books.today()
     check_date(books, date)
     open_amt = open_items(books.cache, unit=u.unit).get((u.unit, item, period), ZERO)
@@ -65,7 +65,7 @@ def compensation_entry(books, unit: str, amount, reason: str, dispute: str, appr
     """补偿: an expense of the office linked to the dispute; never counted as fees collected."""
     u = books.unit(unit)
     value = parse_amount(str(amount), "amount")
-    reason, approved_by, dispute = _need(reason, "--reason", books), _need(approved_by, "--approved-by"), _need(dispute, "--dispute")
+    reason, approved_by, dispute = _need(reason, "--reason", books), _need(approved_by, "--approved-by", books), _need(dispute, "--dispute")
     if mode not in ("offset", "cash"):
         raise InputError(f"--mode must be offset or cash, not '{mode}'")
     date = date or books.today()
@@ -103,7 +103,7 @@ def writeoff_entry(books, unit: str, period_list: list[str], reason: str, approv
                    date: dt.date | None = None):
     """坏账核销 of whole arrear periods (never the current or a future period)."""
     u = books.unit(unit)
-    reason, approved_by = _need(reason, "--reason", books), _need(approved_by, "--approved-by")
+    reason, approved_by = _need(reason, "--reason", books), _need(approved_by, "--approved-by", books)
     date = date or books.today()
     check_date(books, date)
     if not period_list:

@@ -18,10 +18,13 @@ from ledger.billing.charges import credit_application, monthly_charge
 from ledger.community.config import CHANNELS, LATE_FEE_ITEM
 from ledger.basics.errors import InputError
 from ledger.basics.money import ZERO, fmt, parse_amount, q
+from ledger.basics.parse import bounded_text
 from ledger.reports.openitems import credit_balances
-from ledger.community.privacy import clean_text, pii_number
+from ledger.community.privacy import clean_ref, clean_text, pii_number
 from ledger.basics.labels import PAYER_ROLES, label
 from ledger.community.units import mask_name
+
+MAX_PAYER = 40
 
 
 def check_no_pii(text: str, what: str) -> None:
@@ -34,6 +37,7 @@ def payer_text(payer: str | None) -> str:
     """'tenant:吴小明' -> 'tenant 吴**'; names are masked before they reach the ledger."""
     if not payer:
         return "owner"
+    payer = bounded_text(payer, "--payer", MAX_PAYER)
     check_no_pii(payer, "--payer")
     role, _, name = payer.partition(":")
     if role not in PAYER_ROLES:
@@ -186,7 +190,7 @@ def plan_payment(books, unit: str, amount: str | Decimal, channel: str, date: dt
     if channel not in CHANNELS:
         raise InputError("unknown_channel", channel=channel, choices=", ".join(CHANNELS))
     check_date(books, date)
-    ref = (ref or "").strip() or None
+    ref = clean_ref(books, ref)
     if ref:
         state.check_ref(channel, ref)
     who = payer_text(payer)
@@ -233,7 +237,7 @@ def plan_payment(books, unit: str, amount: str | Decimal, channel: str, date: dt
         all_opens[k] = a
     for k in [k for k, a in all_opens.items() if a <= 0]:
         del all_opens[k]
-    plan = PaymentPlan(u.unit, value, channel, date, ref, who, collector or books.collector(),
+    plan = PaymentPlan(u.unit, value, channel, date, ref, who, books.collector(collector),
                        state.next_receipt(date.year), parts, rest, discount, open_total)
     extra = list(extra_postings or [])
     if waived:

@@ -39,6 +39,7 @@ fees:
     rates: [{from: 2024-01-01, all: "4.10"}]
 channels:
   bank: Assets:Bank:CMB
+staff: [林小红]
 office:
   name: 翠湖苑物业服务中心
 """

@@ -41,6 +41,7 @@ def test_init_and_bill_without_any_git_identity(tmp_path, no_identity, run_cli):
 def test_init_uses_wuye_user_when_there_is_no_identity(tmp_path, no_identity, monkeypatch):
     monkeypatch.setenv("WUYE_USER", "林小红")
     cfg, units = write_src(tmp_path)
+    cfg.write_text(cfg.read_text(encoding="utf-8") + "staff: [林小红]\n", encoding="utf-8")  # an operator id
     root = init_books(tmp_path / "books", cfg, units)
     assert git(root, "log", "-1", "--format=%an").strip() == "林小红"
 

@@ -52,6 +52,7 @@ fees:
     rates: [{from: 2024-01-01, all: "10.00"}]
 channels:
   bank: Assets:Bank:CMB
+staff: [林小红]
 office:
   name: 测试苑物业服务中心
 """

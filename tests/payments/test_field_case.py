@@ -21,7 +21,7 @@ OWED = D("10008.00")  # PF 120 m2 x 2.20 x 30 + 120 x 2.40 x 6 = 9648.00, GC 36 
 
 def three_years(books_factory):
     w = books_factory(BASE_CONFIG, UNITS, today="2024-01-05")
-    w.ok("bill", "--from", "2024-01", "--to", "2026-12")
+    w.ok("bill", "--from", "2024-01", "--to", "2026-12", "--allow-future")  # three years billed ahead
     w.today(DAY)
     st = w.statement("3-1502")
     assert len(st["lines"]) == 72 and {ln["status"] for ln in st["lines"]} == {"open"}

@@ -39,6 +39,7 @@ fees:
   PF: {name: 物业服务费, basis: unit, priority: 1, rates: [{from: 2022-01-01, all: "100.00"}]}
   GC: {name: 垃圾清运费, basis: unit, priority: 2, rates: [{from: 2022-01-01, all: "20.00"}]}
   WTR: {name: 商铺水费, basis: metered, priority: 3, pass_through: true, rates: [{from: 2022-01-01, all: "4.00"}]}
+staff: [收费员甲]
 collectors:
   - {name: 甲, buildings: ["1"]}
   - {name: 乙, buildings: ["2"]}

@@ -1,0 +1,115 @@
+"""Typed input means what it says: the one home of the text -> value parsers.
+
+Every parser first turns the text into plain ASCII (full-width ２０２７－０２ becomes 2027-02) and refuses
+any other Unicode digit (Arabic-Indic ٢, Devanagari २, circled ①, superscript ²): Decimal() and
+int() accept several of them, so a text an office clerk could not read back would be booked. Values
+are compared and written only in their ASCII form, so `２０２７-０２` and `2027-02` are one period.
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal
+
+from ledger.basics.errors import InputError
+
+CENT = Decimal("0.01")
+# The largest amount one operation (payment, waiver, refund, compensation) may move; larger is a typo.
+MAX_AMOUNT = Decimal("10000000.00")
+# Grouped (1,234,567.50) or plain (1234567.50); a comma anywhere else (100,00) is refused.
+_AMOUNT_RE = re.compile(r"^(?P<sign>-?)(?P<int>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<frac>\d+))?$", re.ASCII)
+_PERIOD_RE = re.compile(r"^(\d{4})-(\d{2})$", re.ASCII)
+_DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$", re.ASCII)
+_UNIT_RE = re.compile(r"^[0-9A-Z]{1,4}(-[0-9A-Z]{1,4}){1,2}$")
+_FULLWIDTH_DIGITS = set("０１２３４５６７８９")
+
+
+def ascii_input(text, what: str) -> str:
+    """The text with full-width forms made ASCII (NFKC), stripped; refuses any digit not 0-9 or ０-９."""
+    raw = str(text if text is not None else "")
+    for ch in raw:
+        if unicodedata.category(ch).startswith("N") and not ("0" <= ch <= "9" or ch in _FULLWIDTH_DIGITS):
+            raise InputError(f"{what}: '{text}' contains the digit '{ch}' ({unicodedata.name(ch, 'unknown')}); "
+                             "write digits 0-9")
+    return unicodedata.normalize("NFKC", raw).strip()
+
+
+def parse_amount(text, what: str = "amount", allow_zero: bool = False, allow_negative: bool = False,
+                 maximum: Decimal | None = MAX_AMOUNT) -> Decimal:
+    """A typed amount: digits 0-9 (or full-width), an optional ¥, a comma only between groups of three,
+    at most two decimals, no exponent, NaN or infinity, and at most `maximum` in size."""
+    raw = ascii_input(text, what)
+    raw = raw[1:].strip() if raw[:1] == "¥" else raw
+    m = _AMOUNT_RE.match(raw)
+    if not m:
+        if re.fullmatch(r"-?[\d,]+(\.\d+)?", raw):
+            raise InputError(f"{what}: '{text}' puts a comma where no thousands separator goes "
+                             "(write 1,234.50 or 1234.50; a decimal comma is not accepted)")
+        raise InputError(f"{what}: '{text}' is not an amount with at most two decimals")
+    if m.group("frac") and len(m.group("frac")) > 2:
+        raise InputError(f"{what}: '{text}' is not an amount with at most two decimals")
+    value = Decimal(raw.replace(",", "")).quantize(CENT)
+    if value < 0 and not allow_negative:
+        raise InputError(f"{what}: {value} must not be negative")
+    if value == 0 and not allow_zero:
+        raise InputError(f"{what}: must not be zero")
+    if maximum is not None and abs(value) > maximum:
+        raise InputError(f"{what}: {value:,.2f} is above the limit of {maximum:,.2f} for one operation")
+    return value
+
+
+def parse_period(text, what: str = "period") -> str:
+    """'YYYY-MM' in ASCII."""
+    raw = ascii_input(text, what)
+    m = _PERIOD_RE.match(raw)
+    if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1900:
+        label = f"{what} '{text}'" if what != "period" else f"period '{text}'"
+        raise InputError(f"{label} is not YYYY-MM")
+    return m.group(0)
+
+
+def parse_date(text, what: str = "date") -> dt.date:
+    """'YYYY-MM-DD' in ASCII (not the other forms fromisoformat accepts, such as 20260101)."""
+    raw = ascii_input(text, what)
+    m = _DATE_RE.match(raw)
+    try:
+        if not m or int(m.group(1)) < 1900:
+            raise ValueError
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        raise InputError(f"{what}: '{text}' is not a date YYYY-MM-DD") from None
+
+
+def check_billing_period(period: str, books_start: dt.date, today: dt.date, allow_future: bool = False,
+                         what: str = "period") -> str:
+    """Billing runs only for months from the books start to a year ahead of today (unless allow_future)."""
+    first = f"{books_start.year:04d}-{books_start.month:02d}"
+    if period < first:
+        raise InputError(f"{what} {period}: before the books start {books_start}")
+    ahead = today.replace(day=min(today.day, calendar.monthrange(today.year + 1, today.month)[1]),
+                          year=today.year + 1)
+    last = f"{ahead.year:04d}-{ahead.month:02d}"
+    if period > last and not allow_future:
+        raise InputError(f"{what} {period}: more than a year ahead of today {today} (latest {last}); "
+                         "pass --allow-future if that is really meant")
+    return period
+
+
+def normalise_unit_id(text, what: str = "unit") -> str:
+    """The one form of a unit id: ASCII, upper case, stripped ('３－１５０２' and '3-1502' are one unit).
+    Returns the normalised text; callers check it exists."""
+    return ascii_input(text, what).upper()
+
+
+def is_unit_id(uid: str) -> bool:
+    return bool(_UNIT_RE.match(uid))
+
+
+def bounded_text(text, what: str, limit: int) -> str:
+    """A free text no longer than `limit` characters (after NFC and stripping)."""
+    value = unicodedata.normalize("NFC", str(text or "")).strip()
+    if len(value) > limit:
+        raise InputError(f"{what}: {len(value)} characters; at most {limit}")
+    return value
