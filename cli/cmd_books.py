@@ -128,7 +128,7 @@ def cmd_bill(args) -> int:
         plan = billrun.preview_bill(books, plist, args.allow_future)
         print(plan.message())
         return 0
-    plan, result = billrun.run_bill(books, plist, args.allow_future)
+    plan, result = billrun.run_bill(books, plist, allow_future=args.allow_future)
     for r in plan.refused:
         print(f"refused: {r}", file=sys.stderr)
     if result is None:
