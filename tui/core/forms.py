@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from ledger.basics import periods
 from ledger.books.folder import Books
+from ledger.books.plan import PlanChanged
 from ledger.basics.errors import InputError
 from ledger.basics.labels import ITEMS, label
 from ledger.basics.money import ZERO, fmt, parse_amount
@@ -137,7 +138,15 @@ def payment_record(books: Books, form: PaymentForm) -> PaymentDone:
 
     args, kw = _payment_args(form)
     before = _balances(books, args[0])
-    plan, result = payments.record_payment(books, *args, **kw)
+    # the plan as previewed (the form checked its effect just before); the writer re-plans under the lock
+    # and refuses with PlanChanged if the books moved in between, carrying the new effect to show
+    shown = payments.plan_payment(books, *args, **kw)
+    try:
+        plan, result = payments.record_payment(books, *args, expect=shown, **kw)
+    except PlanChanged as exc:
+        new = exc.plan.effect
+        exc.effect = effect_of(books, new.unit, new.entry, new.amount, new.receipt, new.discount)  # as the form draws it
+        raise
     eff = Effect(plan.unit, plan.amount,
                  [(p.item, _item_name(books, p.item), p.period, p.kind, p.amount) for p in plan.parts],
                  plan.to_credit, plan.discount, before[0], _balances(books, plan.unit)[0], before[1],

@@ -43,6 +43,8 @@ def changed_effect(exc: BaseException) -> Any | None:
     """The new effect if `exc` says the plan changed (ours, or the writer's PlanChanged), else None."""
     if type(exc).__name__ != "PlanChanged" or not hasattr(exc, "plan"):
         return None
+    if getattr(exc, "effect", None) is not None:
+        return exc.effect  # tui/core turned the writer's new plan into the effect this screen draws
     plan = exc.plan
     return getattr(plan, "effect", plan)  # a writer's Plan carries its effect; ours is the effect
 
