@@ -70,6 +70,25 @@ def open_items(cache: FactCache, unit: str | None = None, as_of: dt.date | None 
     return {(u, i, p): _d(c) for u, i, p, c in cache.q(sql, args + da)}
 
 
+def reducible_items(cache: FactCache, unit: str, on: dt.date) -> dict[tuple[str, str], Decimal]:
+    """{(item, period): the most a reduction dated `on` (waiver, compensation, write-off) can take off the
+    unit's receivable so that it is below zero at no date}: the lowest balance of each charge from `on`
+    onwards. A charge billed after `on` is not there on `on` (0), and later payments and voids count."""
+    rows = cache.q("SELECT item, period, date, SUM(cents) FROM postings WHERE acct='ar' AND unit=? "
+                   "GROUP BY item, period, date ORDER BY item, period, date", (unit,))
+    at: dict[tuple[str, str], int] = defaultdict(int)
+    low: dict[tuple[str, str], int] = {}
+    day = on.isoformat()
+    for item, period, date, cents in rows:
+        key = (item, period)
+        at[key] += cents
+        if date <= day:
+            low[key] = at[key]
+        else:
+            low[key] = min(low.get(key, 0), at[key])
+    return {k: _d(c) for k, c in low.items() if c > 0}
+
+
 @dataclass(frozen=True)
 class OpenCharge:
     item: str

@@ -11,7 +11,7 @@ from ledger.payments.allocation import OpenItem, allocate
 from ledger.community.config import CHANNELS, LATE_FEE_ITEM
 from ledger.basics.errors import InputError
 from ledger.basics.money import ZERO, fmt, parse_amount
-from ledger.reports.openitems import open_items
+from ledger.books import facts
 from ledger.payments.pay import check_date
 from ledger.community.privacy import clean_text
 
@@ -42,7 +42,8 @@ def waive_entry(books, unit: str, amount, item: str, period: str, reason: str, a
     reason, approved_by = _need(reason, "--reason", books), _need(approved_by, "--approved-by", books)
     date = date or books.today()
     check_date(books, date)
-    open_amt = open_items(books.cache, unit=u.unit).get((u.unit, item, period), ZERO)
+    # what is open on the waiver's date and stays open after it (a receivable never below zero at any date)
+    open_amt = facts.reducible_items(books.cache, u.unit, date).get((item, period), ZERO)
     if value > open_amt:
         raise InputError(f"{u.unit} {item} {period} has {fmt(open_amt)} open; cannot waive {fmt(value)}")
     return beans.txn(date, f"减免 {u.unit} {item} {period}", [
@@ -76,7 +77,7 @@ def compensation_entry(books, unit: str, amount, reason: str, dispute: str, appr
             raise InputError(f"unknown channel '{channel}'")
         postings.append(beans.posting(books.config.channel_accounts[channel], -value))
     else:
-        items = [OpenItem(i, p, a) for (_u, i, p), a in open_items(books.cache, unit=u.unit).items() if a > 0]
+        items = [OpenItem(i, p, a) for (i, p), a in facts.reducible_items(books.cache, u.unit, date).items()]
         priority = {c: f.priority for c, f in books.config.fees.items()}
         parts, rest = allocate(value, items, periods.period_of(date), priority, kind="compensated")
         for p in parts:
@@ -108,7 +109,7 @@ def writeoff_entry(books, unit: str, period_list: list[str], reason: str, approv
     check_date(books, date)
     if not period_list:
         raise InputError("--period is required (one or more YYYY-MM)")
-    opens = open_items(books.cache, unit=u.unit)
+    opens = {(u.unit, i, p): a for (i, p), a in facts.reducible_items(books.cache, u.unit, date).items()}
     postings, total = [], ZERO
     for period in dict.fromkeys(periods.parse_period(p) for p in period_list):  # a period named twice once
         if period >= periods.period_of(date):

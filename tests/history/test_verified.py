@@ -173,16 +173,15 @@ def test_a_failed_write_leaves_the_verified_state_as_it_was(books, run_cli, monk
     cfg = books / "config.yaml"
     monkeypatch.setenv("WUYE_TODAY", "2026-03-06")
     from ledger.books.folder import Books
-    from ledger.books.writer import Change
+    from ledger.books.plan import Plan
     from ledger.basics.errors import ValidationError
 
     b = Books(books)
-    bad = b.append_changes({MAR: '2026-03-06 * "x"\n  Assets:Nowhere  1.00 CNY\n  Assets:Cash  -1.00 CNY\n'})
+    bad = Plan("bad", {MAR: '2026-03-06 * "x"\n  Assets:Nowhere  1.00 CNY\n  Assets:Cash  -1.00 CNY\n'}, {}, None)
     with pytest.raises(ValidationError):
-        b.write(bad, "bad")
+        b.commit(lambda _books: bad)
     b.close()
     assert (books / "verified.json").read_bytes() == before
     assert git(books, "rev-parse", "HEAD") == head
     assert git(books, "status", "--porcelain") == ""
     assert cfg.exists()
-    assert isinstance(bad[0], Change)
