@@ -521,7 +521,7 @@ def build(books, name: str, period: str | None = None, as_of: dt.date | None = N
 
 
 def render(rep: Report, fmt: str, ansi: bool = False) -> str | bytes:
-    """Text of a report in text|json|csv|html (xlsx: use export.write_xlsx)."""
+    """Text of a report in text|json|csv|html (a file, xlsx included: export_bytes)."""
     import json
 
     if fmt == "json":

@@ -61,7 +61,7 @@ def _cell(v):
 
 
 def to_csv(tables: list[Table]) -> str:
-    """CSV text (one block per table, a blank line between); write it with a UTF-8 BOM for Excel."""
+    """CSV text (one block per table, a blank line between); assemble.export_bytes adds the UTF-8 BOM."""
     check_no_pii(tables)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
@@ -74,10 +74,6 @@ def to_csv(tables: list[Table]) -> str:
         for r in t.rows:
             w.writerow([_cell(c) for c in r])
     return buf.getvalue()
-
-
-def write_csv(tables: list[Table], path: str | Path) -> None:
-    Path(path).write_bytes(b"\xef\xbb\xbf" + to_csv(tables).encode("utf-8"))
 
 
 # An xlsx is a zip, and both the zip entries and the workbook's properties carry the moment of saving;
@@ -96,10 +92,6 @@ class _StampedZip(zipfile.ZipFile):
         # openpyxl writes each sheet from a temporary file, whose mtime would become the entry's
         with open(filename, "rb") as fh:
             return self.writestr(arcname or Path(filename).name, fh.read())
-
-
-def write_xlsx(tables: list[Table], path: str | Path) -> None:
-    Path(path).write_bytes(xlsx_bytes(tables))
 
 
 def xlsx_bytes(tables: list[Table]) -> bytes:
