@@ -43,7 +43,6 @@ def cmd_arrears(args) -> int:
 # --- wuye report NAME ---------------------------------------------------------------------------
 
 FORMATS = ("text", "json", "csv", "xlsx", "html")
-EXTRA_REPORTS = ("limitation", "targets")  # issue 7's modules, called when present
 
 
 def register_report(sub) -> None:
@@ -51,7 +50,7 @@ def register_report(sub) -> None:
 
     p = sub.add_parser("report", help="reports: arrears (aging), rates, statement UNIT, disclosure (公示), "
                                       "standards, limitation, targets")
-    p.add_argument("name", choices=REPORTS + EXTRA_REPORTS)
+    p.add_argument("name", choices=REPORTS)
     p.add_argument("unit", nargs="?", help="the unit, for `report statement UNIT`")
     p.add_argument("--as-of", help="cut-off date (default today; for disclosure the period's last day)")
     p.add_argument("--period", help="YYYY | YYYY-Qn | YYYY-MM | YYYY-MM..YYYY-MM (default: the as-of month)")
@@ -71,42 +70,10 @@ def _format(args) -> str:
     return suffix if suffix in FORMATS else "text"
 
 
-def _extra_report(books, args, as_of):
-
-    from ledger.reports.formats import Table
-    from ledger.reports.assemble import Report
-
-    if args.name == "limitation":
-        from ledger.collection.limitation import limitation_report
-
-        data = limitation_report(books, as_of or books.today())
-    else:
-        from ledger.collection.targets import targets_report
-
-        if not args.period:
-            raise WuyeError("report targets needs --period (YYYY-MM, YYYY-Qn or YYYY)")
-        data = targets_report(books, args.period, as_of)
-    tables = []
-    for key, val in data.items():
-        if isinstance(val, list) and val and isinstance(val[0], dict):
-            heads = [k for k, v in val[0].items() if not isinstance(v, (list, dict))]
-            tables.append(Table(key, heads, [[_scalar(r.get(h)) for h in heads] for r in val]))
-    notes = [f"{k}: {_scalar(v)}" for k, v in data.items() if not isinstance(v, (list, dict))]
-    return Report(args.name, f"{books.config.name} {args.name}", data, tables, notes)
-
-
-def _scalar(v):
-    if v is None or isinstance(v, (str, int)):
-        return v
-    if hasattr(v, "isoformat"):
-        return v.isoformat()
-    return str(v)
-
-
 def cmd_report(args) -> int:
     import sys
 
-    from ledger.reports import formats as export, assemble as reports
+    from ledger.reports import assemble as reports
     from ledger.books.folder import Books
 
     from .common import books_dir, emit
@@ -118,8 +85,6 @@ def cmd_report(args) -> int:
     root = books_dir(args)
 
     def produce(books):
-        if args.name in EXTRA_REPORTS:
-            return _extra_report(books, args, as_of)
         return reports.build(books, args.name, args.period, as_of, args.by, args.unit,
                              developer=not args.owners_only)
 
@@ -132,15 +97,11 @@ def cmd_report(args) -> int:
             rep = produce(books)
         finally:
             books.close()
-    if fmt == "xlsx":
-        export.write_xlsx(rep.tables, args.output)
+    if args.output and fmt in reports.EXPORT_FORMATS:
+        # the same bytes as the TUI's export of this report (tui/core/reports.py)
+        reports.write_export(rep, fmt, args.output)
         print(f"wrote {args.output}", file=sys.stderr)
         return 0
     ansi = fmt == "text" and not args.output and sys.stdout.isatty()
-    text = reports.render(rep, fmt, ansi=ansi)
-    if fmt == "csv" and args.output:
-        export.write_csv(rep.tables, args.output)
-        print(f"wrote {args.output}", file=sys.stderr)
-        return 0
-    emit(text, args.output)
+    emit(reports.render(rep, fmt, ansi=ansi), args.output)
     return 0

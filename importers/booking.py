@@ -252,14 +252,12 @@ class Planner:
                 self.paired[y.fileno].append(f"{y.channel}:{y.r.txn_id}")
 
     def preload(self, rows: list[_Row]) -> None:
-        """Open items of every unit the batch names, in a few queries instead of one per unit."""
+        """Open items (with their bill dates) of every unit the batch names, in a few queries instead of
+        one per unit; plan_payment then applies the same bill-date rule as a single payment."""
         units = {x.match.unit for x in rows if x.match is not None and x.match.unit}
         todo = sorted(u for u in units if (u, "unit") not in self.state.opens and u in self.books.units)
-        for i in range(0, len(todo), 500):
-            chunk = todo[i:i + 500]
-            found = facts.open_for_units(self.books.cache, chunk)
-            for u, opens in found.items():
-                self.state.opens[(u, "unit")] = opens
+        for u, charges in facts.open_charges_of_units(self.books.cache, todo).items():
+            self.state.load(u, "unit", charges)
 
     def read_unit(self, x: _Row) -> UnitMatch:
         if x.match is None:

@@ -211,15 +211,17 @@ def units_open_before(cache: FactCache, period: str) -> list[tuple[str, Decimal]
         (period,))]
 
 
-def open_for_units(cache: FactCache, units: list[str]) -> dict[str, dict[tuple[str, str], Decimal]]:
-    """{unit: {(item, period): open > 0}} for a batch of units."""
-    found: dict[str, dict] = {u: {} for u in units}
+def open_charges_of_units(cache: FactCache, units: list[str], debtor: str = "unit") -> dict[str, list[OpenCharge]]:
+    """open_charges_of for a batch of units (an import preloads every unit it names in a few queries)."""
+    accts = RECEIVABLE_ACCTS[debtor]
+    found: dict[str, list[OpenCharge]] = {u: [] for u in units}
     for start in range(0, len(units), 500):
         chunk = units[start:start + 500]
-        for u, item, period, cents in cache.q(
-                f"SELECT unit, item, period, SUM(cents) FROM postings WHERE acct='ar' AND unit IN ({_marks(chunk)}) "
-                "GROUP BY unit, item, period HAVING SUM(cents) > 0", tuple(chunk)):
-            found[u][(item, period)] = _d(cents)
+        for u, i, p, c, d in cache.q(
+                f"SELECT unit, item, period, SUM(cents), MIN(CASE WHEN cls='charge' THEN date END) FROM postings "
+                f"WHERE acct IN ({_marks(accts)}) AND unit IN ({_marks(chunk)}) "
+                "GROUP BY unit, item, period HAVING SUM(cents) > 0", accts + tuple(chunk)):
+            found[u].append(OpenCharge(i, p, _d(c), dt.date.fromisoformat(d) if d else dt.date.min))
     return found
 
 

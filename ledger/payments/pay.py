@@ -145,10 +145,14 @@ class PaymentState:
     def open_for(self, unit: str, debtor: str) -> dict[tuple[str, str], Decimal]:
         key = (unit, debtor)
         if key not in self.opens:
-            charges = facts.open_charges_of(self.books.cache, unit, debtor)
-            self.opens[key] = {(c.item, c.period): c.amount for c in charges}
-            self.billed_on[key] = {(c.item, c.period): c.billed_on for c in charges}
+            self.load(unit, debtor, facts.open_charges_of(self.books.cache, unit, debtor))
         return self.opens[key]
+
+    def load(self, unit: str, debtor: str, charges: list[facts.OpenCharge]) -> None:
+        """Take a unit's open charges with their bill dates (both, always: a payment settles only what
+        was billed by its date)."""
+        self.opens[(unit, debtor)] = {(c.item, c.period): c.amount for c in charges}
+        self.billed_on[(unit, debtor)] = {(c.item, c.period): c.billed_on for c in charges}
 
     def bill_date(self, unit: str, debtor: str, key: tuple[str, str]) -> dt.date:
         return self.billed_on.get((unit, debtor), {}).get(key, dt.date.min)

@@ -1,9 +1,11 @@
-"""Report assembly: arrears (aging), collection rates, the owner statement, the public disclosure (公示)
-and the fee-standard history. Each `*_report` returns a `Report`: a JSON-ready `data` dict (Decimals
-kept; `jsonable` turns them into strings) and the `tables` the text/CSV/XLSX/HTML writers print.
+"""Report assembly: arrears (aging), collection rates, the owner statement, the public disclosure (公示),
+the fee-standard history, the limitation risk and the collectors' targets. Each `*_report` returns a
+`Report`: a JSON-ready `data` dict (Decimals kept; `jsonable` turns them into strings) and the `tables`
+the text/CSV/XLSX/HTML writers print.
 
-The CLI (`wuye report ...`) and the Fava extension (fava_ext) both call these functions, so they show
-the same figures for the same books and date. Nothing here prints owner names or phone numbers.
+The CLI (`wuye report ...`), the TUI's reports screen and the Fava extension all call these functions
+and only format the Report; `export_bytes` is the one writer of a report file, so the CLI's and the
+TUI's export of the same report are the same bytes. Nothing here prints owner names or phone numbers.
 """
 from __future__ import annotations
 
@@ -24,7 +26,8 @@ from ledger.basics import labels
 from ledger.basics.money import ZERO, from_cents
 from ledger.reports.rates import BY_CHOICES, FIGURE_LABELS, Figures, ReportPeriod, classified_totals, collection_rates, excluded_items, monthly_rates, parse_period
 
-REPORTS = ("arrears", "rates", "statement", "disclosure", "standards")
+REPORTS = ("arrears", "rates", "statement", "disclosure", "standards", "limitation", "targets")
+EXPORT_FORMATS = ("xlsx", "csv", "html")
 
 
 @dataclass
@@ -385,6 +388,88 @@ def _disclosure_notes(d: dict) -> list[str]:
     return out
 
 
+# --- limitation, targets (ledger/collection computes; the tables are built here) ------------------
+
+# Amounts and ratios the collection modules hand over as plain strings; the Report holds them as Decimal.
+_DECIMAL_KEYS = frozenset({"charged", "collected", "waived", "compensated", "rate", "target_rate", "target_amount",
+                           "amount_gap", "arrears", "period_open", "open", "at_risk_total", "past_total"})
+
+
+def _decimals(v):
+    if isinstance(v, dict):
+        return {k: Decimal(x) if k in _DECIMAL_KEYS and isinstance(x, str) and x != "" else _decimals(x)
+                for k, x in v.items()}
+    if isinstance(v, list):
+        return [_decimals(x) for x in v]
+    return v
+
+
+def stage_label(stage: str | None) -> str:
+    return labels.label("stage", stage, default="") if stage else ""
+
+
+def _amount(v) -> Decimal | None:
+    return v if isinstance(v, Decimal) else None  # no target set: an empty cell
+
+
+def _yes_no(v: bool | None) -> str:
+    return {True: "是", False: "否", None: ""}[v]
+
+
+def targets_report(books, period: ReportPeriod | str | None = None, as_of: dt.date | None = None) -> Report:
+    """Each collector's current-period rate and amount against the target, and the units to visit."""
+    from ledger.collection import targets
+
+    if period is None:
+        raise InputError("report targets needs --period (YYYY-MM, YYYY-Qn or YYYY)")
+    d = _decimals(targets.targets_report(books, period.label if isinstance(period, ReportPeriod) else period, as_of))
+    head = export.Table("收费员目标完成情况", ["收费员", "户数", "当期应收", "当期实收", "当期收缴率", "目标收缴率",
+                                      "收缴率达标", "目标金额", "差额", "金额达标", "待走访户数"])
+    visit = export.Table("待走访（先易后难）", ["收费员", "房号", "欠费", "本期未缴", "最早欠费期", "纠纷", "近期守约",
+                                        "失约", "催缴阶段", "最近联系"])
+    ratio = Decimal("0.0001")  # ratios carry 4 places (shown as %), amounts 2
+    for c in d["collectors"]:
+        head.rows.append([c["collector"], c["units"], c["charged"], c["collected"],
+                          c["rate"].quantize(ratio) if c["rate"] is not None else None,
+                          c["target_rate"].quantize(ratio) if c["target_rate"] is not None else None,
+                          _yes_no(c["rate_met"]), _amount(c["target_amount"]), _amount(c["amount_gap"]),
+                          _yes_no(c["amount_met"]), len(c["to_visit"])])
+        head.highlight.append(c["rate_met"] is False or c["amount_met"] is False)
+        for v in c["to_visit"]:
+            visit.rows.append([c["collector"], v["unit"], v["arrears"], v["period_open"], v["oldest"],
+                               v["dispute"] or "", str(v["kept_promise"] or ""), v["broken_promise"],
+                               stage_label(v["stage"]), str(v["last_contact"] or "")])
+            visit.highlight.append(bool(v["dispute"]))
+    d["report"] = "targets"
+    notes = [f"期间 {d['period']}，截至 {d['as_of'].isoformat()}；当期收缴率 = 当期实收 ÷ 当期应收（与收缴率报表同一口径）；"
+             "待走访按先易后难排序：无纠纷、近期守约、未失约、欠费少者在前。"]
+    return Report("targets", f"{books.config.name} 收费员目标 {d['period']}", d, [head, visit], notes)
+
+
+def limitation_report(books, as_of: dt.date | None = None) -> Report:
+    """Open charges near (<= 90 days) or past the three-year limitation, per collector."""
+    from ledger.collection import limitation
+
+    as_of = as_of or books.today()
+    d = _decimals(limitation.limitation_report(books, as_of))
+    summary = export.Table("按收费员", ["收费员", "临近时效笔数", "临近时效金额", "已过时效笔数", "已过时效金额", "失约未跟进"])
+    rows = export.Table("明细（临近 ≤90 天 / 已过时效）", ["收费员", "房号", "项目", "期间", "未缴", "应缴日", "时效届满日",
+                                                 "剩余天数", "最近中断", "纠纷", "催缴阶段"])
+    for g in d["collectors"]:
+        summary.rows.append([g["collector"], len(g["at_risk"]), g["at_risk_total"], len(g["past"]), g["past_total"],
+                             len(g["broken_promises"])])
+        summary.highlight.append(bool(g["past"]))
+        for r in g["at_risk"] + g["past"]:
+            rows.rows.append([g["collector"], r["unit"], r["item"], r["period"], r["open"], r["due"].isoformat(),
+                              r["limitation_date"].isoformat(), r["days_left"], str(r["last_interruption"] or ""),
+                              r["dispute"] or "", stage_label(r["stage"])])
+            rows.highlight.append(r["days_left"] < 0)
+    d["report"] = "limitation"
+    notes = [f"截至 {as_of.isoformat()}：三年诉讼时效（民法典第188条），每期费用分别计算；有送达证明的书面催缴、"
+             f"债务人确认或起诉等中断时效（第195条）。临近合计 {d['at_risk_total']} 元，已过时效合计 {d['past_total']} 元。"]
+    return Report("limitation", f"{books.config.name} 诉讼时效风险", d, [summary, rows], notes)
+
+
 @contextlib.contextmanager
 def books_at(root: Path, commit: str):
     """Books as they were at `commit`, checked out into a temporary git worktree (removed afterwards)."""
@@ -428,11 +513,15 @@ def build(books, name: str, period: str | None = None, as_of: dt.date | None = N
         return disclosure_report(books, period, as_of, developer)
     if name == "standards":
         return standards_report(books)
+    if name == "limitation":
+        return limitation_report(books, as_of)
+    if name == "targets":
+        return targets_report(books, period, as_of)
     raise InputError(f"unknown report '{name}' (one of {', '.join(REPORTS)})")
 
 
 def render(rep: Report, fmt: str, ansi: bool = False) -> str | bytes:
-    """Text of a report in text|json|csv|html (xlsx: use export.write_xlsx)."""
+    """Text of a report in text|json|csv|html (a file, xlsx included: export_bytes)."""
     import json
 
     if fmt == "json":
@@ -445,3 +534,20 @@ def render(rep: Report, fmt: str, ansi: bool = False) -> str | bytes:
         return rep.text or export.to_text(rep.title, rep.tables, rep.notes, ansi=ansi)
     raise InputError(f"unknown format '{fmt}'")
 
+
+
+def export_bytes(rep: Report, fmt: str) -> bytes:
+    """The file of a report in xlsx|csv|html: the one writer both the CLI and the TUI export through."""
+    if fmt == "xlsx":
+        return export.xlsx_bytes(rep.tables)
+    if fmt == "csv":
+        return b"\xef\xbb\xbf" + export.to_csv(rep.tables).encode("utf-8")  # BOM: Excel/WPS read UTF-8
+    if fmt == "html":
+        return render(rep, "html").encode("utf-8")
+    raise InputError(f"format must be one of {', '.join(EXPORT_FORMATS)}")
+
+
+def write_export(rep: Report, fmt: str, path: str | Path) -> None:
+    from ledger.books import files
+
+    files.write_atomic(Path(path), export_bytes(rep, fmt))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -60,7 +61,7 @@ def _cell(v):
 
 
 def to_csv(tables: list[Table]) -> str:
-    """CSV text (one block per table, a blank line between); write it with a UTF-8 BOM for Excel."""
+    """CSV text (one block per table, a blank line between); assemble.export_bytes adds the UTF-8 BOM."""
     check_no_pii(tables)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
@@ -75,14 +76,31 @@ def to_csv(tables: list[Table]) -> str:
     return buf.getvalue()
 
 
-def write_csv(tables: list[Table], path: str | Path) -> None:
-    Path(path).write_bytes(b"\xef\xbb\xbf" + to_csv(tables).encode("utf-8"))
+# An xlsx is a zip, and both the zip entries and the workbook's properties carry the moment of saving;
+# fixed here so that the same report gives the same bytes (CLI and TUI exports compare equal).
+FIXED_STAMP = (1980, 1, 1, 0, 0, 0)
 
 
-def write_xlsx(tables: list[Table], path: str | Path) -> None:
+class _StampedZip(zipfile.ZipFile):
+    def writestr(self, name, data, *args, **kw):
+        if isinstance(name, str):
+            name = zipfile.ZipInfo(name, date_time=FIXED_STAMP)
+            name.compress_type = zipfile.ZIP_DEFLATED
+        return super().writestr(name, data, *args, **kw)
+
+    def write(self, filename, arcname=None, *args, **kw):
+        # openpyxl writes each sheet from a temporary file, whose mtime would become the entry's
+        with open(filename, "rb") as fh:
+            return self.writestr(arcname or Path(filename).name, fh.read())
+
+
+def xlsx_bytes(tables: list[Table]) -> bytes:
     """One sheet per table; numbers are numeric cells ('#,##0.00' for amounts), text is text."""
+    import datetime as dt
+
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.writer.excel import ExcelWriter
 
     check_no_pii(tables)
     wb = Workbook()
@@ -110,7 +128,10 @@ def write_xlsx(tables: list[Table], path: str | Path) -> None:
             if i < len(t.highlight) and t.highlight[i]:
                 for c in ws[row]:
                     c.font = Font(bold=True, color="C00000")
-    wb.save(str(path))
+    wb.properties.created = wb.properties.modified = dt.datetime(*FIXED_STAMP)
+    buf = io.BytesIO()
+    ExcelWriter(wb, _StampedZip(buf, "w", zipfile.ZIP_DEFLATED, allowZip64=True)).save()
+    return buf.getvalue()
 
 
 def to_html(title: str, tables: list[Table], notes: list[str] = ()) -> str:

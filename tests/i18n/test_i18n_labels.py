@@ -93,3 +93,19 @@ def test_payer_text():
     assert labels.payer_text("tenant 吴**", "en") == "tenant 吴**"
     assert labels.label("channel", "carrier-pigeon") == "carrier-pigeon"
     assert labels.label("kind", None, default="") == ""
+
+
+def test_dashboard_takings_name_void_and_refund_lines_from_the_table():
+    """今日/本月收款 list channels, then voids and refunds on their own lines: each named by the label table."""
+    from tui.screens.dashboard import channel_label
+
+    try:
+        i18n.set_lang("zh")
+        assert channel_label("void") == labels.OPS["void"].zh == "作废"
+        assert channel_label("refund") == labels.OPS["refund"].zh == "退款"
+        assert channel_label("wechat") == "微信支付" and channel_label("carrier-pigeon") == "carrier-pigeon"
+        i18n.set_lang("en")
+        assert channel_label("void") == "void" and channel_label("refund") == "refund"
+        assert channel_label("wechat") == "WeChat"
+    finally:
+        i18n.set_lang("zh")

@@ -36,9 +36,12 @@ def money_table(rows, empty: str) -> Table | Text:
 
 
 def channel_label(ch: str) -> str:
-    key = f"ch_{ch}"
-    label = t(key)
-    return ch if label == key else label
+    """A line of the takings: a channel, or a void/refund shown on its own line (an op of the label table)."""
+    for key in (f"ch_{ch}", f"op_{ch}"):
+        label = t(key)
+        if label != key:
+            return label
+    return ch
 
 
 class Panel(Static):
