@@ -47,14 +47,14 @@ def parse_amount(text, what: str = "amount", allow_zero: bool = False, allow_neg
         if re.fullmatch(r"-?[\d,]+(\.\d+)?", raw):
             raise InputError(f"{what}: '{text}' puts a comma where no thousands separator goes "
                              "(write 1,234.50 or 1234.50; a decimal comma is not accepted)")
-        raise InputError(f"{what}: '{text}' is not an amount with at most two decimals")
+        raise InputError("bad_amount", what=what, text=text)
     if m.group("frac") and len(m.group("frac")) > 2:
-        raise InputError(f"{what}: '{text}' is not an amount with at most two decimals")
+        raise InputError("bad_amount", what=what, text=text)
     value = Decimal(raw.replace(",", "")).quantize(CENT)
     if value < 0 and not allow_negative:
-        raise InputError(f"{what}: {value} must not be negative")
+        raise InputError("negative_amount", what=what, value=value)
     if value == 0 and not allow_zero:
-        raise InputError(f"{what}: must not be zero")
+        raise InputError("zero_amount", what=what)
     if maximum is not None and abs(value) > maximum:
         raise InputError(f"{what}: {value:,.2f} is above the limit of {maximum:,.2f} for one operation")
     return value
@@ -65,8 +65,9 @@ def parse_period(text, what: str = "period") -> str:
     raw = ascii_input(text, what)
     m = _PERIOD_RE.match(raw)
     if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1900:
-        label = f"{what} '{text}'" if what != "period" else f"period '{text}'"
-        raise InputError(f"{label} is not YYYY-MM")
+        if what == "period":
+            raise InputError("bad_period", text=text)
+        raise InputError(f"{what} '{text}' is not YYYY-MM")
     return m.group(0)
 
 
@@ -79,7 +80,7 @@ def parse_date(text, what: str = "date") -> dt.date:
             raise ValueError
         return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
-        raise InputError(f"{what}: '{text}' is not a date YYYY-MM-DD") from None
+        raise InputError("bad_date", what=what, text=text) from None
 
 
 def check_billing_period(period: str, books_start: dt.date, today: dt.date, allow_future: bool = False,

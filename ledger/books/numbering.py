@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ledger.books import facts
+from ledger.books import facts, verified
 
 
 @dataclass(frozen=True)
@@ -40,8 +40,10 @@ def documents(prefix: str) -> Series:
 
 
 def last_used(cache, series: Series, year: int) -> int:
+    """The highest number of the series and year in the books or ever issued (verified.json): a number
+    that was issued and then lost from the books (a month file deleted outside wuye) is never reissued."""
     head = series.head(year)
-    best = 0
+    best = verified.highest_issued(cache.books, series.prefix, year)
     for v in facts.used_numbers(cache, series.source, head):
         tail = str(v)[len(head):]
         if str(v).startswith(head) and tail.isdigit():
