@@ -211,7 +211,9 @@ def cmd_log(args) -> int:
         print_json([o.as_dict() for o in ops])
         return 0
     for o in ops:
-        print(f"{o.date[:16]}  {o.sha[:8]}  {o.author:<8}  {o.subject}")
+        value = f"  [value {o.value_span}]" if o.value_span else ""
+        print(f"{o.date[:16]}  {o.sha[:8]}  {o.author:<8}  {o.subject}{value}")
         for ch in o.standard_changes:
             print(f"    fee standard {ch}")
     return 0
+

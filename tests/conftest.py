@@ -27,7 +27,7 @@ def _isolated_env(monkeypatch):
     """CI machines may have no global git identity; and no test may see the caller's books or user."""
     for k, v in GIT_IDENTITY.items():
         monkeypatch.setenv(k, v)
-    for k in ("WUYE_BOOKS", "WUYE_AUTHOR", "WUYE_USER", "WUYE_TODAY", "WUYE_LOCK_TIMEOUT"):
+    for k in ("WUYE_BOOKS", "WUYE_AUTHOR", "WUYE_USER", "WUYE_TODAY", "WUYE_NOW", "WUYE_LOCK_TIMEOUT"):
         monkeypatch.delenv(k, raising=False)
 
 

@@ -141,6 +141,7 @@ LABELS: dict[str, str] = {
     "date": "日期",
     "author": "操作人",
     "subject": "摘要",
+    "value_dates": "业务日期",
     "files": "文件",
     "commit": "提交",
     "std_changes": "收费标准变更",

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 
 import unicodedata
@@ -96,9 +98,47 @@ def custom(date: dt.date, type_: str, values: list, meta: dict | None = None) ->
     return data.Custom(m, date, type_, vals)
 
 
+# When and by whom the entries rendered now are recorded: set by the writer around planning a commit
+# (`recording`), so every entry a commit writes carries it and previews made outside a commit do not
+# (a preview's effect must compare equal to the re-plan made seconds later under the lock).
+_STAMP: ContextVar[tuple[str, str] | None] = ContextVar("wuye_recording", default=None)
+
+
+@contextmanager
+def recording(recorded: dt.datetime, by: str):
+    """Entries rendered inside get meta `recorded` (ISO time with offset) and `by` (the operator)."""
+    token = _STAMP.set((recorded.isoformat(timespec="seconds"), by))
+    try:
+        yield
+    finally:
+        _STAMP.reset(token)
+
+
+def stamped(entry):
+    """`entry` with the current recording stamp in its meta; an explicit `by` (a contact's) is kept."""
+    stamp = _STAMP.get()
+    # Opens are left alone: an account is the same account whoever opens it, and re-opening one that
+    # went missing must give back the very entry `verified.json` remembers.
+    if stamp is None or not isinstance(entry, (data.Transaction, data.Custom, data.Balance)) or entry.meta is None:
+        return entry
+    meta = dict(entry.meta)
+    meta.setdefault("recorded", stamp[0])
+    meta.setdefault("by", stamp[1])
+    return entry._replace(meta=meta)
+
+
+def recorded_at(meta: dict | None) -> dt.datetime | None:
+    """The `recorded` time of an entry's meta, or None (entries written before it was tracked)."""
+    value = (meta or {}).get("recorded")
+    try:
+        return dt.datetime.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
 def render(entries: list) -> str:
     """Entries as ledger text, one blank line between them, ending with a newline."""
-    return "".join(printer.format_entry(e) + "\n" for e in entries)
+    return "".join(printer.format_entry(stamped(e)) + "\n" for e in entries)
 
 
 def custom_values(entry: data.Custom) -> list:

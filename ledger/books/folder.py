@@ -18,6 +18,23 @@ from ledger.basics.errors import BooksStateError, InputError, WuyeError
 from ledger.community.units import Owner, Unit, load_owners, load_units
 
 
+BOOKS_TZ = dt.timezone(dt.timedelta(hours=8), "CST")  # the office's clock: 物业 books are kept in China time
+
+
+def books_now() -> dt.datetime:
+    fixed = os.environ.get("WUYE_NOW")
+    if fixed:
+        try:
+            value = dt.datetime.fromisoformat(fixed.strip())
+        except ValueError:
+            raise InputError("bad_date", what="WUYE_NOW", text=fixed) from None
+        return value if value.tzinfo else value.replace(tzinfo=BOOKS_TZ)
+    day = os.environ.get("WUYE_TODAY")
+    if day:
+        return dt.datetime.combine(dt.date.fromisoformat(day), dt.time(9, 0), BOOKS_TZ)
+    return dt.datetime.now(BOOKS_TZ).replace(microsecond=0)
+
+
 class Books:
     def __init__(self, root: str | Path):
         self.root = Path(root).resolve()
@@ -146,7 +163,14 @@ class Books:
 
     def today(self) -> dt.date:
         fixed = os.environ.get("WUYE_TODAY")  # lets demos and tests pin "today"
-        return dt.date.fromisoformat(fixed) if fixed else dt.date.today()
+        return dt.date.fromisoformat(fixed) if fixed else self.now().date()
+
+    def now(self) -> dt.datetime:
+        """The books' clock (China time), stamped on every entry as `recorded`.
+
+        WUYE_NOW pins it (ISO, e.g. 2026-12-01T10:22:03+08:00); WUYE_TODAY alone pins it to 09:00 of
+        that day, so tests, goldens and the demo stay the same bytes."""
+        return books_now()
 
     # --- writing --------------------------------------------------------------------------
     def commit(self, operation: Operation, expect: Any = NOT_SHOWN) -> WriteResult | None:

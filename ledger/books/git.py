@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -157,3 +158,21 @@ def log(repo: Path, limit: int = 50, paths: tuple[str, ...] = (), rev: str = "HE
         files = tuple(f for f in fields[5].split("\n") if f.strip()) if len(fields) > 5 else ()
         commits.append(Commit(fields[0], fields[1], fields[2], fields[3], fields[4].strip(), files))
     return commits
+
+
+_ADDED_DATE = re.compile(r"^\+(\d{4}-\d{2}-\d{2}) ", re.M)
+
+
+def added_dates(repo: Path, limit: int = 50, paths: tuple[str, ...] = (), rev: str = "HEAD") -> dict[str, tuple[str, ...]]:
+    """{commit: the sorted distinct dates of the directives it added} from its diff (`+YYYY-MM-DD ...`
+    lines): the value dates of what each of the last `limit` commits recorded."""
+    if not head(repo):
+        return {}
+    end = "\x1e"
+    out = git(repo, "log", f"-{limit}", f"--format={end}%H", "-U0", "--no-color", "--no-ext-diff", rev, "--", *paths)
+    dates: dict[str, tuple[str, ...]] = {}
+    for chunk in out.split(end)[1:]:
+        sha, _, diff = chunk.partition("\n")
+        dates[sha.strip()] = tuple(sorted(set(_ADDED_DATE.findall(diff))))
+    return dates
+

@@ -34,10 +34,20 @@ class Operation:
     body: str
     files: tuple[str, ...]
     standard_changes: tuple[StandardChange, ...] = field(default=())
+    value_dates: tuple[str, ...] = field(default=())  # the dates of the entries it recorded, sorted
+
+    @property
+    def value_span(self) -> str:
+        """The value dates in a few characters: '2025-06-15', '2026-11-01..2026-11-30', or ''."""
+        if not self.value_dates:
+            return ""
+        first, last = self.value_dates[0], self.value_dates[-1]
+        return first if first == last else f"{first}..{last}"
 
     def as_dict(self) -> dict:
         d = asdict(self)
         d["standard_changes"] = [asdict(c) for c in self.standard_changes]
+        d["value_dates"] = list(self.value_dates)
         return d
 
 
@@ -84,9 +94,10 @@ def _price_before(rates: dict, item: str, utype: str, start: str) -> str | None:
 
 def operations(root: Path, limit: int = 50) -> list[Operation]:
     out = []
+    dates = vcs.added_dates(root, limit, paths=(layout.TXNS,))
     for c in vcs.log(root, limit):
         changes = tuple(standard_changes(root, c)) if layout.CONFIG in c.files else ()
-        out.append(Operation(c.sha, c.author, c.date, c.subject, c.body, c.files, changes))
+        out.append(Operation(c.sha, c.author, c.date, c.subject, c.body, c.files, changes, dates.get(c.sha, ())))
     return out
 
 

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from beancount import loader
 
 from ledger.books import files as store, git as vcs, layout, recovery, verified
+from ledger.books.entries import recording
 from ledger.books.plan import Operation, Plan, PlanChanged, appended_text
 from ledger.basics.errors import BooksStateError, ExternallyChangedError, LedgerProblem, LockHeldError, ValidationError, WuyeError
 
@@ -253,7 +254,9 @@ def commit(books: "Books", operation: Operation, expect: Any = NOT_SHOWN) -> Wri
             print(f"wuye: {said}", file=sys.stderr)
         check_books_state(books)
         books.refresh()
-        plan = operation(books)
+        # every entry this commit writes says when and by whom it was recorded (ledger/books/entries.py)
+        with recording(books.now(), books.collector(None, "WUYE_USER")):
+            plan = operation(books)
         if expect is not NOT_SHOWN and plan.effect != expect:
             raise PlanChanged(plan, expect)
         if plan.empty:

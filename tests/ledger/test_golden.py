@@ -20,6 +20,8 @@ SCENARIOS = sorted(p.name for p in GOLDEN.iterdir() if (p / "ops.txt").exists())
 @pytest.fixture(autouse=True)
 def _fixed_user(monkeypatch):
     monkeypatch.setenv("WUYE_USER", "抄表员")  # readings carry `by:` the recording user
+    # every entry carries `recorded:` the books' clock; pinned so the goldens are the same bytes
+    monkeypatch.setenv("WUYE_NOW", "2026-12-01T10:22:03+08:00")
 
 
 @pytest.mark.parametrize("name", SCENARIOS)

@@ -41,7 +41,8 @@ class HistoryScreen(WuyeScreen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for key, width in (("date", 19), ("commit", 8), ("author", 12), ("subject", 80), ("files", 5)):
+        for key, width in (("date", 19), ("value_dates", 23), ("commit", 8), ("author", 12), ("subject", 70),
+                           ("files", 5)):
             table.add_column(t(key), key=key, width=width)
         table.focus()
 
@@ -54,7 +55,7 @@ class HistoryScreen(WuyeScreen):
         table.clear()
         for op in ops:
             mark = Text(" ★", style="bold yellow") if op.standard_changes else ""
-            table.add_row(op.date[:19].replace("T", " "), Text(op.sha[:8], style="cyan"), op.author,
+            table.add_row(op.date[:19].replace("T", " "), op.value_span, Text(op.sha[:8], style="cyan"), op.author,
                           Text.assemble(op.subject, mark), str(len(op.files)), key=op.sha)
         self.query_one("#hist-count", Static).update(t("ops_count", n=len(ops)))
         if ops:
