@@ -66,6 +66,16 @@ def register(sub) -> None:
     p = sub.add_parser("sync", help="rebuild the derived cache from the ledger")
     p.set_defaults(func=cmd_sync)
 
+    p = sub.add_parser("close", help="close a month: closing balances asserted, commit tagged close/YYYY-MM")
+    p.add_argument("period", help="YYYY-MM (the month after the last closed one; it must be over)")
+    p.set_defaults(func=cmd_close)
+
+    p = sub.add_parser("reopen", help="reopen the last closed month (a logged commit) to correct it")
+    p.add_argument("period")
+    p.add_argument("--reason", required=True)
+    p.add_argument("--approved-by", required=True)
+    p.set_defaults(func=cmd_reopen)
+
     p = sub.add_parser("log", help="operations and fee-standard changes from git")
     p.add_argument("-n", type=int, default=30)
     p.add_argument("--json", action="store_true")
@@ -217,3 +227,23 @@ def cmd_log(args) -> int:
             print(f"    fee standard {ch}")
     return 0
 
+
+def cmd_close(args) -> int:
+    from ledger.books import closing
+
+    books = open_books(args)
+    result = closing.close(books, args.period)
+    say_commit(result)
+    if result is not None:
+        plan = result.plan.effect
+        print(f"tagged {plan.tag}; writes dated on or before {plan.through} are refused until "
+              f"`wuye reopen {plan.period}`")
+    return 0
+
+
+def cmd_reopen(args) -> int:
+    from ledger.books import closing
+
+    books = open_books(args)
+    say_commit(closing.reopen(books, args.period, args.reason, args.approved_by))
+    return 0

@@ -58,6 +58,8 @@ def register_report(sub) -> None:
     p.add_argument("--format", choices=FORMATS, help="default text, or from the --output suffix")
     p.add_argument("--output", help="write to FILE (required for xlsx)")
     p.add_argument("--commit", help="compute from the books as they were at this git commit (temporary worktree)")
+    p.add_argument("--as-of-close", metavar="YYYY-MM",
+                   help="compute from the books as they were closed (tag close/YYYY-MM), as of that month's end")
     p.add_argument("--owners-only", action="store_true",
                    help="leave out developer receivables (units not handed over)")
     p.set_defaults(func=cmd_report)
@@ -83,6 +85,13 @@ def cmd_report(args) -> int:
         raise WuyeError("--format xlsx needs --output FILE.xlsx")
     as_of = periods.parse_date(args.as_of, "--as-of") if args.as_of else None
     root = books_dir(args)
+    if args.as_of_close:
+        from ledger.books.closing import close_tag
+
+        if args.commit:
+            raise WuyeError("--as-of-close and --commit name the same thing; give one")
+        args.commit = close_tag(root, args.as_of_close)
+        as_of = as_of or periods.end(periods.parse_period(args.as_of_close))
 
     def produce(books):
         return reports.build(books, args.name, args.period, as_of, args.by, args.unit,

@@ -30,6 +30,15 @@ MESSAGES: dict[str, str] = {
     "books_changed": N_("{root}：账本在读取后已被修改（HEAD {old} -> {new}）；请重新读取后再试"),
     "file_changed": N_("{path} 在读取后已在磁盘上被修改；请重新读取后再试"),
     "validation_failed": N_("账本校验失败，未写入任何内容：\n{problems}"),
+    "period_closed": N_("{period} 已结账（截至 {through}，{closed_on} 结账）：不能写入日期在 {through} 及以前的内容（{file}）；"
+                        "如确需更正，请先 wuye reopen {latest} --reason .. --approved-by .."),
+    "close_not_over": N_("{period} 尚未结束（今天 {today}）：只能结账已结束的月份"),
+    "close_already": N_("{period} 已结账（{closed_on}）"),
+    "close_out_of_order": N_("结账须按月依次进行：下一个可结账的月份是 {next}，不是 {period}"),
+    "close_before_start": N_("{period} 早于建账月份 {start}"),
+    "reopen_not_closed": N_("{period} 未结账，无需重新打开"),
+    "reopen_not_last": N_("只能重新打开最近结账的月份 {latest}（不是 {period}）"),
+    "close_tag_missing": N_("没有 {period} 的结账标签（close/{period}）；已结账的月份：{closed}"),
 }
 
 
@@ -93,6 +102,12 @@ class LockHeldError(WuyeError):
 
 class ExternallyChangedError(WuyeError):
     title = "账本已被外部修改"
+
+
+class PeriodClosedError(WuyeError):
+    """A write dated in a closed month (wuye close); `wuye reopen` lifts it."""
+
+    title = "期间已结账"
 
 
 class VcsError(WuyeError):

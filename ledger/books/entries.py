@@ -85,6 +85,18 @@ def open_(date: dt.date, account: str, meta: dict | None = None) -> data.Open:
     return data.Open(m, date, account, [CURRENCY], None)
 
 
+def balance(date: dt.date, account: str, value: Decimal, meta: dict | None = None) -> data.Balance:
+    """A balance assertion: `account` holds `value` at the start of `date` (before that day's entries)."""
+    m = data.new_metadata("<wuye>", 0, {k: v for k, v in (meta or {}).items() if v not in (None, "")})
+    return data.Balance(m, date, account, amount.Amount(q(value), CURRENCY), None, None)
+
+
+def commented(text: str, note: str) -> str:
+    """Ledger text kept as comments under a one-line note: what a reopened close's assertions become."""
+    lines = [f"; {check_text(note, 'note', 300)}"] + [f"; {ln}" if ln else ";" for ln in text.splitlines()]
+    return "\n".join(lines) + "\n"
+
+
 def custom(date: dt.date, type_: str, values: list, meta: dict | None = None) -> data.Custom:
     vals = []
     for v in values:

@@ -635,3 +635,24 @@ def used_numbers(cache: FactCache, source: str, prefix: str) -> list[str]:
         rows = cache.q(f"SELECT json_extract(vals,'$[{int(index)}]') FROM customs WHERE type=? "
                        f"AND json_extract(vals,'$[{int(index)}]') LIKE ?", (type_, like))
     return [r for (r,) in rows if r]
+
+
+# --- period close (ledger/books/closing.py) -----------------------------------------------------
+
+def close_events(cache: FactCache) -> list[CustomFact]:
+    """Every `wuye-close` and `wuye-reopen` directive in the order they were written (date, file, line)."""
+    return [CustomFact(dt.date.fromisoformat(d), t, u, json.loads(v), json.loads(m), f, ln)
+            for d, t, u, v, m, f, ln in cache.q(
+                "SELECT date, type, unit, vals, meta, file, lineno FROM customs WHERE type IN ('wuye-close', "
+                "'wuye-reopen') ORDER BY date, file, lineno")]
+
+
+def account_balances(cache: FactCache, as_of: dt.date, prefixes: tuple[str, ...]) -> dict[str, Decimal]:
+    """{account: balance after every entry dated on or before as_of} for every account opened on or
+    before as_of whose name starts with one of `prefixes` (zero balances included)."""
+    opened = [a for (a,) in cache.q("SELECT account FROM opens WHERE date <= ?", (as_of.isoformat(),))
+              if a.startswith(prefixes)]
+    sums = dict(cache.q("SELECT account, SUM(cents) FROM postings WHERE date <= ? GROUP BY account",
+                        (as_of.isoformat(),)))
+    return {a: _d(sums.get(a)) for a in sorted(set(opened))}
+

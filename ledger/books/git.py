@@ -176,3 +176,12 @@ def added_dates(repo: Path, limit: int = 50, paths: tuple[str, ...] = (), rev: s
         dates[sha.strip()] = tuple(sorted(set(_ADDED_DATE.findall(diff))))
     return dates
 
+
+def tags(repo: Path, pattern: str) -> list[str]:
+    return [t for t in git(repo, "tag", "--list", pattern).splitlines() if t.strip()]
+
+
+def tag(repo: Path, name: str, rev: str) -> None:
+    """A lightweight tag: it names the commit, and the commit message says why."""
+    git(repo, "tag", name, rev)
+

@@ -24,6 +24,27 @@ def month_file(day: dt.date) -> str:
     return f"{TXNS}/{day.year:04d}/{day.year:04d}-{day.month:02d}.beancount"
 
 
+CLOSES = f"{TXNS}/closes"  # the closing balances of each closed month (wuye close), one file a month
+
+
+def close_file(period: str) -> str:
+    return f"{CLOSES}/{period}.beancount"
+
+
+def is_close_file(rel: str) -> bool:
+    return rel.startswith(CLOSES + "/")
+
+
+def month_of_file(rel: str) -> str | None:
+    """'YYYY-MM' of a month file (txns/YYYY/YYYY-MM.beancount), else None."""
+    parts = rel.split("/")
+    if len(parts) == 3 and parts[0] == TXNS and parts[2].endswith(".beancount"):
+        name = parts[2][: -len(".beancount")]
+        if len(name) == 7 and name[4] == "-" and name[:4] == parts[1] and name.replace("-", "").isdigit():
+            return name
+    return None
+
+
 def main_text(title: str, start: dt.date) -> str:
     """main.beancount; the title is the only configured value in it, rendered by the entries module
     (a line break in it would otherwise start a new directive, e.g. a `plugin` that runs code)."""

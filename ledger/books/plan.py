@@ -21,6 +21,7 @@ class Plan:
     appends: Mapping[str, str] = field(default_factory=dict)  # file -> text appended to it
     replaces: Mapping[str, str] = field(default_factory=dict)  # file -> its whole new text (config.yaml, units.csv)
     effect: Any = None  # what a person previews and is told (a PaymentPlan, a BillPlan, an entry ...)
+    tag: str | None = None  # a git tag the commit gets (close/2026-11)
 
     @property
     def files(self) -> tuple[str, ...]:

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from beancount import loader
 
-from ledger.books import files as store, git as vcs, layout, recovery, verified
+from ledger.books import closing, files as store, git as vcs, layout, recovery, verified
 from ledger.books.entries import recording
 from ledger.books.plan import Operation, Plan, PlanChanged, appended_text
 from ledger.basics.errors import BooksStateError, ExternallyChangedError, LedgerProblem, LockHeldError, ValidationError, WuyeError
@@ -195,10 +195,14 @@ def validate(root: Path, changed: list[str]) -> tuple[list[LedgerProblem], dict[
 
     Our transactions never depend on entries in other month files (no balance assertions there), so
     this is the same check a full load makes for what was written; `wuye check` does the full load.
+    The closing balances of a month (txns/closes/, written by `wuye close`) depend on every earlier
+    entry: a write that changes them is checked against the whole ledger.
     """
     main = (root / layout.MAIN).read_text(encoding="utf-8")
     head = [ln for ln in main.splitlines() if not ln.startswith("include ")]
     files = [layout.ACCOUNTS] + [c for c in changed if c.startswith(layout.TXNS + "/")]
+    if any(layout.is_close_file(c) for c in changed):
+        files = list(dict.fromkeys(layout.ledger_files(root) + files))
     text = "\n".join(head + [f'include "{(root / f).resolve()}"' for f in dict.fromkeys(files)]) + "\n"
     entries, errors, _ = loader._load([(text, False)], None, None, None)
     counts: dict[str, int] = {}
@@ -261,6 +265,7 @@ def commit(books: "Books", operation: Operation, expect: Any = NOT_SHOWN) -> Wri
             raise PlanChanged(plan, expect)
         if plan.empty:
             return None
+        closing.refuse_closed(books, plan)  # every command: nothing is written into a closed month
         return _apply(books, plan)
 
 
@@ -320,7 +325,8 @@ def _apply(books: "Books", plan: Plan) -> WriteResult:
         fault("written")
         problems, counts = validate(root, paths)
         for rel in paths:
-            if rel in counts:
+            if rel in counts and not (layout.is_close_file(rel) and rel in plan.replaces):
+                # a reopen turns a close's assertions into comments: the only write that drops entries
                 before = books.cache.entry_count(rel)
                 if counts[rel] < before:
                     problems.append(LedgerProblem(rel, 0, f"entry count dropped from {before} to {counts[rel]}"))
@@ -346,6 +352,11 @@ def _apply(books: "Books", plan: Plan) -> WriteResult:
             _undo(root, intent, old_bytes, new_bytes, written, exc)
             raise
     fault("committed")
+    if plan.tag:
+        try:
+            vcs.tag(root, plan.tag, sha)
+        except WuyeError as exc:  # the commit is made and says what it is; the tag can be added by hand
+            print(f"wuye: committed {sha[:10]}, but the tag {plan.tag} could not be made: {exc}", file=sys.stderr)
     try:
         recovery.clear(root)
     except OSError as exc:  # the next command sees the record, finds the commit and drops it
