@@ -60,6 +60,8 @@ def register_report(sub) -> None:
     p.add_argument("--commit", help="compute from the books as they were at this git commit (temporary worktree)")
     p.add_argument("--as-of-close", metavar="YYYY-MM",
                    help="compute from the books as they were closed (tag close/YYYY-MM), as of that month's end")
+    p.add_argument("--days", type=int, help="backdated: list entries recorded more than N days after their date "
+                                            "(default 3)")
     p.add_argument("--owners-only", action="store_true",
                    help="leave out developer receivables (units not handed over)")
     p.set_defaults(func=cmd_report)
@@ -95,7 +97,7 @@ def cmd_report(args) -> int:
 
     def produce(books):
         return reports.build(books, args.name, args.period, as_of, args.by, args.unit,
-                             developer=not args.owners_only)
+                             developer=not args.owners_only, days=args.days)
 
     if args.commit:
         with reports.books_at(root, args.commit) as books:

@@ -656,3 +656,30 @@ def account_balances(cache: FactCache, as_of: dt.date, prefixes: tuple[str, ...]
                         (as_of.isoformat(),)))
     return {a: _d(sums.get(a)) for a in sorted(set(opened))}
 
+
+# --- when entries were recorded (the backdated-entries report) ---------------------------------
+
+@dataclass(frozen=True)
+class RecordedFact:
+    """One transaction or custom directive with its value date and its `recorded` stamp (None when it
+    was written before wuye stamped entries)."""
+    date: dt.date
+    recorded: str | None
+    what: str  # the op of a transaction, the type of a custom directive
+    unit: str | None
+    number: str | None  # receipt, or the receipt a void/refund reverses
+    by: str | None
+    file: str
+    lineno: int
+
+
+def recorded_entries(cache: FactCache) -> list[RecordedFact]:
+    out = [RecordedFact(dt.date.fromisoformat(d), rec, op or "", u, num, by, f, ln) for d, rec, op, u, num, by, f, ln
+           in cache.q("SELECT date, json_extract(meta,'$.recorded'), op, unit, COALESCE(receipt, "
+                      "json_extract(meta,'$.voids'), json_extract(meta,'$.refunds')), "
+                      "COALESCE(json_extract(meta,'$.by'), json_extract(meta,'$.collector')), file, lineno "
+                      "FROM txns")]
+    out += [RecordedFact(dt.date.fromisoformat(d), rec, t, u, None, by, f, ln) for d, rec, t, u, by, f, ln
+            in cache.q("SELECT date, json_extract(meta,'$.recorded'), type, unit, json_extract(meta,'$.by'), "
+                       "file, lineno FROM customs")]
+    return sorted(out, key=lambda r: (r.date, r.file, r.lineno))

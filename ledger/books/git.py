@@ -185,3 +185,29 @@ def tag(repo: Path, name: str, rev: str) -> None:
     """A lightweight tag: it names the commit, and the commit message says why."""
     git(repo, "tag", name, rev)
 
+
+_HUNK = re.compile(r"^@@ -\S+ \+(\d+)")
+
+
+def added_lines(repo: Path, paths: tuple[str, ...] = ()) -> dict[tuple[str, int], tuple[str, str]]:
+    """{(file, line number): (author date, text)} of every line as the commit that last added it at that
+    position wrote it, oldest commit first. Month files are only appended to, so an entry's line keeps
+    its number; a caller compares the text with the file as it is before trusting the date."""
+    if not head(repo):
+        return {}
+    out = git(repo, "log", "--reverse", "--no-merges", "--format=\x1e%aI", "-U0", "--no-color", "--no-renames",
+              "--no-ext-diff", "HEAD", "--", *paths)
+    lines: dict[tuple[str, int], tuple[str, str]] = {}
+    for chunk in out.split("\x1e")[1:]:
+        date, _, diff = chunk.partition("\n")
+        path, n = None, 0
+        for ln in diff.splitlines():
+            if ln.startswith("+++ "):
+                path = ln[6:] if ln.startswith("+++ b/") else None
+            elif ln.startswith("@@"):
+                m = _HUNK.match(ln)
+                n = int(m.group(1)) if m else 0
+            elif ln.startswith("+") and path:
+                lines[(path, n)] = (date.strip(), ln[1:])
+                n += 1
+    return lines

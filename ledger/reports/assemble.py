@@ -26,7 +26,7 @@ from ledger.basics import labels
 from ledger.basics.money import ZERO, from_cents
 from ledger.reports.rates import BY_CHOICES, FIGURE_LABELS, Figures, ReportPeriod, classified_totals, collection_rates, excluded_items, monthly_rates, parse_period
 
-REPORTS = ("arrears", "rates", "statement", "disclosure", "standards", "limitation", "targets")
+REPORTS = ("arrears", "rates", "statement", "disclosure", "standards", "limitation", "targets", "backdated")
 EXPORT_FORMATS = ("xlsx", "csv", "html")
 
 
@@ -495,8 +495,12 @@ def books_at(root: Path, commit: str):
 
 
 def build(books, name: str, period: str | None = None, as_of: dt.date | None = None, by: str | None = None,
-          unit: str | None = None, developer: bool = True) -> Report:
+          unit: str | None = None, developer: bool = True, days: int | None = None) -> Report:
     """Dispatch by report name (the CLI's `wuye report NAME`)."""
+    from ledger.reports import registers
+
+    if name == "backdated":
+        return registers.backdated_report(books, days)
     if by is not None and by not in BY_CHOICES:
         raise InputError(f"--by must be one of {', '.join(BY_CHOICES)}")
     if name == "arrears":
