@@ -52,7 +52,8 @@ def register_report(sub) -> None:
                                       "standards, limitation, targets")
     p.add_argument("name", choices=REPORTS)
     p.add_argument("unit", nargs="?", help="the unit, for `report statement UNIT`")
-    p.add_argument("--as-of", help="cut-off date (default today; for disclosure the period's last day)")
+    p.add_argument("--as-of", "--date", dest="as_of",
+                   help="cut-off date (default today; for disclosure the period's last day; daily: the day)")
     p.add_argument("--period", help="YYYY | YYYY-Qn | YYYY-MM | YYYY-MM..YYYY-MM (default: the as-of month)")
     p.add_argument("--by", choices=("building", "item", "collector"))
     p.add_argument("--format", choices=FORMATS, help="default text, or from the --output suffix")

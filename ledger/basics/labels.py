@@ -66,6 +66,16 @@ STATUSES = {
     "written_off": L("已核销", "written off"),
     "open": L("未缴", "open"),
     "voided": L("已作废", "void"),
+    "refunded": L("已退款", "refunded"),
+    "partly_refunded": L("部分退款", "partly refunded"),
+}
+
+# Where an unidentified receipt (待认领, the queue) stands.
+QUEUE_STATUSES = {
+    "open": L("待认领", "open"),
+    "assigned": L("已认领", "assigned"),
+    "refunded": L("已退回", "refunded"),
+    "reversed": L("已冲回", "reversed"),
 }
 
 # Operations (transaction meta `op`), as a statement or history line names them.
@@ -113,7 +123,8 @@ STAGES = {
 }
 
 GROUPS = {"kind": KINDS, "channel": CHANNELS, "payer": PAYER_ROLES, "item": ITEMS, "status": STATUSES,
-          "op": OPS, "stage": STAGES, "contact_channel": CONTACT_CHANNELS, "dispute_category": DISPUTE_CATEGORIES}
+          "op": OPS, "queue_status": QUEUE_STATUSES, "stage": STAGES, "contact_channel": CONTACT_CHANNELS,
+          "dispute_category": DISPUTE_CATEGORIES}
 
 
 def label(group: str, key: str | None, lang: str = "zh", default: str | None = None) -> str:

@@ -516,19 +516,26 @@ class Takings:
     channel: str
     amount: Decimal        # + received, - paid back
     receipt: str           # the receipt, or the one voided/refunded
+    unit: str | None = None
+    collector: str | None = None  # who collected the money (a void: the collector of the receipt it voids)
+
+
+_O_COLLECTOR = "json_extract(o.meta,'$.collector')"
 
 
 def takings(cache: FactCache, first: dt.date, last: dt.date) -> list[Takings]:
     """Receipts, voids and refunds dated in [first, last], each on its own line and date, as the payer
     paid (fee legs out). A void counts on its own date under the channel of the receipt it voids."""
+    orig = ("(SELECT {col} FROM txns o WHERE o.op='pay' AND o.receipt = COALESCE(json_extract(t.meta,'$.voids'), "
+            "json_extract(t.meta,'$.refunds')))")
     rows = cache.q(
-        "SELECT t.date, t.op, COALESCE(t.channel, (SELECT o.channel FROM txns o WHERE o.op='pay' "
-        "AND o.receipt = COALESCE(json_extract(t.meta,'$.voids'), json_extract(t.meta,'$.refunds')))), "
-        "COALESCE(t.receipt, json_extract(t.meta,'$.voids'), json_extract(t.meta,'$.refunds'), ''), SUM(p.cents) "
+        f"SELECT t.date, t.op, COALESCE(t.channel, {orig.format(col='o.channel')}), "
+        "COALESCE(t.receipt, json_extract(t.meta,'$.voids'), json_extract(t.meta,'$.refunds'), ''), SUM(p.cents), "
+        f"t.unit, COALESCE(json_extract(t.meta,'$.collector'), {orig.format(col=_O_COLLECTOR)}) "
         "FROM postings p JOIN txns t ON t.id = p.txn WHERE p.cls IN ('money','suspense') "
         "AND t.op IN ('pay','void','refund') AND t.date BETWEEN ? AND ? GROUP BY t.id ORDER BY t.date, t.id",
         (first.isoformat(), last.isoformat()))
-    return [Takings(dt.date.fromisoformat(d), op, ch or "?", _d(c), r) for d, op, ch, r, c in rows]
+    return [Takings(dt.date.fromisoformat(d), op, ch or "?", _d(c), r, u, col) for d, op, ch, r, c, u, col in rows]
 
 
 def settlement_payments(cache: FactCache, as_of: dt.date) -> list[tuple[str, str, str, dt.date, str]]:
@@ -683,3 +690,46 @@ def recorded_entries(cache: FactCache) -> list[RecordedFact]:
             in cache.q("SELECT date, json_extract(meta,'$.recorded'), type, unit, json_extract(meta,'$.by'), "
                        "file, lineno FROM customs")]
     return sorted(out, key=lambda r: (r.date, r.file, r.lineno))
+
+
+# --- registers (ledger/reports/registers.py) ----------------------------------------------------
+
+@dataclass(frozen=True)
+class AccountLine:
+    """One posting on one account, with its entry's date, op, unit and document number."""
+    date: dt.date
+    op: str
+    unit: str | None
+    number: str | None  # the entry's receipt or doc
+    amount: Decimal
+    file: str
+    lineno: int
+
+
+def account_lines(cache: FactCache, account: str, as_of: dt.date | None = None) -> list[AccountLine]:
+    dc, da = _asof(as_of, "p.date")
+    return [AccountLine(dt.date.fromisoformat(d), op or "", u, num, _d(c), f, ln) for d, op, u, num, c, f, ln in cache.q(
+        "SELECT p.date, t.op, p.unit, COALESCE(t.receipt, json_extract(t.meta,'$.doc')), p.cents, t.file, t.lineno "
+        "FROM postings p JOIN txns t ON t.id = p.txn WHERE p.account = ?" + dc + " ORDER BY p.date, t.id",
+        (account,) + da)]
+
+
+@dataclass(frozen=True)
+class QueueLine:
+    qid: str
+    date: dt.date
+    channel: str
+    amount: Decimal  # + money received into suspense, - money paid out of it
+    closed_by: str | None  # op of the entry that took it out of the queue, None while open
+
+
+def queue_register(cache: FactCache, as_of: dt.date | None = None) -> list[QueueLine]:
+    """Every queue item (op `queue`) with its suspense amount and, if closed, by what (dated by as_of)."""
+    dc, da = _asof(as_of, "t.date")
+    closed = {q: op for op, q, d in cache.q("SELECT op, json_extract(meta,'$.queue'), date FROM txns WHERE op != 'queue' "
+                                             "AND json_extract(meta,'$.queue') IS NOT NULL")
+              if as_of is None or d <= as_of.isoformat()}
+    rows = cache.q("SELECT json_extract(t.meta,'$.queue'), t.date, t.channel, -SUM(p.cents) FROM txns t JOIN postings p "
+                   "ON p.txn = t.id WHERE t.op='queue' AND p.cls='suspense'" + dc + " GROUP BY t.id ORDER BY t.date, t.id",
+                   da)
+    return [QueueLine(q or "", dt.date.fromisoformat(d), ch or "", _d(c), closed.get(q)) for q, d, ch, c in rows]

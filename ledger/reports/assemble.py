@@ -26,7 +26,8 @@ from ledger.basics import labels
 from ledger.basics.money import ZERO, from_cents
 from ledger.reports.rates import BY_CHOICES, FIGURE_LABELS, Figures, ReportPeriod, classified_totals, collection_rates, excluded_items, monthly_rates, parse_period
 
-REPORTS = ("arrears", "rates", "statement", "disclosure", "standards", "limitation", "targets", "backdated")
+REPORTS = ("arrears", "rates", "statement", "disclosure", "standards", "limitation", "targets", "backdated", "receipts",
+           "daily", "deposits", "unidentified")
 EXPORT_FORMATS = ("xlsx", "csv", "html")
 
 
@@ -501,6 +502,14 @@ def build(books, name: str, period: str | None = None, as_of: dt.date | None = N
 
     if name == "backdated":
         return registers.backdated_report(books, days)
+    if name == "receipts":
+        return registers.receipts_report(books, period)
+    if name == "daily":
+        return registers.daily_report(books, as_of)
+    if name == "deposits":
+        return registers.deposits_report(books, as_of)
+    if name == "unidentified":
+        return registers.unidentified_report(books, as_of)
     if by is not None and by not in BY_CHOICES:
         raise InputError(f"--by must be one of {', '.join(BY_CHOICES)}")
     if name == "arrears":

@@ -119,3 +119,41 @@ def test_fava_arrears_total_is_the_cli_total(demo, books, tmp_path):
     assert Decimal(rec["receivable"]) == Decimal(rec["outstanding"]) + Decimal(rec["not_due"])
     # the ledger's own balances, as Fava's balance sheet sums them, are the CLI's
     assert Decimal(rec["credit"]) == Decimal(cli["ledger"]["credit"])
+
+
+# --- registers on the demo (wuye report receipts | daily | unidentified | backdated) -------------
+
+def _money_of(t) -> Decimal:
+    return sum((p.units.number for p in t.postings if p.account.startswith(("Assets:Cash", "Assets:Bank",
+                "Assets:Clearing", "Assets:Suspense")) and (p.meta or {}).get("kind") != "fee"), ZERO)
+
+
+def test_registers_on_the_demo(demo, books):
+    loaded = reference.load(demo)
+    pays = [t for t in loaded.txns if t.meta.get("op") == "pay"]
+    rec = json.loads(run_cli(demo, "report", "receipts", "--format", "json").out)
+    # every receipt of the ledger text is in the register, in number order, and no number is missing
+    assert [r["receipt"] for r in rec["receipts"]] == sorted(t.meta["receipt"] for t in pays)
+    assert rec["gaps"] == 0 and [(s["series"], s["count"]) for s in rec["series"]] == [
+        ("SJ2024", 1011), ("SJ2025", 1044), ("SJ2026", 957)]  # (`wuye demo` adds 3 by its import)
+    voided = {t.meta["voids"] for t in loaded.txns if t.meta.get("op") == "void"}
+    assert {r["receipt"] for r in rec["receipts"] if r["status"] == "voided"} == voided
+    # a day's collections are the receipts of that day, as the ledger text sums them
+    day = max(t.date for t in pays if t.date <= dt.date(2026, 11, 30))
+    daily = json.loads(run_cli(demo, "report", "daily", "--date", day.isoformat(), "--format", "json").out)
+    on_day = [t for t in pays if t.date == day]
+    assert daily["receipts"] == len(on_day)
+    assert Decimal(daily["total"]) == sum((_money_of(t) for t in on_day), ZERO)
+    by_channel = {}
+    for t in on_day:
+        by_channel[t.meta["channel"]] = by_channel.get(t.meta["channel"], ZERO) + _money_of(t)
+    assert {k: Decimal(v["pay"]) for k, v in daily["by_channel"].items()} == by_channel
+    # the cash box at the day's end is Assets:Cash in the ledger text; the queue is the suspense account
+    assert Decimal(daily["cash_balance"]) == loaded.account_balances(day, "Assets:Cash").get("", ZERO)
+    queue = json.loads(run_cli(demo, "report", "unidentified", "--format", "json").out)
+    suspense = -loaded.account_balances(dt.date(2026, 12, 1), "Assets:Suspense:Unidentified").get("", ZERO)
+    assert Decimal(queue["ledger"]) == suspense == Decimal(queue["open_total"])
+    # the demo is built in one go on 2026-12-01: every entry is stamped then
+    back = json.loads(run_cli(demo, "report", "backdated", "--format", "json").out)
+    assert back["undated"] == 0 and back["dated_from_git"] == 0
+    assert {r["recorded"] for r in back["rows"]} == {"2026-12-01T09:00:00+08:00"}

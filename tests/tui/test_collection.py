@@ -195,6 +195,15 @@ async def test_reports_each_kind(books):
         assert [x.title for x in v.tables] == ["收费员目标完成情况", "待走访（先易后难）"]
         v = await show(pilot, screen, "limitation")
         assert v.tables[0].title == "按收费员"
+        # the registers (ledger/reports/registers.py) on the same screen
+        v = await show(pilot, screen, "receipts", period="2026-11")
+        assert [x.title for x in v.tables] == ["收据登记簿", "收据号连续性", "作废与退款"]
+        assert "无缺号" in text_of(screen.query_one("#rep-out", Static), width=220)
+        v = await show(pilot, screen, "daily")
+        assert v.tables[-1].title == "现金盘点" and v.title.endswith("收费日报 2026-11-20")
+        for kind, title in (("deposits", "押金登记簿"), ("unidentified", "待认领款项"), ("backdated", "补录记录")):
+            v = await show(pilot, screen, kind)
+            assert v.tables[0].title == title
         screen.query_one("#rep-kind", Select).value = "rates"
         screen.query_one("#rep-period", Input).value = "2026-13"
         screen.action_show()

@@ -16,7 +16,8 @@ from ledger.reports.assemble import stage_label as _stage_label  # noqa: F401 (t
 
 # --- reports (ledger/reports/assemble.py builds every Report; this only picks and exports) ----------
 
-REPORT_KINDS = ("rates", "arrears", "disclosure", "targets", "limitation")
+REPORT_KINDS = ("rates", "arrears", "disclosure", "targets", "limitation", "receipts", "daily", "deposits",
+                "unidentified", "backdated")
 
 
 @dataclass

@@ -17,7 +17,7 @@ from ..widgets.reporttable import render_table
 from .base import WuyeModal, WuyeScreen
 
 BY_KINDS = {"rates": ("", "building", "item", "collector"), "arrears": ("", "building", "item", "collector")}
-NEEDS_PERIOD = ("rates", "disclosure", "targets")
+NEEDS_PERIOD = ("rates", "disclosure", "targets", "receipts")
 
 
 class ReportsScreen(WuyeScreen):
