@@ -63,9 +63,6 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("sync", help="rebuild the derived cache from the ledger")
-    p.set_defaults(func=cmd_sync)
-
     p = sub.add_parser("log", help="operations and fee-standard changes from git")
     p.add_argument("-n", type=int, default=30)
     p.add_argument("--json", action="store_true")
@@ -191,16 +188,6 @@ def cmd_check(args) -> int:
         print(f"{len(problems)} problem(s)", file=sys.stderr)
         return 1
     print(f"ok: {books_dir(args)}")
-    return 0
-
-
-def cmd_sync(args) -> int:
-    from ledger.books import layout
-
-    books = open_books(args)
-    books.cache.clear()
-    books.cache.sync(layout.ledger_files(books.root))
-    print("cache rebuilt")
     return 0
 
 
