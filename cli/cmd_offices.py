@@ -85,8 +85,9 @@ def _ask(conflict) -> str | None:
         prompt = ("  c = keep both (this office's payment becomes the unit's credit), v = void this office's "
                   "receipt, s = stop: ")
         answers = {"c": "credit", "v": "void"}
-    elif conflict.kind == "file":
-        prompt = "  t = keep theirs (this office's change is left out; enter it again after), s = stop: "
+    elif conflict.kind in ("file", "billed-twice"):
+        prompt = ("  t = keep theirs (this office's change or billing run is left out; enter it again after, "
+                  "or `wuye bill` again for what is left), s = stop: ")
         answers = {"t": "theirs"}
     else:
         print("  this one cannot be settled here: fix it by hand (see `wuye check`)")
@@ -101,6 +102,7 @@ def _ask(conflict) -> str | None:
 def cmd_office_set(args) -> int:
     books = open_books(args)
     code = offices.set_office(books.root, books.config.offices, args.code)
+    vcs.ensure_identity(books.root)  # a fresh clone may have no committer for this office's commits
     print(f"office {code}: this clone writes txns/YYYY/YYYY-MM.{code}.beancount and numbers its documents "
           f"in the {code} series (e.g. {books.config.receipt_prefix}-{code}{books.today().year}-000001)")
     missing = offices.missing_layout(books)

@@ -26,6 +26,11 @@ def git(repo: Path, *args: str, check: bool = True, input_: str | None = None) -
 
 def init(repo: Path) -> None:
     git(repo, "init", "-q", "-b", "main")
+    ensure_identity(repo)
+
+
+def ensure_identity(repo: Path) -> None:
+    """A committer for wuye's commits (and a sync's replay) where git has none configured."""
     if not git(repo, "config", "user.name", check=False).strip():
         git(repo, "config", "user.name", os.environ.get("WUYE_USER", "wuye"))
         git(repo, "config", "user.email", "wuye@localhost")

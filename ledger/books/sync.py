@@ -119,6 +119,7 @@ def sync(books, retries: int = RETRIES) -> SyncResult:
     if not vcs.remote_url(root, REMOTE):
         raise InputError("sync_no_remote")
     br = vcs.branch(root)
+    vcs.ensure_identity(root)  # a fresh clone may have no committer for the replay
     pull_only = bool(books.config.offices) and offices.current(books) is None
     pulled = replayed = 0
     for _attempt in range(retries):
@@ -211,6 +212,15 @@ def file_conflicts(root: Path, paths: list[str], orig: str, remote: str, ahead: 
     return out
 
 
+def _bills(subject: str, period: str) -> bool:
+    """A billing run's commit (`bill 2026-12: ...`, `bill 2026-01..2026-06: ...`) that covers `period`."""
+    if not subject.startswith("bill "):
+        return False
+    span = subject[5:].split(":", 1)[0].strip()
+    first, _, last = span.partition("..")
+    return first <= period <= (last or first)
+
+
 def merge_conflicts(books, remote: str) -> list[Conflict]:
     """The full check of the merged books, and what a merge alone can break (money settled twice)."""
     from ledger.books import integrity
@@ -224,8 +234,15 @@ def merge_conflicts(books, remote: str) -> list[Conflict]:
         out.append(Conflict("settled-twice", f"{unit} {item} {period} was settled by both offices: here "
                                              f"{', '.join(mine) or '-'} / there {', '.join(theirs) or '-'}",
                             unit, item, period, [s.split(" ")[0] for s in mine], [s.split(" ")[0] for s in theirs]))
+    twice: dict[str, list[str]] = {}
     for unit, item, period in facts.billed_twice(books.cache):
-        out.append(Conflict("billed-twice", f"{unit} {item} {period} was billed by both offices", unit, item, period))
+        twice.setdefault(period, []).append(f"{unit} {item}")
+    for period, keys in sorted(twice.items()):  # one conflict per period: a billing run bills many units
+        shown = ", ".join(keys[:5]) + (f" and {len(keys) - 5} more" if len(keys) > 5 else "")
+        here = [f"{c.sha[:10]} {c.subject}" for c in vcs.log(books.root, 200, rev=f"{remote}..HEAD")
+                if _bills(c.subject, period)] if remote else []
+        out.append(Conflict("billed-twice", f"{period} was billed by both offices ({len(keys)} charges: {shown}): "
+                                            f"here {'; '.join(here) or '-'}", period=period, here=here))
     if not out:
         for p in integrity.check_books(books):
             out.append(Conflict("invalid", f"after the merge: {p}", path=p.filename))
@@ -244,8 +261,9 @@ def resolve(books, choose, reason: str = "两个收费点重复收取同一期�
     - credit (a charge settled by both offices): this office's payment stays, its money moves to the
       unit's credit (预存), receipt and amount unchanged;
     - void: this office's receipt is voided (作废), e.g. the money is handed back;
-    - theirs (a file both changed, config.yaml): this office's commits of that file are left out of the
-      replay (kept under refs/wuye/unsynced/, to be entered again on the merged books).
+    - theirs (a file both changed, config.yaml; a period both offices billed): this office's commits of
+      that file / its billing runs of that period are left out of the replay (kept under
+      refs/wuye/unsynced/; enter the change again, or `wuye bill` again for what is left unbilled).
     """
     root = books.root
     conflicts = [Conflict(**c) for c in read_status(root).get("conflicts", [])]
@@ -274,6 +292,8 @@ def resolve(books, choose, reason: str = "两个收费点重复收取同一期�
         for i, c in enumerate(conflicts):
             if c.kind == "file" and decisions[i] == "theirs":
                 drop |= set(vcs.rev_list(root, f"{remote}..{orig}", (c.path,)))
+            if c.kind == "billed-twice" and decisions[i] == "theirs":
+                drop |= {x.sha for x in vcs.log(root, 1000, rev=f"{remote}..{orig}") if _bills(x.subject, c.period)}
         try:
             if remote:
                 vcs.reset_hard(root, remote)

@@ -166,3 +166,26 @@ def test_interrupted_rebase_is_aborted_by_the_next_command(two):
     assert not (b.root / ".git" / "rebase-merge").exists()
     assert git(b.root, "rev-parse", "HEAD") == before
     assert wuye(b.root, "sync").returncode == 0
+
+
+def test_both_offices_billed_the_same_month_resolved_by_keeping_theirs(two, run_cli):
+    offices, a, b = two
+    for books in (a, b):
+        r = run_cli("bill", "2027-01", books=books.root)
+        assert r.rc == 0, r.err
+    sync.sync(a)
+    before = git(b.root, "rev-parse", "HEAD")
+    with pytest.raises(sync.SyncConflict) as exc:
+        sync.sync(b)
+    assert len(exc.value.conflicts) == 1  # one conflict for the period, not one per charge
+    text = str(exc.value)
+    assert "2027-01 was billed by both offices" in text and "bill 2027-01" in text
+    assert git(b.root, "rev-parse", "HEAD") == before
+    r = run_cli("sync", "--resolve", "--choice", "theirs", books=b.root)
+    assert r.rc == 0, r.err
+    b.reload()
+    assert facts.billed_twice(b.cache) == []
+    assert integrity.check_books(b) == []
+    assert git(b.root, "rev-parse", "HEAD") == git(a.root, "rev-parse", "HEAD")
+    r = run_cli("bill", "2027-01", books=b.root)  # nothing is left to bill: A billed every unit
+    assert r.rc == 0 and "committed" not in r.out
