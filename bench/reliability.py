@@ -18,6 +18,10 @@ campaigns only count what they see in the books and the commits afterwards:
   file system that supports it), read-only books (a read-only bind mount, root only). A case is a clear error
   (exit != 0, a `wuye:` message, no traceback), a traceback, or success; committed-but-reported-failed and
   a retry that doubled the money are counted too. Cases that cannot run here are listed as skipped, with why.
+- offices: two offices (two clones of one bare repository, `wuye office set A|B`) record payments at the
+  same time, each in its own units, syncing every few payments; some syncs are killed with SIGKILL at a random
+  moment. Counted: payments committed, syncs run / failed / killed, conflicts, receipts issued twice, whether
+  both clones end at one commit with `wuye check` passing and the same arrears figures.
 - hostile: the inputs of issue 11 (full-width and Arabic-Indic digits, a decimal comma, year 9999, config
   values that would write ledger code or escape the folder, bad receipt prefixes, a huge rate, phones and
   names in free text and identities). Each is refused, accepted correctly, or written wrongly.
@@ -327,6 +331,71 @@ def campaign_io(tmp: Path) -> Tally:
     return t
 
 
+# --- campaign: two offices syncing through one remote ------------------------------------------------------
+
+def campaign_offices(tmp: Path, per: int, seed: int) -> Tally:
+    t = Tally()
+    rnd = random.Random(seed)
+    first = make_books(tmp / "offices-first")
+    r = wuye(first, "migrate-offices", "A", "B")
+    assert r.returncode == 0, r.stderr
+    bare = tmp / "offices-remote.git"
+    subprocess.run(["git", "clone", "-q", "--bare", str(first), str(bare)], check=True)
+    clones = {}
+    for code in ("A", "B"):
+        root = tmp / f"office-{code}"
+        subprocess.run(["git", "clone", "-q", str(bare), str(root)], check=True, env=env())
+        assert wuye(root, "office", "set", code).returncode == 0
+        clones[code] = root
+    units = [f"1-{i:04d}" for i in range(1, UNITS + 1)]
+    own = {"A": units[: UNITS // 2], "B": units[UNITS // 2:]}
+
+    def sync(code: str) -> None:
+        t.counts["syncs run"] += 1
+        if rnd.random() < 0.25:  # a sync killed at a random moment; the next command must recover
+            p = subprocess.Popen([WUYE, "--books", str(clones[code]), "sync"], env=env(), stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE)
+            time.sleep(rnd.uniform(0.05, 0.8))
+            p.send_signal(signal.SIGKILL)
+            p.communicate()
+            if p.returncode == -9:
+                t.counts["syncs killed"] += 1
+        r = wuye(clones[code], "sync")
+        if r.returncode != 0:
+            t.counts["syncs failed"] += 1
+            if "--resolve" in r.stderr:
+                t.counts["conflicts"] += 1
+            t.notes.append(f"sync {code}: {r.stderr.strip()[:200]}")
+
+    def office(code: str) -> None:
+        for i in range(per):
+            r = wuye(clones[code], "pay", own[code][i % len(own[code])], "10.00", "--channel", "cash",
+                     "--ref", f"{code}{i:04d}")
+            t.counts["payments attempted"] += 1
+            t.counts["payments committed"] += r.returncode == 0
+            if i % 7 == 6:
+                sync(code)
+
+    start = time.monotonic()
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(office, ("A", "B")))
+    for code in ("A", "B", "A"):
+        sync(code)
+    took = time.monotonic() - start
+    heads = {git(clones[c], "rev-parse", "HEAD") for c in clones}
+    checks = [wuye(clones[c], "check").returncode == 0 for c in clones]
+    figures = {wuye(clones[c], "arrears", "--as-of", "2026-11-30", "--json").stdout for c in clones}
+    pays = ledger_pays(clones["A"])
+    receipts = Counter(p["receipt"] for p in pays)
+    t.counts["payments in both clones"] = len(pays) if len(heads) == 1 else 0
+    t.counts["receipts issued twice"] = sum(1 for n in receipts.values() if n > 1)
+    t.counts["one history"] = int(len(heads) == 1 and git(clones["A"], "rev-list", "--merges", "HEAD") == "")
+    t.counts["check ok in both"] = int(all(checks))
+    t.counts["same figures"] = int(len(figures) == 1)
+    t.notes.append(f"{took:.1f} s for {2 * per} payments and {t.counts['syncs run']} syncs")
+    return t
+
+
 # --- campaign: hostile inputs ------------------------------------------------------------------------------
 
 def campaign_hostile(tmp: Path) -> Tally:
@@ -460,6 +529,9 @@ LINES = {
     "io": ("I/O faults", ["I/O fault cases", "clear errors", "tracebacks", "succeeded", "silent failures",
                           "committed although reported failed", "retries that doubled a payment",
                           "left the tree dirty"]),
+    "offices": ("two offices", ["payments attempted", "payments committed", "payments in both clones", "syncs run",
+                                "syncs killed", "syncs failed", "conflicts", "receipts issued twice", "one history",
+                                "check ok in both", "same figures"]),
     "hostile": ("hostile inputs", ["hostile inputs", "refused", "accepted correctly", "written wrongly",
                                    "tracebacks"]),
 }
@@ -480,7 +552,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--procs", type=int, default=8)
     ap.add_argument("--per", type=int, help="payments per process (default 250, --quick 25)")
     ap.add_argument("--kills", type=int, help="kill -9 points (default 200, --quick 30)")
-    ap.add_argument("--only", default="payments,kill,io,hostile")
+    ap.add_argument("--only", default="payments,kill,io,hostile,offices")
+    ap.add_argument("--office-payments", type=int, help="payments per office (default 100, --quick 20)")
     ap.add_argument("--seed", type=int, default=11)
     ap.add_argument("--keep", action="store_true", help="keep the temp books (their path is printed)")
     args = ap.parse_args(argv)
@@ -500,6 +573,9 @@ def main(argv: list[str] | None = None) -> int:
             show("io", campaign_io(tmp))
         if "hostile" in only:
             show("hostile", campaign_hostile(tmp))
+        if "offices" in only:
+            n = args.office_payments or (20 if args.quick else 100)
+            show("offices", campaign_offices(tmp, n, args.seed), f" (2 offices x {n} payments)")
     finally:
         if not args.keep:
             shutil.rmtree(tmp, ignore_errors=True)

@@ -63,9 +63,6 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_check)
 
-    p = sub.add_parser("sync", help="rebuild the derived cache from the ledger")
-    p.set_defaults(func=cmd_sync)
-
     p = sub.add_parser("close", help="close a month: closing balances asserted, commit tagged close/YYYY-MM")
     p.add_argument("period", help="YYYY-MM (the month after the last closed one; it must be over)")
     p.set_defaults(func=cmd_close)
@@ -201,16 +198,6 @@ def cmd_check(args) -> int:
         print(f"{len(problems)} problem(s)", file=sys.stderr)
         return 1
     print(f"ok: {books_dir(args)}")
-    return 0
-
-
-def cmd_sync(args) -> int:
-    from ledger.books import layout
-
-    books = open_books(args)
-    books.cache.clear()
-    books.cache.sync(layout.ledger_files(books.root))
-    print("cache rebuilt")
     return 0
 
 

@@ -45,6 +45,7 @@ class WuyeApp(App):
         Binding("f8", "goto('import')", "import", key_display="F8"),
         Binding("ctrl+r", "reload", "reload", show=False),
         Binding("ctrl+l", "toggle_lang", "switch_lang", show=False),
+        Binding("ctrl+y", "sync", "sync", show=False),
         Binding("ctrl+q", "quit", "quit", key_display="^q", priority=True),
     ]
 
@@ -76,6 +77,66 @@ class WuyeApp(App):
         self.books = books
         self.sub_title = f"{books.config.name} · {books.root.name}"
         self.switch_mode("dashboard")
+        self._sync_in_background(start=True)
+
+    # --- sync with the other offices (ledger/books/sync.py) ------------------------------------
+    def action_sync(self) -> None:
+        if self.books is not None:
+            self._sync(notify=True)
+
+    @work(thread=True, exit_on_error=False, group="sync", exclusive=True)
+    def _sync_in_background(self, start: bool = False) -> None:
+        """The header's sync state, and the sync config.yaml asks for (on start, after a write)."""
+        books = self.books
+        try:
+            if core.sync_wanted(books, "on_start" if start else "after_write"):
+                said = core.run_sync(books)
+                self.call_from_thread(self._synced, said, False)
+                return
+            state = core.sync_state(books)
+        except BaseException as exc:
+            self.call_from_thread(self._sync_failed, exc)
+            return
+        self.call_from_thread(self._show_sync, state)
+
+    @work(thread=True, exit_on_error=False, group="sync", exclusive=True)
+    def _sync(self, notify: bool = False) -> None:
+        try:
+            said = core.run_sync(self.books)
+        except BaseException as exc:
+            self.call_from_thread(self._sync_failed, exc)
+            return
+        self.call_from_thread(self._synced, said, notify)
+
+    def _synced(self, said: str, notify: bool) -> None:
+        self._syncing_refresh = True
+        try:
+            self.books_written()
+        finally:
+            self._syncing_refresh = False
+        if notify:
+            self.notify(said, title=t("sync"))
+        self._show_sync(core.sync_state(self.books))
+
+    def _sync_failed(self, exc: BaseException) -> None:
+        self.report_error(exc)
+        try:
+            self._show_sync(core.sync_state(self.books))
+        except BaseException:
+            pass
+
+    def _show_sync(self, state) -> None:
+        base = f"{self.books.config.name} · {self.books.root.name}"
+        if state is None:  # no remote: the header stays as it always was
+            self.sub_title = base
+            return
+        last = (state.last_sync or t("sync_never")).replace("T", " ")
+        parts = [t("sync_state", ahead=state.ahead, behind=state.behind, last=last)]
+        if state.conflicts:
+            parts.append(t("sync_conflicts", n=state.conflicts))
+        if state.pull_only:
+            parts.append(t("sync_pull_only"))
+        self.sub_title = f"{base} · {' · '.join(parts)}"
 
     def _open_failed(self, exc: BaseException) -> None:
         screen = self.screen
@@ -152,6 +213,8 @@ class WuyeApp(App):
         if hasattr(screen, "seen_version") and hasattr(screen, "refresh_data"):
             screen.seen_version = self.books_version
             screen.refresh_data()
+        if self.books is not None and not getattr(self, "_syncing_refresh", False):
+            self._sync_in_background()  # the header's ahead count moved; a sync if config.yaml asks
 
     async def action_toggle_lang(self) -> None:
         i18n.set_lang("en" if i18n.lang() == "zh" else "zh")
@@ -203,6 +266,7 @@ class WuyeApp(App):
                 yield SystemCommand(t(f"adj_{kind}"), t(f"adj_{kind}_help"),
                                     lambda kind=kind: self.action_adjust(kind))
             yield SystemCommand(t("reload") + " (Ctrl+R)", t("cmd_help_reload"), self.action_reload)
+            yield SystemCommand(t("sync") + " (Ctrl+Y)", t("cmd_help_sync"), self.action_sync)
         yield SystemCommand(t("help") + " (F1)", t("cmd_help_help"), self.action_help)
         yield SystemCommand(t("switch_lang") + " (Ctrl+L)", t("cmd_help_lang"), self.action_toggle_lang)
         yield from super().get_system_commands(screen)

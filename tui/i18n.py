@@ -348,6 +348,14 @@ LABELS: dict[str, str] = {
     "k_receipt": "在收据列表中：查看收据",
     "forms": "收款与更正表单",
     "k_show_diff": "查看所选操作的差异",
+    # sync with the other offices (Ctrl+Y)
+    "sync": "同步",
+    "cmd_help_sync": "与其他收费点同步账本（拉取、重放本地提交、校验、推送）",
+    "sync_state": "待推送 {ahead} · 待拉取 {behind} · 上次同步 {last}",
+    "sync_never": "从未",
+    "sync_conflicts": "冲突 {n}（wuye sync --resolve）",
+    "sync_pull_only": "只拉取",
+    "err_SyncConflict": "同步冲突",
 }
 
 HELP_SECTIONS = [

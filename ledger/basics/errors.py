@@ -39,6 +39,16 @@ MESSAGES: dict[str, str] = {
     "reopen_not_closed": N_("{period} 未结账，无需重新打开"),
     "reopen_not_last": N_("只能重新打开最近结账的月份 {latest}（不是 {period}）"),
     "close_tag_missing": N_("没有 {period} 的结账标签（close/{period}）；已结账的月份：{closed}"),
+    "office_not_set": N_("本账本由多个收费点共用（{offices}），本副本尚未选定收费点；请先运行 `wuye office set {example}`"),
+    "offices_not_migrated": N_("config.yaml 已列出收费点，但账本尚未改为分收费点布局；请先运行 `wuye migrate-offices`"),
+    "offices_none": N_("config.yaml 未列出收费点（offices: [A, B]）"),
+    "office_unknown": N_("收费点 '{office}' 不在 config.yaml 的 offices 中（可选：{choices}）"),
+    "offices_differ": N_("config.yaml 已列出收费点 {offices}；请在 config.yaml 中修改"),
+    "sync_no_remote": N_("未设置远程仓库；请先运行 `wuye remote add URL`"),
+    "sync_conflict": N_("同步已停止，本地账本恢复到同步前的状态（本地提交均保留）：\n{details}\n请运行 `wuye sync --resolve` 处理"),
+    "sync_pull_only": N_("本副本未选定收费点，只能拉取；有 {ahead} 个本地提交无法推送"),
+    "sync_failed": N_("同步失败：{what}；本地账本恢复到同步前的状态，本地提交均保留"),
+    "sync_no_conflict": N_("没有待处理的同步冲突"),
 }
 
 

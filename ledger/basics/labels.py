@@ -88,6 +88,7 @@ OPS = {
     "compensate": L("补偿", "compensation"),
     "writeoff": L("核销", "write-off"),
     "late": L("违约金", "late fee"),
+    "reallocate": L("改为预存", "moved to credit"),
 }
 
 # Channels of a collection contact (wuye-contact), not of money.

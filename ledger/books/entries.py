@@ -155,3 +155,8 @@ def render(entries: list) -> str:
 
 def custom_values(entry: data.Custom) -> list:
     return [v.value for v in entry.values]
+
+
+def comment(text: str) -> str:
+    """A `;` comment line (the header of a new file); one line, so it cannot start a directive."""
+    return f"; {check_text(text, 'comment', 200)}\n"

@@ -733,3 +733,27 @@ def queue_register(cache: FactCache, as_of: dt.date | None = None) -> list[Queue
                    "ON p.txn = t.id WHERE t.op='queue' AND p.cls='suspense'" + dc + " GROUP BY t.id ORDER BY t.date, t.id",
                    da)
     return [QueueLine(q or "", dt.date.fromisoformat(d), ch or "", _d(c), closed.get(q)) for q, d, ch, c in rows]
+# --- what only a merge of two offices' books can break (ledger/books/sync.py) -----------------------
+
+def settled_twice(cache: FactCache) -> dict[tuple[str, str, str], list[tuple[str, str]]]:
+    """{(unit, item, period): [(receipt, file), ...]} for every charge whose receivable went below zero,
+    with the live payments that settled it (two offices took the same month's money)."""
+    keys = [(u, i, p) for u, i, p, _c in cache.q(
+        "SELECT unit, item, period, SUM(cents) FROM postings WHERE acct IN ('ar','dev') "
+        "GROUP BY unit, item, period HAVING SUM(cents) < 0 ORDER BY unit, item, period")]
+    dead = {r for (r,) in cache.q("SELECT json_extract(meta,'$.voids') FROM txns WHERE op='void' UNION "
+                                  "SELECT json_extract(meta,'$.refunds') FROM txns WHERE op='refund'") if r}
+    out = {}
+    for u, i, p in keys:
+        rows = cache.q("SELECT DISTINCT t.receipt, t.file FROM postings s JOIN txns t ON t.id = s.txn "
+                       "WHERE s.acct IN ('ar','dev') AND s.unit=? AND s.item=? AND s.period=? AND s.cls='paid' "
+                       "AND t.op='pay' ORDER BY t.date, t.id", (u, i, p))
+        out[(u, i, p)] = [(r, f) for r, f in rows if r and r not in dead]
+    return out
+
+
+def billed_twice(cache: FactCache) -> list[tuple[str, str, str]]:
+    """(unit, item, period) charged by more than one billing entry (two offices billed the same unit)."""
+    return [tuple(r) for r in cache.q(
+        "SELECT unit, item, period FROM postings WHERE op='bill' AND cls='charge' AND acct IN ('ar','dev') "
+        "GROUP BY unit, item, period, acct HAVING COUNT(DISTINCT txn) > 1 ORDER BY unit, item, period")]

@@ -112,7 +112,7 @@ class Books:
         changed = vcs.changed_between(self.root, self.head, head)
         ledger = set(layout.ledger_files(self.root))
         if self.cache_stale or changed is None or any(
-                rel not in ledger and (rel.startswith(layout.TXNS + "/") or rel == layout.ACCOUNTS) for rel in changed):
+                rel not in ledger and layout.is_ledger_file(rel) for rel in changed):
             self._read_all()  # a ledger file went away, or nothing to compare with: read everything
             return
         for rel in changed:

@@ -27,6 +27,11 @@ def git(repo: Path, *args: str, check: bool = True, input_: str | None = None) -
 
 def init(repo: Path) -> None:
     git(repo, "init", "-q", "-b", "main")
+    ensure_identity(repo)
+
+
+def ensure_identity(repo: Path) -> None:
+    """A committer for wuye's commits (and a sync's replay) where git has none configured."""
     if not git(repo, "config", "user.name", check=False).strip():
         git(repo, "config", "user.name", os.environ.get("WUYE_USER", "wuye"))
         git(repo, "config", "user.email", "wuye@localhost")
@@ -211,3 +216,92 @@ def added_lines(repo: Path, paths: tuple[str, ...] = ()) -> dict[tuple[str, int]
                 lines[(path, n)] = (date.strip(), ln[1:])
                 n += 1
     return lines
+# --- remotes and sync (ledger/books/sync.py) --------------------------------------------------------
+
+def remote_url(repo: Path, name: str = "origin") -> str | None:
+    out = git(repo, "remote", "get-url", name, check=False).strip()
+    return out or None
+
+
+def set_remote(repo: Path, name: str, url: str) -> None:
+    if remote_url(repo, name):
+        git(repo, "remote", "set-url", name, url)
+    else:
+        git(repo, "remote", "add", name, url)
+
+
+def branch(repo: Path) -> str:
+    return git(repo, "symbolic-ref", "--short", "-q", "HEAD", check=False).strip() or "main"
+
+
+def rev(repo: Path, ref: str) -> str | None:
+    return git(repo, "rev-parse", "--verify", "-q", f"{ref}^{{commit}}", check=False).strip() or None
+
+
+def fetch(repo: Path, remote: str, branch_: str) -> None:
+    # an empty remote (no branch yet) is normal for the first office: then there is nothing to fetch
+    res = git(repo, "ls-remote", "--heads", remote, branch_)
+    if res.strip():
+        git(repo, "fetch", "-q", "--no-tags", remote, f"+refs/heads/{branch_}:refs/remotes/{remote}/{branch_}")
+
+
+def rev_list(repo: Path, spec: str, paths: tuple[str, ...] = ()) -> list[str]:
+    """Commits of `spec` (A..B), oldest first."""
+    return git(repo, "rev-list", "--reverse", spec, "--", *paths).split()
+
+
+def count(repo: Path, spec: str) -> int:
+    return int(git(repo, "rev-list", "--count", spec).strip() or 0)
+
+
+def rebase(repo: Path, onto: str) -> list[str]:
+    """Replay HEAD's commits not in `onto` on top of it; [] when done, else the conflicted files
+    (the rebase is then aborted: HEAD and the tree are as before)."""
+    res = subprocess.run(["git", "-C", str(repo), "-c", "core.editor=true", "rebase", "-q", onto],
+                         capture_output=True, text=True, env={**os.environ, **_ENV})
+    if res.returncode == 0:
+        return []
+    files = [p for p in git(repo, "diff", "--name-only", "--diff-filter=U", check=False).split("\n") if p]
+    git(repo, "rebase", "--abort", check=False)
+    return files or ["(git: " + (res.stderr or res.stdout).strip()[:200] + ")"]
+
+
+def rebase_abort(repo: Path) -> None:
+    git(repo, "rebase", "--abort", check=False)
+
+
+def cherry_pick(repo: Path, sha: str) -> bool:
+    """Replay one commit on HEAD (author and message kept); False, and nothing changed, on a conflict."""
+    res = subprocess.run(["git", "-C", str(repo), "cherry-pick", "--allow-empty", sha], capture_output=True,
+                         text=True, env={**os.environ, **_ENV})
+    if res.returncode != 0:
+        git(repo, "cherry-pick", "--abort", check=False)
+        return False
+    return True
+
+
+def reset_hard(repo: Path, rev_: str) -> None:
+    """Tracked files and the index to `rev_` (git-ignored files, the private ones, are not touched)."""
+    git(repo, "reset", "-q", "--hard", rev_)
+
+
+def merge_ff(repo: Path, ref: str) -> None:
+    git(repo, "merge", "-q", "--ff-only", ref)
+
+
+def push(repo: Path, remote: str, branch_: str) -> str | None:
+    """Push HEAD to the remote branch; None when done, else git's reason (a remote that moved: fetch again)."""
+    res = subprocess.run(["git", "-C", str(repo), "push", "-q", remote, f"HEAD:refs/heads/{branch_}"],
+                         capture_output=True, text=True, env={**os.environ, **_ENV})
+    return None if res.returncode == 0 else (res.stderr or res.stdout).strip() or "push failed"
+
+
+def update_ref(repo: Path, ref: str, sha: str) -> None:
+    git(repo, "update-ref", ref, sha)
+
+
+def clone(url: str, dest: Path) -> None:
+    res = subprocess.run(["git", "clone", "-q", url, str(dest)], capture_output=True, text=True,
+                         env={**os.environ, **_ENV})
+    if res.returncode != 0:
+        raise VcsError(f"git clone failed: {(res.stderr or res.stdout).strip()}")

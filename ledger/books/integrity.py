@@ -14,7 +14,7 @@ from ledger.books import facts, layout, git as vcs, verified
 from ledger.books.cache import FactCache
 from ledger.basics.errors import InputError, LedgerProblem, WuyeError
 
-_RECEIPT = re.compile(r"^(?P<prefix>[A-Z]+)(?P<year>\d{4})-(?P<seq>\d{6})$")
+_RECEIPT = re.compile(r"^(?P<prefix>[A-Z]+(?:-[A-Z0-9]{1,4})?)(?P<year>\d{4})-(?P<seq>\d{6})$")  # SJ2026-, SJ-A2026-
 
 
 def full_load(root: Path):

@@ -69,6 +69,41 @@ include "{TXNS}/*/*.beancount"
 def ledger_files(books: Path) -> list[str]:
     """Every file the main ledger includes, relative to the books folder, in a stable order."""
     books = Path(books)
-    files = [ACCOUNTS] if (books / ACCOUNTS).exists() else []
+    files = account_files(books)
     files += sorted(str(p.relative_to(books)) for p in (books / TXNS).glob("*/*.beancount"))
     return files
+
+
+# --- books shared by several offices (ledger/books/offices.py) -----------------------------------
+# Each office appends only to files carrying its code, so two offices never touch the same lines:
+# txns/2026/2026-12.A.beancount, accounts.A.beancount (new units' accounts), verified.A.json.
+# Single-office books have none of these and keep the plain names.
+
+OFFICE_ACCOUNTS_INCLUDE = 'include "accounts.*.beancount"'
+
+
+def office_file(rel: str, office: str) -> str:
+    """The file an office writes instead of the shared one: `txns/2026/2026-12.beancount` ->
+    `txns/2026/2026-12.A.beancount`, `accounts.beancount` -> `accounts.A.beancount`; others unchanged."""
+    if rel == ACCOUNTS or (rel.startswith(TXNS + "/") and rel.endswith(".beancount") and file_office(rel) is None):
+        return f"{rel[:-len('.beancount')]}.{office}.beancount"
+    return rel
+
+
+def file_office(rel: str) -> str | None:
+    """The office whose file this is (`2026-12.A.beancount` -> A), None for a shared file."""
+    parts = Path(rel).name.split(".")
+    return parts[-2] if len(parts) == 3 and parts[-1] in ("beancount", "json") else None
+
+
+def is_ledger_file(rel: str) -> bool:
+    """A file the ledger includes (not main.beancount, which only holds options and includes)."""
+    return rel.endswith(".beancount") and (rel.startswith(TXNS + "/") or (
+        "/" not in rel and (rel == ACCOUNTS or rel.startswith("accounts."))))
+
+
+def account_files(books: Path) -> list[str]:
+    """accounts.beancount and the offices' accounts.<office>.beancount, in a stable order."""
+    books = Path(books)
+    files = [ACCOUNTS] if (books / ACCOUNTS).exists() else []
+    return files + sorted(p.name for p in books.glob("accounts.*.beancount"))

@@ -4,6 +4,9 @@ Q queue items, the importers' documents...), gap-free per series and year.
 A number is <prefix><year>-<seq>, seq zero-padded to the series' width and one more than the largest
 used in the books (ledger/books/facts.used_numbers reads where each series is kept). A `Numbers`
 object continues a series within a batch that is not written yet.
+
+In books shared by several offices (ledger/books/offices.py) every series is the office's own: SJ-A,
+CJ-A, Q-A ... (SJ-A2026-000001), gap-free within it, so two offices never issue the same number.
 """
 from __future__ import annotations
 
@@ -23,6 +26,9 @@ class Series:
 
     def format(self, year: int, seq: int) -> str:
         return f"{self.head(year)}{seq:0{self.width}d}"
+
+    def of_office(self, office: str | None) -> "Series":
+        return self if office is None else Series(f"{self.prefix}-{office}", self.source, self.width)
 
 
 def receipts(prefix: str) -> Series:
@@ -55,13 +61,17 @@ class Numbers:
     """Next numbers of any series, continuing from the books and from what this batch handed out."""
 
     def __init__(self, cache):
+        from ledger.books.offices import office_of_root
+
         self.cache = cache
+        self.office = office_of_root(cache.books)
         self.last: dict[tuple[Series, int], int] = {}
 
     def next(self, series: Series, year: int) -> str:
         return self.take(series, year, 1)[0]
 
     def take(self, series: Series, year: int, count: int) -> list[str]:
+        series = series.of_office(self.office)
         key = (series, year)
         if key not in self.last:
             self.last[key] = last_used(self.cache, series, year)

@@ -26,6 +26,7 @@ from ledger.books import files as store, git as vcs, layout
 
 INTENT = "intent.json"
 ABORTED = "intent.aborted"
+SYNC_INTENT = "sync.intent.json"  # a sync under way (ledger/books/sync.py): its stage and the HEAD before it
 
 
 @dataclass
@@ -92,7 +93,7 @@ def clear(root: Path) -> None:
 def pending(root: Path) -> bool:
     """Cheap: is there anything a dead writer may have left (the record, or a half-made record)?"""
     state = Path(root) / layout.STATE
-    return intent_path(root).exists() or any(state.glob(f".{INTENT}.*.tmp"))
+    return intent_path(root).exists() or any(state.glob(f".{INTENT}.*.tmp")) or (state / SYNC_INTENT).exists()
 
 
 def _current_blob(root: Path, rel: str) -> str | None:
@@ -172,6 +173,7 @@ def _git_locks(root: Path) -> list[Path]:
     gitdir = vcs.git_dir(root)
     cands = [gitdir / "index.lock", gitdir / "HEAD.lock"]
     cands += list((gitdir / "refs" / "heads").glob("**/*.lock"))
+    cands += list((gitdir / "refs" / "remotes").glob("**/*.lock")) + [gitdir / "packed-refs.lock"]  # a killed fetch
     return [p for p in cands if p.exists()]
 
 
@@ -195,11 +197,12 @@ def recover(root: Path) -> str | None:
     holds the books lock. Returns what was done."""
     root = Path(root)
     state = root / layout.STATE
+    synced = recover_sync(root)
     for tmp in state.glob(f".{INTENT}.*.tmp"):  # a record half made: nothing else was touched yet
         tmp.unlink(missing_ok=True)
     intent = read(root)
     if intent is None:
-        return None
+        return synced
     who = f"pid {intent.pid}" + ("" if intent.host == socket.gethostname() else f" on {intent.host}")
     what = f"an unfinished write ({who}: {intent.summary})"
     locks = _clear_git_locks(root, float(os.environ.get("WUYE_GIT_LOCK_WAIT", "3")))
@@ -231,3 +234,44 @@ def recover(root: Path) -> str | None:
         done.append(f"could not restore {', '.join(undo.failed)} (the next wuye command tries again)")
     tail = "; ".join(done) or "no file had been changed"
     return f"{what}: rolled back to the last commit {str(head)[:10]}: {tail}{note}"
+
+
+# --- a sync that did not finish (ledger/books/sync.py) -------------------------------------------------
+
+def record_sync(root: Path, stage: str, head: str | None) -> None:
+    """stage: fetch (only remote-tracking refs may move), replay (HEAD is being moved onto the remote's
+    commits, not yet checked), push (HEAD is checked; the remote may or may not have it)."""
+    data = json.dumps({"pid": os.getpid(), "host": socket.gethostname(), "stage": stage, "head": head})
+    store.write_atomic(Path(root) / layout.STATE / SYNC_INTENT, data.encode("utf-8"))
+
+
+def clear_sync(root: Path) -> None:
+    store.remove(Path(root) / layout.STATE / SYNC_INTENT)
+
+
+def recover_sync(root: Path) -> str | None:
+    """Put the books back to a committed, checked state after a sync died; the caller holds the lock.
+    A replay not checked yet goes back to the HEAD before the sync (local commits kept, nothing lost);
+    after a fetch or a checked replay nothing is undone: the next `wuye sync` goes on from there."""
+    path = Path(root) / layout.STATE / SYNC_INTENT
+    try:
+        d = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError):
+        d = {"stage": "replay", "head": None}
+    locks = _clear_git_locks(root, float(os.environ.get("WUYE_GIT_LOCK_WAIT", "3")))
+    note = f"; removed stale git {', '.join(locks)}" if locks else ""
+    what = vcs.operation_in_progress(root)
+    if what:
+        vcs.git(root, "rebase", "--abort", check=False)
+        vcs.git(root, "cherry-pick", "--abort", check=False)
+    stage, head = d.get("stage"), d.get("head")
+    done = "nothing to undo"
+    if stage == "replay" and head and vcs.head(root) != head:
+        vcs.reset_hard(root, head)
+        done = f"put the books back to {head[:10]} (the replay was not checked; local commits are kept)"
+    elif what:
+        done = f"aborted {what}"
+    clear_sync(root)
+    return f"a sync that did not finish (stage {stage}, pid {d.get('pid')}): {done}; run `wuye sync` again{note}"

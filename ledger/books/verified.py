@@ -7,6 +7,10 @@ year. The writer adds it to every commit (`update`), so a later truncation, dele
 with plain git is a difference between the books and this file (`problems`), and a number once
 issued is never issued again (`highest_issued`).
 
+In books shared by several offices each office keeps its own state, `verified.<office>.json`, of the
+files that carry its code (layout.file_office): an office's write touches only its own state, so two
+offices never change the same lines of it; `verified.json` keeps the shared files.
+
 Entries are compared by digest of their parsed content (not their bytes), so re-indenting a file is
 no change, while a payment raised by 1,000.00 on both legs is.
 """
@@ -30,7 +34,7 @@ from ledger.books import git as vcs, layout
 PATH = "verified.json"
 VERSION = 1
 ZERO = Decimal("0.00")
-_NUMBER = re.compile(r"^(?P<series>[A-Z]{1,4})(?P<year>\d{4})-(?P<seq>\d{1,9})$")
+_NUMBER = re.compile(r"^(?P<series>[A-Z]{1,4}(?:-[A-Z0-9]{1,4})?)(?P<year>\d{4})-(?P<seq>\d{1,9})$")
 _MONEY = ("Assets:Cash", "Assets:Bank", "Assets:Clearing")
 
 
@@ -158,10 +162,25 @@ def file_state(text: str, rel: str = "") -> tuple[FileState, list]:
 
 # --- reading and updating the state ---------------------------------------------------------------
 
-def load(root: Path) -> State | None:
+def path_for(office: str | None) -> str:
+    return PATH if office is None else f"verified.{office}.json"
+
+
+def state_paths(root: Path, committed: bool = True) -> list[str]:
+    """verified.json and every office's verified.<office>.json, on disk or (deleted) in the last commit."""
+    root = Path(root)
+    names = {p.name for p in root.glob("verified.*.json")}
+    if committed and (root / ".git").exists():
+        names |= {n for n in vcs.git(root, "ls-tree", "--name-only", "HEAD", check=False).split("\n")
+                  if n.startswith("verified.") and n.endswith(".json")}
+    rest = sorted(n for n in names if n != PATH)
+    return [PATH] + rest
+
+
+def load(root: Path, rel: str = PATH) -> State | None:
     """The verified state on disk, else the last committed one (a deleted verified.json is itself found)."""
-    path = Path(root) / PATH
-    text = path.read_text(encoding="utf-8") if path.exists() else last_committed_text(root)
+    path = Path(root) / rel
+    text = path.read_text(encoding="utf-8") if path.exists() else last_committed_text(root, rel)
     if not text:
         return None
     try:
@@ -170,17 +189,26 @@ def load(root: Path) -> State | None:
         return None
 
 
-def last_committed_text(root: Path) -> str | None:
+def last_committed_text(root: Path, rel: str = PATH) -> str | None:
     if not (Path(root) / ".git").exists():
         return None
-    sha = vcs.git(root, "log", "-1", "--format=%H", "--", PATH, check=False).strip()
+    sha = vcs.git(root, "log", "-1", "--format=%H", "--", rel, check=False).strip()
     if not sha:
         return None
     # the commit that deleted it has no copy; its parent has the last one
-    return vcs.show(root, sha, PATH) or vcs.show(root, f"{sha}^", PATH)
+    return vcs.show(root, sha, rel) or vcs.show(root, f"{sha}^", rel)
 
 
-def update(root: str | Path, changed_files_text: dict[str, str]) -> tuple[str, str]:
+def update_all(root: str | Path, changed_files_text: dict[str, str], office: str | None = None) -> list[tuple[str, str]]:
+    """`update` for each state a write touches: the one of each changed ledger file's office (the writer's
+    own office when it changes no ledger file). Single-office books: verified.json only."""
+    owners = {layout.file_office(rel) for rel in changed_files_text if layout.is_ledger_file(rel)} or {office}
+    return [update(root, {rel: t for rel, t in changed_files_text.items()
+                          if layout.is_ledger_file(rel) and layout.file_office(rel) == owner}, owner)
+            for owner in sorted(owners, key=lambda o: o or "")]
+
+
+def update(root: str | Path, changed_files_text: dict[str, str], office: str | None = None) -> tuple[str, str]:
     """The verified state after a wuye commit that writes `changed_files_text` ({rel path: new text}).
 
     Returns (relative path, text) for the writer to write and commit with its own changes. Files not
@@ -188,15 +216,16 @@ def update(root: str | Path, changed_files_text: dict[str, str]) -> tuple[str, s
     runs on a clean tree, so disk is the last commit).
     """
     root = Path(root)
-    state = load(root)
+    rel_state = path_for(office)
+    state = load(root, rel_state)
     if state is None:
         state = State({}, {})
         for rel in layout.ledger_files(root):
-            if rel not in changed_files_text:
+            if rel not in changed_files_text and layout.file_office(rel) == office:
                 state.files[rel], _ = file_state((root / rel).read_text(encoding="utf-8"), rel)
     has_head = vcs.head(root) is not None
     for rel, text in changed_files_text.items():
-        if not rel.endswith(".beancount"):
+        if not layout.is_ledger_file(rel):
             continue
         new, entries = file_state(text, rel)
         committed = vcs.show(root, "HEAD", rel) if has_head else None
@@ -221,7 +250,7 @@ def update(root: str | Path, changed_files_text: dict[str, str]) -> tuple[str, s
             top = max(b for _a, b in ranges)
             state.highest.setdefault(series, {})
             state.highest[series][year] = max(state.highest[series].get(year, 0), top)
-    return PATH, state.text()
+    return rel_state, state.text()
 
 
 def _refuse_reissue(rel: str, entries: list, before: FileState, state: State) -> None:
@@ -241,10 +270,12 @@ def _refuse_reissue(rel: str, entries: list, before: FileState, state: State) ->
 
 def highest_issued(root: str | Path, series: str, year: int | str) -> int:
     """The highest number ever issued in a series and year (0 if none); an allocator never goes below."""
-    state = load(Path(root))
-    if state is None:
-        return 0
-    return state.highest.get(series, {}).get(f"{int(year):04d}", 0)
+    best = 0
+    for rel in state_paths(Path(root), committed=False):  # a cheap look: no git run per allocation
+        state = load(Path(root), rel)
+        if state is not None:
+            best = max(best, state.highest.get(series, {}).get(f"{int(year):04d}", 0))
+    return best
 
 
 # --- comparing the books with the state -------------------------------------------------------------
@@ -262,13 +293,20 @@ class FileFinding:
 def problems(root: str | Path) -> list[LedgerProblem]:
     """Every month file that lost or changed verified entries, and every issued number now missing."""
     root = Path(root)
-    state = load(root)
+    out: list[LedgerProblem] = []
+    for rel in state_paths(root):
+        out += _state_problems(root, rel)
+    return out
+
+
+def _state_problems(root: Path, rel_state: str) -> list[LedgerProblem]:
+    state = load(root, rel_state)
     out: list[LedgerProblem] = []
     if state is None:
         return out
-    if not (root / PATH).exists():
-        out.append(LedgerProblem(PATH, 0, "the verified state was deleted outside wuye; compared with its last "
-                                          "committed copy"))
+    if not (root / rel_state).exists():
+        out.append(LedgerProblem(rel_state, 0, "the verified state was deleted outside wuye; compared with its last "
+                                               "committed copy"))
     present: dict[str, set[int]] = {}
     current: dict[str, FileState] = {}
     for rel in layout.ledger_files(root):
@@ -292,7 +330,7 @@ def problems(root: str | Path) -> list[LedgerProblem]:
             width = 4 if key.startswith("TS") else 6
             shown = ", ".join(f"{key[:-4]}{key[-4:]}-{n:0{width}d}" for n in gone[:10])
             more = f" and {len(gone) - 10} more" if len(gone) > 10 else ""
-            out.append(LedgerProblem(PATH, 0, f"issued numbers missing from the books: {shown}{more}"))
+            out.append(LedgerProblem(rel_state, 0, f"issued numbers missing from the books: {shown}{more}"))
     return out
 
 

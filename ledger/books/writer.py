@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from beancount import loader
 
-from ledger.books import closing, files as store, git as vcs, layout, recovery, verified
+from ledger.books import closing, files as store, git as vcs, layout, offices, recovery, verified
 from ledger.books.entries import recording
 from ledger.books.plan import Operation, Plan, PlanChanged, appended_text
 from ledger.basics.errors import BooksStateError, ExternallyChangedError, LedgerProblem, LockHeldError, ValidationError, WuyeError
@@ -172,7 +172,8 @@ def books_lock(root: Path, timeout: float | None = None, shared: bool = False):
 
 def ledger_paths(books: "Books") -> tuple[str, ...]:
     """What the ledger and its config are read from: the only paths whose state a write depends on."""
-    return (layout.MAIN, layout.ACCOUNTS, layout.CONFIG, books.config.units_file, layout.TXNS)
+    return (layout.MAIN, layout.ACCOUNTS, layout.CONFIG, books.config.units_file, layout.TXNS,
+            *layout.account_files(books.root)[1:])
 
 
 def check_books_state(books: "Books") -> None:
@@ -200,7 +201,7 @@ def validate(root: Path, changed: list[str]) -> tuple[list[LedgerProblem], dict[
     """
     main = (root / layout.MAIN).read_text(encoding="utf-8")
     head = [ln for ln in main.splitlines() if not ln.startswith("include ")]
-    files = [layout.ACCOUNTS] + [c for c in changed if c.startswith(layout.TXNS + "/")]
+    files = layout.account_files(root) + [c for c in changed if c.startswith(layout.TXNS + "/")]
     if any(layout.is_close_file(c) for c in changed):
         files = list(dict.fromkeys(layout.ledger_files(root) + files))
     text = "\n".join(head + [f'include "{(root / f).resolve()}"' for f in dict.fromkeys(files)]) + "\n"
@@ -256,20 +257,29 @@ def commit(books: "Books", operation: Operation, expect: Any = NOT_SHOWN) -> Wri
         said = recovery.recover(books.root) if recovery.pending(books.root) else None
         if said:
             print(f"wuye: {said}", file=sys.stderr)
-        check_books_state(books)
-        books.refresh()
-        # every entry this commit writes says when and by whom it was recorded (ledger/books/entries.py)
-        with recording(books.now(), books.collector(None, "WUYE_USER")):
-            plan = operation(books)
-        if expect is not NOT_SHOWN and plan.effect != expect:
-            raise PlanChanged(plan, expect)
-        if plan.empty:
-            return None
+        return commit_held(books, operation, expect)
+
+
+def commit_held(books: "Books", operation: Operation, expect: Any = NOT_SHOWN) -> WriteResult | None:
+    """`commit` for a caller that holds the books lock already (the sync commits a resolution)."""
+    check_books_state(books)
+    books.refresh()
+    # multi-office books: only a clone that chose its office writes, into that office's files
+    office = (offices.current(books) if getattr(operation, "migrates_layout", False)
+              else offices.require(books))
+    # every entry this commit writes says when and by whom it was recorded (ledger/books/entries.py)
+    with recording(books.now(), books.collector(None, "WUYE_USER")):
+        plan = operation(books)
+    if expect is not NOT_SHOWN and plan.effect != expect:
+        raise PlanChanged(plan, expect)
+    if plan.empty:
+        return None
+    if not getattr(operation, "migrates_layout", False):  # moving files to the office layout writes no entry
         closing.refuse_closed(books, plan)  # every command: nothing is written into a closed month
-        return _apply(books, plan)
+    return _apply(books, offices.place(plan, office), office)
 
 
-def _apply(books: "Books", plan: Plan) -> WriteResult:
+def _apply(books: "Books", plan: Plan, office: str | None = None) -> WriteResult:
     root = books.root
     paths = list(plan.files)
     head = books.head
@@ -290,18 +300,18 @@ def _apply(books: "Books", plan: Plan) -> WriteResult:
             raise ValidationError([LedgerProblem(rel, 0, "conflict markers in the new text")])
         old_bytes[rel], new_bytes[rel] = cur, new.encode("utf-8")
     # the verified state (ledger/books/verified.py) goes into the same commit and is rolled back with it
-    vpath, vtext = verified.update(root, {rel: new_bytes[rel].decode("utf-8") for rel in paths})
-    if vpath not in new_bytes:
-        committed.update(vcs.tree_blobs(root, head, [vpath]))
-        try:
-            vcur = (root / vpath).read_bytes()
-        except FileNotFoundError:
-            vcur = None
-        if (None if vcur is None else vcs.blob_sha(vcur)) != committed.get(vpath):
-            raise ExternallyChangedError(f"{vpath} differs from the last commit; commit or discard that change first")
-        paths.append(vpath)
-        old_bytes[vpath] = vcur
-    new_bytes[vpath] = vtext.encode("utf-8")
+    for vpath, vtext in verified.update_all(root, {rel: new_bytes[rel].decode("utf-8") for rel in paths}, office):
+        if vpath not in new_bytes:
+            committed.update(vcs.tree_blobs(root, head, [vpath]))
+            try:
+                vcur = (root / vpath).read_bytes()
+            except FileNotFoundError:
+                vcur = None
+            if (None if vcur is None else vcs.blob_sha(vcur)) != committed.get(vpath):
+                raise ExternallyChangedError(f"{vpath} differs from the last commit; commit or discard that change first")
+            paths.append(vpath)
+            old_bytes[vpath] = vcur
+        new_bytes[vpath] = vtext.encode("utf-8")
     intent = recovery.Intent(os.getpid(), socket.gethostname(), head, plan.message, books.author,
                              {rel: (committed.get(rel), vcs.blob_sha(new_bytes[rel])) for rel in paths})
     try:

@@ -128,6 +128,8 @@ class Config:
     targets: tuple[Target, ...] = ()
     templates: dict[str, str] = field(default_factory=dict)
     office: dict[str, str] = field(default_factory=dict)
+    offices: tuple[str, ...] = ()  # office codes of a books shared by several offices (ledger/books/offices.py)
+    sync: dict[str, bool] = field(default_factory=dict)  # on_start, after_write: when the TUI syncs by itself
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
     def items_by_priority(self) -> list[FeeItem]:
@@ -272,7 +274,7 @@ def load_config(path: str | Path) -> Config:
 
 
 TOP_KEYS = {"community", "units_file", "fees", "channels", "receipts", "policies", "vacancies",
-            "collectors", "staff", "targets", "templates", "office"}
+            "collectors", "staff", "targets", "templates", "office", "offices", "sync"}
 
 
 def units_path(root: str | Path, cfg: Config) -> Path:
@@ -409,10 +411,22 @@ def parse_config(raw: Any, path: str) -> Config:
     office = {str(k): str(v) for k, v in (r.mapping(raw.get("office", {}) or {}, "office",
                                                      {"name", "address", "phone", "hours", "bank_account",
                                                       "complaint_phone"})).items()}
+    offices: list[str] = []
+    for i, code in enumerate(r.seq(raw.get("offices", []) or [], "offices")):
+        code = str(code)
+        # a code is part of every number the office issues (SJ-A2026-000001) and of its file names
+        if not re.fullmatch(r"[A-Z][A-Z0-9]{0,3}", code):
+            raise r.fail(f"offices[{i}]", f"'{code}' must be 1-4 upper-case ASCII letters or digits, e.g. A")
+        if code in offices:
+            raise r.fail(f"offices[{i}]", f"'{code}' is listed twice")
+        offices.append(code)
+    sync = {str(k): r.boolean(v, f"sync.{k}") for k, v in
+            r.mapping(raw.get("sync", {}) or {}, "sync", {"on_start", "after_write"}).items()}
     return Config(path=path, name=r.ledger(check_text, com["name"], "community.name", MAX_NAME), currency=currency,
                   books_start=books_start, regime=regime, units_file=r.units_file(raw.get("units_file", "units.csv"),
                                                                                  "units_file"),
                   fees=fees, channel_accounts=channels, receipt_prefix=prefix, late_fees=tuple(late),
                   prepay_discounts=tuple(discounts), vacancies=tuple(vacancies), collectors=tuple(collectors),
                   staff=staff,
-                  targets=tuple(targets), templates=templates, office=office, raw=raw)
+                  targets=tuple(targets), templates=templates, office=office,
+                  offices=tuple(offices), sync=sync, raw=raw)

@@ -14,4 +14,5 @@ from .forms import *  # noqa: F401,F403
 from .reports import *  # noqa: F401,F403
 from .collect import *  # noqa: F401,F403
 from .imports import *  # noqa: F401,F403
+from .syncing import *  # noqa: F401,F403
 from .common import BooksStateError, ExternallyChangedError, InputError, LockHeldError, ValidationError, VcsError, WuyeError  # noqa: F401

@@ -1,0 +1,46 @@
+"""Books without `offices:` keep exactly their layout, numbers and verified.json."""
+from __future__ import annotations
+
+
+from ledger.books.folder import Books
+from conftest import git, pay, wuye
+
+
+def test_single_office_books_are_unchanged(tmp_path, make_books, monkeypatch):
+    monkeypatch.setenv("WUYE_TODAY", "2026-12-02")
+    root = make_books(tmp_path)
+    assert wuye(root, "bill", "2026-12").returncode == 0
+    books = Books(root)
+    plan = pay(books, "1-1-0101", "10.00")
+    assert plan.receipt == "SJ2026-000001"
+    assert git(root, "show", "--name-only", "--format=", "HEAD").splitlines() == [
+        "txns/2026/2026-12.beancount", "verified.json"]
+    assert not list(root.glob("verified.*.json")) and not list(root.glob("accounts.*.beancount"))
+    assert 'include "accounts.*.beancount"' not in (root / "main.beancount").read_text(encoding="utf-8")
+    res = wuye(root, "office", "set", "A")
+    assert res.returncode != 0 and "offices" in res.stderr
+    res = wuye(root, "sync")  # no remote: rebuilds the cache, as before
+    assert res.returncode == 0 and "cache rebuilt" in res.stdout
+    assert wuye(root, "check").returncode == 0
+
+
+def test_multi_office_books_refuse_writes_until_migrated(tmp_path, make_books, monkeypatch):
+    from ledger.books.create import DEMO_CONFIG
+
+    monkeypatch.setenv("WUYE_TODAY", "2026-12-02")
+    text = DEMO_CONFIG.read_text(encoding="utf-8") + "\noffices: [A, B]\n"
+    root = make_books(tmp_path, config_text=text)
+    res = wuye(root, "bill", "2026-12")
+    assert res.returncode != 0 and "wuye office set A" in res.stderr
+    assert wuye(root, "office", "set", "A").returncode == 0
+    res = wuye(root, "bill", "2026-12")
+    assert res.returncode != 0 and "wuye migrate-offices" in res.stderr
+    res = wuye(root, "migrate-offices")
+    assert res.returncode == 0, res.stderr
+    res = wuye(root, "bill", "2026-12")
+    assert res.returncode == 0, res.stderr
+    assert git(root, "show", "--name-only", "--format=", "HEAD").splitlines() == [
+        "txns/2026/2026-12.A.beancount", "verified.A.json"]
+    res = wuye(root, "pay", "1-1-0101", "10", "--channel", "cash")
+    assert res.returncode == 0 and "SJ-A2026-000001" in res.stdout
+    assert wuye(root, "check").returncode == 0
