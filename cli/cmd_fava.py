@@ -18,11 +18,14 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_fava)
 
 
-def make_app(main_file: str):
-    """The Fava WSGI app for one ledger, read-only: every non-GET request is answered 401."""
+def make_app(main_file: str, host: str = "127.0.0.1", port: int = 5000):
+    """The Fava WSGI app for one ledger, read-only: every non-GET request is answered 401, every
+    request whose Host is not the address served 403 (fava_ext.guard)."""
     from fava.application import create_app
 
-    return create_app([main_file], load=True, read_only=True)
+    from fava_ext import guard
+
+    return guard.install(create_app([main_file], load=True, read_only=True), host, port)
 
 
 def _loopback(host: str) -> bool:
@@ -43,7 +46,7 @@ def cmd_fava(args) -> int:
     if not _loopback(host):
         print(f"wuye fava: warning: binding {host} exposes the books without a login; "
               "prefer 127.0.0.1 behind an authenticating proxy", file=sys.stderr)
-    app = make_app(str(main_file))
+    app = make_app(str(main_file), host, args.port)
     slug = next(iter(app.config["LEDGERS"].ledgers_by_slug), "")
     from cheroot.wsgi import Server
 
