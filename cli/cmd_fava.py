@@ -18,14 +18,14 @@ def register(sub) -> None:
     p.set_defaults(func=cmd_fava)
 
 
-def make_app(main_file: str, host: str = "127.0.0.1", port: int = 5000):
+def make_app(main_file: str, host: str = "127.0.0.1", port: int = 5000, poll_watcher: bool = False):
     """The Fava WSGI app for one ledger, read-only: every non-GET request is answered 401, every
     request whose Host is not the address served 403 (fava_ext.guard)."""
     from fava.application import create_app
 
     from fava_ext import guard
 
-    return guard.install(create_app([main_file], load=True, read_only=True), host, port)
+    return guard.install(create_app([main_file], load=True, read_only=True, poll_watcher=poll_watcher), host, port)
 
 
 def _loopback(host: str) -> bool:

@@ -40,7 +40,8 @@ def served_client(main_file: Path):
     """(client, slug): the app `wuye fava` serves (read-only, Host check), requests sent to 127.0.0.1:PORT."""
     from cli.cmd_fava import make_app
 
-    app = make_app(str(main_file), "127.0.0.1", PORT)
+    # the poll watcher: one inotify instance per app would run out over a session of apps
+    app = make_app(str(main_file), "127.0.0.1", PORT, poll_watcher=True)
     app.config["TESTING"] = True
     app.test_client_class = ServedClient
     return app.test_client(), next(iter(app.config["LEDGERS"].ledgers_by_slug))
