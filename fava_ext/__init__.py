@@ -37,7 +37,7 @@ from ledger.books import history
 from ledger.reports import assemble as reports
 from ledger.reports.aging import BUCKET_LABELS, BUCKETS, LEGAL_RISK, bucket_of
 from ledger.books.folder import Books
-from ledger.basics.errors import WuyeError
+from ledger.basics.errors import InputError, WuyeError
 from ledger.basics.labels import label
 from ledger.basics.money import fmt
 from ledger.basics.periods import parse_date
@@ -396,12 +396,18 @@ class WuyeReports(_Page, FavaExtensionBase):
         name = self.chosen()
         as_of = self.as_of()
         period = request.args.get("period") or None
-        if request.args.get("time") and name not in ("arrears", "statement", "standards", "limitation"):
-            period = self.period(str(as_of.year)).label
-        if name == "disclosure" and not period:
-            period = str(as_of.year)
-        return reports.build(self.books, name, period, as_of, self.by(),
-                             (request.args.get("unit") or "").strip().upper() or None, self.developer())
+        if request.args.get("time"):
+            period = self.period(as_of.strftime("%Y-%m")).label
+        unit = (request.args.get("unit") or "").strip().upper() or None
+
+        def build(p):
+            return reports.build(self.books, name, p, as_of, self.by(), unit, self.developer())
+        if period is not None:
+            return build(period)
+        try:
+            return build(None)  # the report's own default period, if it has one
+        except InputError:
+            return build(as_of.strftime("%Y-%m"))  # a report that needs a period: the as-of month
 
     def page(self) -> dict:
         try:
