@@ -360,9 +360,10 @@ class WuyeOperations(_Page, FavaExtensionBase):
         from ledger.reports.formats import Table
 
         ops = history.operations(self.books.root, self.limit())
+        # the short commit id, as the page shows it: a 40-hex id can hold 11 digits that look like a phone
         t = Table("操作日志", ["时间", "操作人", "操作", "说明", "文件", "提交"])
         for o in ops:
-            t.rows.append([o.date, o.author, o.subject, (o.body or "").replace("\n", " · "), ", ".join(o.files), o.sha])
+            t.rows.append([o.date, o.author, o.subject, (o.body or "").replace("\n", " · "), ", ".join(o.files), o.sha[:10]])
         return reports.Report("operations", "操作日志", {"report": "operations", "operations": [o.as_dict() for o in ops]},
                               [t])
 

@@ -105,24 +105,27 @@ def rate_where(figure: str, first: str, last: str, period_start: dt.date, period
                excluded, developer: bool = True, units=None) -> list[str] | None:
     """The receivable postings behind one rate figure (rates.fold is the definition; this selects the
     same postings). Collected, recovered and the reductions are minus the sum of their postings (they
-    credit the receivable). None: a figure that is not a set of postings (a count)."""
+    credit the receivable); overall_num/overall_den are 综合收缴率's numerator and denominator.
+    None: a figure that is not a set of postings (a count)."""
     w = receivable_where(as_of, developer, units)
     w.append(f"NOT (any_meta('item') ~ {_q('^(' + '|'.join(_plain(x) for x in excluded) + ')$')})")
     in_p = f"any_meta('period') >= {_q(first)} AND any_meta('period') <= {_q(last)}"
+    paid = f"any_meta('kind') ~ '^({_PAID})$'"
     charge = "any_meta('kind') IS NULL AND number > 0"
-    if figure == "billed":
-        return w + [in_p, charge]
-    if figure == "receivable":
-        return w + [in_p, f"({charge}) OR any_meta('kind') ~ '^(waived|compensated|discount)$'"]
-    if figure == "collected":
-        return w + [in_p, f"any_meta('kind') ~ '^({_PAID})$'"]
-    if figure in ("waived", "compensated", "written_off", "discount"):  # the figure is minus their sum
-        return w + [in_p, f"any_meta('kind') = {_q(figure)}"]
-    if figure == "open":
-        return w + [in_p]
-    if figure == "opening_arrears":
-        return w + [f"any_meta('period') < {_q(first)}", f"date < {period_start.isoformat()}"]
-    if figure == "recovered":
-        return w + [f"any_meta('period') < {_q(first)}", f"date >= {period_start.isoformat()}",
-                    f"date <= {period_end.isoformat()}", f"any_meta('kind') ~ '^({_PAID})$'"]
-    return None
+    earlier = f"any_meta('period') < {_q(first)}"
+    parts = {
+        "billed": f"{in_p} AND {charge}",
+        "receivable": f"{in_p} AND (({charge}) OR any_meta('kind') ~ '^(waived|compensated|discount)$')",
+        "collected": f"{in_p} AND {paid}",
+        "open": in_p,
+        "opening_arrears": f"{earlier} AND date < {period_start.isoformat()}",
+        "recovered": f"{earlier} AND date >= {period_start.isoformat()} AND date <= {period_end.isoformat()} "
+                     f"AND {paid}",
+    }
+    for k in ("waived", "compensated", "written_off", "discount"):  # the figure is minus their sum
+        parts[k] = f"{in_p} AND any_meta('kind') = {_q(k)}"
+    parts["overall_num"] = f"({parts['collected']}) OR ({parts['recovered']})"
+    parts["overall_den"] = f"({parts['receivable']}) OR ({parts['opening_arrears']})"
+    if figure not in parts:
+        return None
+    return w + [parts[figure]]
