@@ -22,8 +22,9 @@ from ledger.basics.parse import neutral_text
 _NUMBER = re.compile(r"^[-+]?\d[\d,]*(\.\d+)?( [A-Z][A-Z0-9'._-]*)?$")
 
 
-def allowed_hosts(host: str, port: int) -> set[str]:
-    """The Host header values of the address served: the bound address and the loopback names."""
+def allowed_hosts(host: str, port: int, extra=()) -> set[str]:
+    """The Host header values of the address served: the bound address and the loopback names, and the
+    exact values an authenticating proxy in front sends (`--allow-host`)."""
     names = {host, "127.0.0.1", "localhost"}
     if host in ("::1", "[::1]"):
         names |= {"[::1]"}
@@ -33,7 +34,7 @@ def allowed_hosts(host: str, port: int) -> set[str]:
         out.add(f"{n}:{port}".lower())
         if port == 80:
             out.add(n.lower())
-    return out
+    return out | {h.strip().lower() for h in extra if h.strip()}
 
 
 def inert_cell(cell: str) -> str:
@@ -50,8 +51,8 @@ def inert_csv(data: bytes) -> bytes:
     return out.getvalue().encode("utf-8")
 
 
-def install(app: Flask, host: str, port: int) -> Flask:
-    hosts = allowed_hosts(host, port)
+def install(app: Flask, host: str, port: int, extra_hosts=()) -> Flask:
+    hosts = allowed_hosts(host, port, extra_hosts)
 
     def check_host():
         if request.host.lower() not in hosts:

@@ -51,6 +51,8 @@ def test_read_only_still_holds_with_the_served_host(fava_client):
 def test_allowed_hosts_of_a_given_address():
     assert allowed_hosts("192.168.1.5", 8080) == {"192.168.1.5:8080", "127.0.0.1:8080", "localhost:8080"}
     assert "[::1]:5000" in allowed_hosts("::1", 5000)
+    assert allowed_hosts("127.0.0.1", 5000, ["Books.Example"]) == {"127.0.0.1:5000", "localhost:5000",
+                                                                    "books.example"}
 
 
 def _free_port() -> int:
