@@ -328,6 +328,30 @@ class WuyeDisclosure(_Page, FavaExtensionBase):
             return self.error_page(exc)
         return {"rep": rep, "d": rep.data, "source": self.as_of_source(), "filtered": self.filtered()}
 
+    _ITEM_COLUMNS = {"计费": "billed", "减免": "waived", "补偿抵扣": "compensated", "应收": "receivable",
+                     "实收": "collected", "核销": "written_off", "未收": "open"}
+    _RATE_ROWS = {"当期收缴率": ("collected", "receivable"), "清欠率": ("recovered", "opening_arrears"),
+                  "综合收缴率": ("overall_num", "overall_den")}
+
+    def cell_link(self, d: dict, headers: list, row: list, col: int) -> str | None:
+        """The postings behind a 公示 cell: item figures, the rates' numerators and denominators, the
+        arrears of a building (matched by column names, so a table the report adds is left unlinked)."""
+        h = headers[col]
+        p = parse_period(d["period"])
+        as_of = parse_date(str(d["as_of"]))
+        excluded = excluded_items(self.books.config)
+        dev = self.developer()
+        if headers[:2] == ["项目", "名称"] and h in self._ITEM_COLUMNS:
+            return self.query(links.rate_where(self._ITEM_COLUMNS[h], p.first, p.last, p.start, p.end, as_of,
+                                               excluded, dev, item=row[0]))
+        if headers == ["指标", "分子", "分母", "比率"] and row[0] in self._RATE_ROWS and h in ("分子", "分母"):
+            figure = self._RATE_ROWS[row[0]][0 if h == "分子" else 1]
+            return self.query(links.rate_where(figure, p.first, p.last, p.start, p.end, as_of, excluded, dev))
+        if headers[:1] == ["楼栋"] and h == "欠费金额":
+            units = {u for u, x in self.books.units.items() if x.building == str(row[0])}
+            return self.open_link(as_of, developer=dev, units=units) if units else None
+        return None
+
     @extension_endpoint("html")
     def printable(self):
         return Response(self.report().html, mimetype="text/html")

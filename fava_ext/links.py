@@ -102,13 +102,16 @@ def bucket_periods(bucket_of, as_of: dt.date, start: dt.date) -> dict[str, tuple
 
 
 def rate_where(figure: str, first: str, last: str, period_start: dt.date, period_end: dt.date, as_of: dt.date,
-               excluded, developer: bool = True, units=None) -> list[str] | None:
+               excluded, developer: bool = True, units=None, item: str | None = None) -> list[str] | None:
     """The receivable postings behind one rate figure (rates.fold is the definition; this selects the
     same postings). Collected, recovered and the reductions are minus the sum of their postings (they
     credit the receivable); overall_num/overall_den are 综合收缴率's numerator and denominator.
     None: a figure that is not a set of postings (a count)."""
     w = receivable_where(as_of, developer, units)
-    w.append(f"NOT (any_meta('item') ~ {_q('^(' + '|'.join(_plain(x) for x in excluded) + ')$')})")
+    if item is not None:  # one item's figures (the 公示's item table, pass-through items included)
+        w.append(f"any_meta('item') = {_q(_plain(item))}")
+    else:
+        w.append(f"NOT (any_meta('item') ~ {_q('^(' + '|'.join(_plain(x) for x in excluded) + ')$')})")
     in_p = f"any_meta('period') >= {_q(first)} AND any_meta('period') <= {_q(last)}"
     paid = f"any_meta('kind') ~ '^({_PAID})$'"
     charge = "any_meta('kind') IS NULL AND number > 0"

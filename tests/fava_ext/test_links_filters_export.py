@@ -192,3 +192,11 @@ def test_charts_are_inline_svg(fava_client):
     assert 'aria-label="欠费账龄分布"' in html and "<script" not in wuye_part(html)
     part = wuye_part(html)
     assert "src=" not in part and "<link" not in part and "url(" not in part  # nothing loaded from outside
+
+
+@pytest.mark.parametrize("query", ["?time=2026-Q1", "?time=2026-02", "?period=2026-Q1&as_of=2026-03-15"])
+def test_disclosure_figures_link_to_their_postings(fava_client, query):
+    """The 公示's item figures, rates and arrears by building open the postings they sum."""
+    client, slug, _ = fava_client
+    n = check_links(client, slug, f"/{slug}/extension/WuyeDisclosure/{query}", 12)
+    assert n >= 12
