@@ -15,14 +15,22 @@ def register(sub) -> None:
     p.add_argument("--port", type=int, default=5000)
     p.add_argument("--host", default="127.0.0.1",
                    help="address to bind (default 127.0.0.1; Fava has no login, keep it on loopback)")
+    p.add_argument("--allow-host", action="append", default=[], metavar="HOST[:PORT]",
+                   help="also answer this exact Host header (the name an authenticating proxy sends); "
+                        "every other Host is refused (DNS-rebinding protection)")
     p.set_defaults(func=cmd_fava)
 
 
-def make_app(main_file: str):
-    """The Fava WSGI app for one ledger, read-only: every non-GET request is answered 401."""
+def make_app(main_file: str, host: str = "127.0.0.1", port: int = 5000, poll_watcher: bool = False,
+             allow_hosts=()):
+    """The Fava WSGI app for one ledger, read-only: every non-GET request is answered 401, every
+    request whose Host is not the address served 403 (fava_ext.guard)."""
     from fava.application import create_app
 
-    return create_app([main_file], load=True, read_only=True)
+    from fava_ext import guard
+
+    app = create_app([main_file], load=True, read_only=True, poll_watcher=poll_watcher)
+    return guard.install(app, host, port, allow_hosts)
 
 
 def _loopback(host: str) -> bool:
@@ -43,7 +51,7 @@ def cmd_fava(args) -> int:
     if not _loopback(host):
         print(f"wuye fava: warning: binding {host} exposes the books without a login; "
               "prefer 127.0.0.1 behind an authenticating proxy", file=sys.stderr)
-    app = make_app(str(main_file))
+    app = make_app(str(main_file), host, args.port, allow_hosts=args.allow_host)
     slug = next(iter(app.config["LEDGERS"].ledgers_by_slug), "")
     from cheroot.wsgi import Server
 

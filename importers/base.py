@@ -8,6 +8,7 @@ from typing import Callable
 import beangulp
 from beancount.core import amount as bc_amount
 from beancount.core import data
+from ledger.basics.parse import neutral_text
 
 from .reading import Columns, find_header, read_table
 from .records import ParsedFile, ParseError, StatementRow
@@ -110,7 +111,7 @@ class StatementImporter(beangulp.Importer):
                 continue  # moved no money; the parse result still reports it
             meta = data.new_metadata(str(filepath), row.row)
             meta.update({'txn-id': row.txn_id, 'source': row.source, 'kind': row.kind,
-                         'remark': row.remark})
+                         'remark': neutral_text(row.remark)})
             if row.original_id:
                 meta['original-id'] = row.original_id
             if row.fee:

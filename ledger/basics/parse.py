@@ -109,8 +109,27 @@ def is_unit_id(uid: str) -> bool:
 
 
 def bounded_text(text, what: str, limit: int) -> str:
-    """A free text no longer than `limit` characters (after NFC and stripping)."""
+    """A free text no longer than `limit` characters (after NFC and stripping), formula-neutral."""
     value = unicodedata.normalize("NFC", str(text or "")).strip()
     if len(value) > limit:
         raise InputError(f"{what}: {len(value)} characters; at most {limit}")
-    return value
+    return neutral_text(value)
+
+
+FORMULA_START = ("=", "+", "-", "@")
+
+
+def neutral_text(value) -> str:
+    """A free text made inert for spreadsheets: one that starts with = + - @ (also after leading TAB/CR
+    characters), or with TAB/CR, gets a leading apostrophe ('=HYPERLINK(..)' -> "'=HYPERLINK(..)").
+
+    The one rule for every text that reaches the ledger (privacy.clean_text, privacy.redact,
+    bounded_text, and entries.py as the last guard) and for every exported cell (reports.formats):
+    Fava's own query download prints ledger strings as they are, so they must be inert at input.
+    Idempotent: a neutralised text starts with the apostrophe and is left alone."""
+    s = str(value)
+    if not s:
+        return s
+    if s[0] in "\t\r" or s[0] in FORMULA_START or s.lstrip("\t\r ")[:1] in FORMULA_START:
+        return "'" + s
+    return s

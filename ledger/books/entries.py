@@ -15,6 +15,7 @@ from beancount.parser.grammar import ValueType
 
 from ledger.basics.errors import InputError
 from ledger.basics.money import q
+from ledger.basics.parse import neutral_text
 
 CURRENCY = "CNY"
 _LINK_BAD = re.compile(r"[^A-Za-z0-9\-_/.]")
@@ -68,20 +69,28 @@ def link(*parts: str) -> str:
     return _LINK_BAD.sub("_", "-".join(p for p in parts if p))
 
 
+def _meta(meta: dict | None) -> dict:
+    """Entry metadata without empty values; texts formula-neutral (the last guard: every text path
+    already neutralises at input, parse.neutral_text)."""
+    return {k: neutral_text(v) if isinstance(v, str) else v for k, v in (meta or {}).items() if v not in (None, "")}
+
+
 def posting(account: str, value: Decimal | None, meta: dict | None = None) -> data.Posting:
     units = amount.Amount(q(value), CURRENCY) if value is not None else None
-    return data.Posting(account, units, None, None, None, dict(meta) if meta else None)
+    return data.Posting(account, units, None, None, None, _meta(meta) if meta else None)
 
 
 def txn(date: dt.date, narration: str, postings: list[data.Posting], meta: dict | None = None,
         tags: tuple[str, ...] = (), links: tuple[str, ...] = (), payee: str | None = None,
         flag: str = "*") -> data.Transaction:
-    m = data.new_metadata("<wuye>", 0, {k: v for k, v in (meta or {}).items() if v not in (None, "")})
+    m = data.new_metadata("<wuye>", 0, _meta(meta))
+    payee = neutral_text(payee) if payee else payee
+    narration = neutral_text(narration) if narration else narration
     return data.Transaction(m, date, flag, payee, narration, frozenset(tags), frozenset(links), postings)
 
 
 def open_(date: dt.date, account: str, meta: dict | None = None) -> data.Open:
-    m = data.new_metadata("<wuye>", 0, {k: v for k, v in (meta or {}).items() if v not in (None, "")})
+    m = data.new_metadata("<wuye>", 0, _meta(meta))
     return data.Open(m, date, account, [CURRENCY], None)
 
 
@@ -105,8 +114,8 @@ def custom(date: dt.date, type_: str, values: list, meta: dict | None = None) ->
         elif isinstance(v, dt.date):
             vals.append(ValueType(v, dt.date))
         else:
-            vals.append(ValueType(str(v), str))
-    m = data.new_metadata("<wuye>", 0, {k: v for k, v in (meta or {}).items() if v not in (None, "")})
+            vals.append(ValueType(neutral_text(str(v)), str))
+    m = data.new_metadata("<wuye>", 0, _meta(meta))
     return data.Custom(m, date, type_, vals)
 
 

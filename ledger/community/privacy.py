@@ -9,6 +9,7 @@ import re
 import unicodedata
 
 from ledger.basics.errors import InputError
+from ledger.basics.parse import neutral_text
 
 MAX_TEXT = 300
 _PHONE = re.compile(r"(?<!\d)(?:0{0,2}86)?1[3-9]\d{9}(?!\d)")  # with or without +86 / 0086
@@ -42,7 +43,7 @@ def redact(text: str | None, books=None) -> str:
         short, long_ = owner_names(books)
         for name in sorted(short | set(long_), key=len, reverse=True):
             out = out.replace(name, "**")
-    return out
+    return neutral_text(out)
 
 
 def owner_names(books) -> tuple[set[str], list[str]]:
@@ -76,7 +77,8 @@ def has_owner_name(books, text: str) -> bool:
 
 
 def clean_text(books, text: str | None, what: str, required: bool = True, limit: int = MAX_TEXT) -> str:
-    """Check and normalise a free text for the ledger; raise InputError naming the problem."""
+    """Check and normalise a free text for the ledger; raise InputError naming the problem. A text
+    that starts like a spreadsheet formula (= + - @) gets a leading apostrophe (parse.neutral_text)."""
     text = unicodedata.normalize("NFC", str(text or "")).strip()
     if not text:
         if required:
@@ -94,7 +96,7 @@ def clean_text(books, text: str | None, what: str, required: bool = True, limit:
     # beancount strings: no bare double quotes, backslashes or line breaks
     text = re.sub(r"\s*[\r\n]+\s*", " ", text).replace("\\", "＼")
     parts = text.split('"')
-    return "".join(p + ("“" if i % 2 == 0 else "”") for i, p in enumerate(parts[:-1])) + parts[-1]
+    return neutral_text("".join(p + ("“" if i % 2 == 0 else "”") for i, p in enumerate(parts[:-1])) + parts[-1])
 
 
 # --- operators: who recorded or approved something is an id from config.yaml, never a free name ---

@@ -94,12 +94,15 @@ class Aging:
     ledger: object = None  # facts.LedgerBalances at as_of, for the reconciliation line
 
 
-def aging(books, as_of: dt.date | None = None, developer: bool = True) -> Aging:
-    """Open charges as of D bucketed by age, per unit (and debtor), building, item, and in total."""
+def aging(books, as_of: dt.date | None = None, developer: bool = True,
+          units: frozenset[str] | None = None) -> Aging:
+    """Open charges as of D bucketed by age, per unit (and debtor), building, item, and in total;
+    `units` restricts it to those units (a Fava account/filter scope)."""
     as_of = as_of or books.today()
     debtor_sel = "all" if developer else "unit"
     opens = facts.open_items(books.cache, as_of=as_of, debtor=debtor_sel, with_account=True)
-    rows = [(u, a, i, p, to_cents(amt)) for (u, a, i, p), amt in sorted(opens.items()) if amt > 0 and p]
+    rows = [(u, a, i, p, to_cents(amt)) for (u, a, i, p), amt in sorted(opens.items())
+            if amt > 0 and p and (units is None or u in units)]
     per_unit: dict[tuple[str, str], AgingRow] = {}
     per_building: dict[str, AgingRow] = {}
     per_item: dict[str, AgingRow] = {}
@@ -122,7 +125,8 @@ def aging(books, as_of: dt.date | None = None, developer: bool = True) -> Aging:
             t.units.add(unit)
             if t.oldest_period is None or period < t.oldest_period:
                 t.oldest_period = period
-    credit = {u: to_cents(c) for u, c in facts.credit_balances(books.cache, as_of=as_of).items()}
+    credit = {u: to_cents(c) for u, c in facts.credit_balances(books.cache, as_of=as_of).items()
+              if units is None or u in units}
 
     def bkey(r: AgingRow):
         k = r.key

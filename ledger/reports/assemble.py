@@ -84,10 +84,12 @@ def reconciliation_line(r: dict) -> str:
             f"预存款余额 {r['credit']:,.2f} = 各户预存合计 {r['credit_total']:,.2f}")
 
 
-def arrears_report(books, as_of: dt.date | None = None, by: str | None = None, developer: bool = True) -> Report:
-    """Open charges as of D per unit (with debtor), building, item and collector, in aging buckets."""
+def arrears_report(books, as_of: dt.date | None = None, by: str | None = None, developer: bool = True,
+                   scope: frozenset[str] | None = None) -> Report:
+    """Open charges as of D per unit (with debtor), building, item and collector, in aging buckets;
+    `scope` restricts it to those units (Fava's account/filter scope)."""
     as_of = as_of or books.today()
-    a = ag.aging(books, as_of, developer)
+    a = ag.aging(books, as_of, developer, scope)
     names = item_names(books)
 
     def summary(r: ag.AgingRow) -> dict:
@@ -121,6 +123,9 @@ def arrears_report(books, as_of: dt.date | None = None, by: str | None = None, d
         "collectors": [{"collector": k, **summary(v)} for k, v in sorted(collectors.items())],
         "reconciliation": reconciliation(a, developer),
     }
+    if scope is not None:
+        data["scope"] = sorted(scope)
+        data.pop("reconciliation")  # the ledger's balances are the whole community's
     heads = [ag.BUCKET_LABELS[b] for b in ag.BUCKETS]
     ut = export.Table("欠费明细（按户）", ["房号", "欠款方", "楼栋", "欠费合计", *heads, "最早欠费期间", "预存款", "超3年时效风险"])
     for u in units:
@@ -145,7 +150,10 @@ def arrears_report(books, as_of: dt.date | None = None, by: str | None = None, d
              f"“3年以上”已过三年诉讼时效（民法典第188条，按期分别计算，催告等可中断），标 !! 者为法律风险。"]
     if developer:
         notes.append("含开发商代缴的未交付房屋（欠款方“开发商”）。")
-    notes.append(reconciliation_line(data["reconciliation"]))
+    if scope is None:
+        notes.append(reconciliation_line(data["reconciliation"]))
+    else:
+        notes.append(f"筛选范围：{len(scope)} 户（对账行是全小区的账户余额，筛选时不列）。")
     return Report("arrears", f"{books.config.name} 欠费账龄表", data, tables, notes)
 
 
@@ -170,8 +178,10 @@ RATE_ROW_HEADS = ["当期应收", "当期实收", "当期收缴率", "应收户�
 
 
 def rates_report(books, period: ReportPeriod | str | None = None, as_of: dt.date | None = None,
-                 by: str | None = None, developer: bool = True, monthly: bool | None = None) -> Report:
-    """The four rates with numerators and denominators for P as of D; per group and month by month."""
+                 by: str | None = None, developer: bool = True, monthly: bool | None = None,
+                 scope: frozenset[str] | None = None) -> Report:
+    """The four rates with numerators and denominators for P as of D; per group and month by month;
+    `scope` restricts every figure to those units (Fava's account/filter scope)."""
     as_of = as_of or books.today()
     if period is None:
         from ledger.reports.rates import default_period
@@ -180,9 +190,9 @@ def rates_report(books, period: ReportPeriod | str | None = None, as_of: dt.date
     elif isinstance(period, str):
         period = parse_period(period)
     want_months = monthly if monthly is not None else len(period.months()) > 1
-    shared = classified_totals(books, as_of, developer) if (by is None and want_months) else None
-    table = collection_rates(books, period, as_of, by, developer, _rows=shared)
-    months = monthly_rates(books, period, as_of, developer, _rows=shared) if want_months else []
+    shared = classified_totals(books, as_of, developer) if (by is None and want_months and scope is None) else None
+    table = collection_rates(books, period, as_of, by, developer, _rows=shared, units=scope)
+    months = monthly_rates(books, period, as_of, developer, _rows=shared, units=scope) if want_months else []
     names = item_names(books)
     data = {
         "report": "rates", "period": period.label, "first": period.first, "last": period.last, "as_of": as_of,
@@ -192,6 +202,8 @@ def rates_report(books, period: ReportPeriod | str | None = None, as_of: dt.date
                     "figures": f.amounts()} for k, f in table.groups.items()],
         "months": [{"period": m, "rates": rates_dict(f), "figures": f.amounts()} for m, f in months],
     }
+    if scope is not None:
+        data["scope"] = sorted(scope)
     rt = export.Table("收缴率", ["指标", "分子", "分母", "比率"])
     for r in table.total.rates().values():
         rt.rows.append([r.label, r.numerator, r.denominator, r.ratio])

@@ -18,10 +18,10 @@ from decimal import Decimal
 from pathlib import Path
 
 from ledger.basics.errors import InputError
+from ledger.basics.parse import neutral_text
 from ledger.community.privacy import pii_number
 from ledger.documents.render import render
 
-FORMULA_START = ("=", "+", "-", "@")
 
 
 @dataclass
@@ -32,14 +32,8 @@ class Table:
     highlight: list[bool] = field(default_factory=list)  # rows to make stand out (legal risk)
 
 
-def safe_text(value: str) -> str:
-    """Neutralise a text cell for spreadsheets: '=cmd|...' -> "'=cmd|...". Idempotent on safe text."""
-    s = str(value)
-    if not s:
-        return s
-    if s[0] in "\t\r" or s[0] in FORMULA_START or s.lstrip("\t\r ")[:1] in FORMULA_START:
-        return "'" + s
-    return s
+# Neutralise a text cell for spreadsheets: '=cmd|...' -> "'=cmd|..." (the rule texts get at input too).
+safe_text = neutral_text
 
 
 def check_no_pii(tables: list[Table]) -> None:

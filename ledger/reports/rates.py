@@ -288,21 +288,36 @@ def group_key(books, by: str | None, unit: str, item: str) -> str:
     raise InputError(f"--by must be one of {', '.join(BY_CHOICES)}, not '{by}'")
 
 
+def scoped_rows(books, as_of: dt.date, developer: bool, units: frozenset[str]) -> list[tuple]:
+    """The per-(unit, item) rows of only these units (the same rows the fold reads, restricted)."""
+    rows = facts.receivable_class_rows(books.cache, as_of, developer, excluded_items(books.config), by="unit")
+    return [r for r in rows if r[0][0] in units]
+
+
 def classified_totals(books, as_of: dt.date, developer: bool = True) -> list[tuple]:
     """The community-wide rows one report can share between collection_rates and monthly_rates."""
     return facts.receivable_class_rows(books.cache, as_of, developer, excluded_items(books.config))
 
 
 def collection_rates(books, period: ReportPeriod | str, as_of: dt.date | None = None, by: str | None = None,
-                     developer: bool = True, _rows: list | None = None) -> RateTable:
-    """The four rates and the figures behind them for P as of D, in total and per group (`by`)."""
+                     developer: bool = True, _rows: list | None = None,
+                     units: frozenset[str] | None = None) -> RateTable:
+    """The four rates and the figures behind them for P as of D, in total and per group (`by`);
+    `units` restricts every figure to those units (a Fava account/filter scope)."""
     if isinstance(period, str):
         period = parse_period(period)
     as_of = as_of or books.today()
     if by is not None and by not in BY_CHOICES:
         raise InputError(f"--by must be one of {', '.join(BY_CHOICES)}, not '{by}'")
     excluded = excluded_items(books.config)
-    if by is None:
+    if units is not None:
+        rows = scoped_rows(books, as_of, developer, units)
+        figs = fold(rows, period.first, period.last, lambda k: group_key(books, by, k[0], k[1]))
+        total = Figures()
+        for f in figs.values():
+            total.add(f)
+        groups = {k: f for k, f in sorted(figs.items()) if any(vars(f).values())} if by else {}
+    elif by is None:
         rows = _rows if _rows is not None else facts.receivable_class_rows(books.cache, as_of, developer, excluded)
         total = fold(rows, period.first, period.last).get(None, Figures())
         groups: dict[str, Figures] = {}
@@ -317,6 +332,8 @@ def collection_rates(books, period: ReportPeriod | str, as_of: dt.date | None = 
         groups = {k: f for k, f in sorted(figs.items()) if any(vars(f).values())}
     hh_rows = facts.receivable_class_rows(books.cache, as_of, developer, excluded, by="unit",
                                           first=period.first, last=period.last)
+    if units is not None:
+        hh_rows = [r for r in hh_rows if r[0][0] in units]
     hh = count_households(hh_rows, period.first, period.last,
                           (lambda k: group_key(books, by, k[0], k[1])) if by else (lambda k: None))
     total.households_billed = total.households_paid = 0
@@ -334,19 +351,25 @@ def collection_rates(books, period: ReportPeriod | str, as_of: dt.date | None = 
 
 
 def monthly_rates(books, period: ReportPeriod | str, as_of: dt.date | None = None,
-                  developer: bool = True, _rows: list | None = None) -> list[tuple[str, Figures]]:
+                  developer: bool = True, _rows: list | None = None,
+                  units: frozenset[str] | None = None) -> list[tuple[str, Figures]]:
     """The community totals month by month for each month of P (each month is its own P): the same
     figures as collection_rates(books, month, as_of).total, by the same fold."""
     if isinstance(period, str):
         period = parse_period(period)
     as_of = as_of or books.today()
     excluded = excluded_items(books.config)
-    rows = _rows if _rows is not None else facts.receivable_class_rows(books.cache, as_of, developer, excluded)
+    if units is not None:
+        rows = scoped_rows(books, as_of, developer, units)
+    else:
+        rows = _rows if _rows is not None else facts.receivable_class_rows(books.cache, as_of, developer, excluded)
     hh_rows = facts.receivable_class_rows(books.cache, as_of, developer, excluded, by="unit",
                                           first=period.first, last=period.last)
+    if units is not None:
+        hh_rows = [r for r in hh_rows if r[0][0] in units]
     out = []
     for m in period.months():
-        f = fold(rows, m, m).get(None, Figures())
+        f = fold(rows, m, m, lambda k: None).get(None, Figures())
         f.households_billed, f.households_paid = count_households(hh_rows, m, m).get(None, (0, 0))
         out.append((m, f))
     return out

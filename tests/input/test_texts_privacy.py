@@ -110,3 +110,18 @@ def test_statement_texts_lose_owners_names(books):
         assert scrub("2026-11-15 订单 4200001234567890123456789012", b) == "2026-11-15 订单 4200001234567890123456789012"
     finally:
         b.close()
+
+
+@pytest.mark.parametrize("raw,stored", [
+    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(“http://x”)"), ("+1 call", "'+1 call"), ("-2 days", "'-2 days"),
+    ("@SUM(A1)", "'@SUM(A1)"), ("\t=1+1", "'=1+1"), ("已催缴 =1", "已催缴 =1"), ("'=1", "'=1"),
+])
+def test_free_texts_are_formula_neutral_at_input(raw, stored):
+    """One rule (parse.neutral_text) for every text path: typed texts, statement remarks, bounded texts."""
+    from ledger.basics.parse import bounded_text, neutral_text
+    from ledger.community.privacy import clean_text, redact
+
+    assert clean_text(None, raw, "--reason") == stored
+    assert redact(raw.strip()) == neutral_text(raw.strip())
+    assert bounded_text(raw, "--payer", 40)[:1] not in "=+-@"
+    assert neutral_text(neutral_text(raw)) == neutral_text(raw)
