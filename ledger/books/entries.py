@@ -83,6 +83,12 @@ def open_(date: dt.date, account: str, meta: dict | None = None) -> data.Open:
     return data.Open(m, date, account, [CURRENCY], None)
 
 
+def balance(date: dt.date, account: str, value: Decimal, meta: dict | None = None) -> data.Balance:
+    """A balance assertion: `account` holds `value` at the start of `date` (beancount's rule)."""
+    m = data.new_metadata("<wuye>", 0, {k: v for k, v in (meta or {}).items() if v not in (None, "")})
+    return data.Balance(m, date, account, amount.Amount(q(value), CURRENCY), None, None)
+
+
 def custom(date: dt.date, type_: str, values: list, meta: dict | None = None) -> data.Custom:
     vals = []
     for v in values:
