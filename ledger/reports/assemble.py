@@ -323,8 +323,14 @@ def disclosure_report(books, period: ReportPeriod | str, as_of: dt.date | None =
                       "collected": a["collected"], "written_off": a["written_off"], "open": a["open"],
                       "recovered": a["recovered"]})
     a = ag.aging(books, as_of, developer)
-    buildings = [{"building": r.key, "households": len(r.units), "outstanding": from_cents(r.total),
-                  "over_3y": from_cents(r.buckets[ag.LEGAL_RISK])} for r in a.buildings]
+    # owners' arrears by building; what the developer owes for units not handed over is shown apart
+    by_building: dict[str, list] = {}
+    for r in a.units:
+        if r.debtor != "developer":
+            by_building.setdefault(r.building, []).append(r)
+    buildings = [{"building": b, "households": len(rs), "outstanding": from_cents(sum((r.total for r in rs), 0)),
+                  "over_3y": from_cents(sum((r.buckets[ag.LEGAL_RISK] for r in rs), 0))}
+                 for b, rs in sorted(by_building.items())]
     info = commit_info(books)
     from ledger.reports import disclosure_money as dm
 
@@ -345,8 +351,9 @@ def disclosure_report(books, period: ReportPeriod | str, as_of: dt.date | None =
         "items": items, "rates": rates_dict(by_item.total), "figures": by_item.total.amounts(),
         "activity": _activity(books, period, as_of),
         "arrears_by_building": buildings,
-        "arrears_total": {"households": len(a.total.units), "outstanding": from_cents(a.total.total),
-                          "over_3y": from_cents(a.total.buckets[ag.LEGAL_RISK])},
+        "arrears_total": {"households": sum(b["households"] for b in buildings),
+                          "outstanding": sum((b["outstanding"] for b in buildings), ZERO),
+                          "over_3y": sum((b["over_3y"] for b in buildings), ZERO)},
         "standards": standards_in_force(books, as_of),
         "standards_in_words": [dm.standard_words(st["name"], st["basis"], t, v, st["unit_label"])
                                for st in standards_in_force(books, as_of) for r in st["rates"] if r["in_force"]
@@ -398,7 +405,7 @@ def _disclosure_tables(d: dict) -> list[export.Table]:
                 ["违约金计提", None, act["late_fees"]["assessed"]],
                 ["违约金实收", None, act["late_fees"]["collected"]],
                 ["违约金减免", None, act["late_fees"]["waived"]]]
-    bt = export.Table("四、欠费（按楼栋，户数不列房号）", ["楼栋", "欠费户数", "欠费金额", "其中超过3年"])
+    bt = export.Table("四、业主欠费（按楼栋，户数不列房号；开发建设单位另列）", ["楼栋", "欠费户数", "欠费金额", "其中超过3年"])
     for r in d["arrears_by_building"]:
         bt.rows.append([r["building"], r["households"], r["outstanding"], r["over_3y"]])
         bt.highlight.append(r["over_3y"] > 0)
@@ -406,7 +413,7 @@ def _disclosure_tables(d: dict) -> list[export.Table]:
     bt.rows.append(["合计", t["households"], t["outstanding"], t["over_3y"]])
     bt.highlight.append(t["over_3y"] > 0)
     dv = d["developer_arrears"]
-    bt.rows.append(["其中开发建设单位（未交付房屋）", dv["units"], dv["outstanding"], None])
+    bt.rows.append(["开发建设单位（未交付房屋，另列）", dv["units"], dv["outstanding"], None])
     bt.highlight.append(False)
     st = export.Table("五、收费标准（执行中的以 * 标注）", ["项目", "名称", "生效日期", "标准", "执行中"])
     from ledger.reports import disclosure_money as dm
