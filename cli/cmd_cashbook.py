@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ledger.basics.money import fmt
 from ledger.basics.periods import parse_date
+from ledger.books.entries import render
 from ledger.cashbook import expenses, transfers
 from ledger.community.config import CHANNELS
 
@@ -19,6 +20,7 @@ def register(sub) -> None:
     p.add_argument("--slip", help="the deposit slip's number (缴款单号)")
     p.add_argument("--by", help="operator (default: $WUYE_USER)")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--dry-run", action="store_true", help="show the entry; write nothing")
     p.set_defaults(func=cmd_bank_deposit)
 
     p = sub.add_parser("settle", help="a channel's clearing settled into the bank (T+1)")
@@ -30,6 +32,7 @@ def register(sub) -> None:
     p.add_argument("--ref", help="the provider's settlement reference")
     p.add_argument("--by", help="operator (default: $WUYE_USER)")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--dry-run", action="store_true", help="show the entry; write nothing")
     p.set_defaults(func=cmd_settle)
 
     p = sub.add_parser("expense", help="money spent (支出) by category, with its approver")
@@ -43,6 +46,7 @@ def register(sub) -> None:
     p.add_argument("--date")
     p.add_argument("--ref")
     p.add_argument("--by")
+    p.add_argument("--dry-run", action="store_true", help="show the entry; write nothing")
     p.set_defaults(func=cmd_expense)
 
     p = sub.add_parser("common-income", help="公共收益 received (ads, parking, leases): the owners' money")
@@ -53,6 +57,7 @@ def register(sub) -> None:
     p.add_argument("--date")
     p.add_argument("--ref")
     p.add_argument("--by")
+    p.add_argument("--dry-run", action="store_true", help="show the entry; write nothing")
     p.set_defaults(func=cmd_common_income)
 
     p = sub.add_parser("remuneration", help="酬金制: book the company's 酬金 of a finished month")
@@ -75,17 +80,28 @@ def _done(args, t, result) -> int:
     return 0
 
 
+def _preview(entry) -> int:
+    """--dry-run: the entry as it would be appended (planned on the books as they are now)."""
+    print(render([entry]), end="")
+    print("(dry run: nothing written)")
+    return 0
+
+
 def cmd_bank_deposit(args) -> int:
     books = open_books(args)
-    t, result = transfers.bank_deposit(books, args.amount, args.source, args.to, _day(args.date, "--date"),
-                                       args.slip, args.by)
+    call = (args.amount, args.source, args.to, _day(args.date, "--date"), args.slip, args.by)
+    if args.dry_run:
+        return _preview(transfers.deposit_entry(books, *call).entry)
+    t, result = transfers.bank_deposit(books, *call)
     return _done(args, t, result)
 
 
 def cmd_settle(args) -> int:
     books = open_books(args)
-    t, result = transfers.settle(books, args.channel, args.amount, _day(args.date, "--date"),
-                                 _day(args.day, "--day"), args.to, args.ref, args.by)
+    call = (args.channel, args.amount, _day(args.date, "--date"), _day(args.day, "--day"), args.to, args.ref, args.by)
+    if args.dry_run:
+        return _preview(transfers.settle_entry(books, *call).entry)
+    t, result = transfers.settle(books, *call)
     return _done(args, t, result)
 
 
@@ -98,15 +114,20 @@ def _spent(s, result) -> int:
 
 def cmd_expense(args) -> int:
     books = open_books(args)
-    s, result = expenses.expense(books, args.amount, args.category, args.channel, args.reason, args.approved_by,
-                                 _day(args.date, "--date"), args.fund, args.ref, args.by)
+    call = (args.amount, args.category, args.channel, args.reason, args.approved_by, _day(args.date, "--date"),
+            args.fund, args.ref, args.by)
+    if args.dry_run:
+        return _preview(expenses.expense_entry(books, *call).entry)
+    s, result = expenses.expense(books, *call)
     return _spent(s, result)
 
 
 def cmd_common_income(args) -> int:
     books = open_books(args)
-    s, result = expenses.common_income(books, args.amount, args.source, args.channel, args.reason,
-                                       _day(args.date, "--date"), args.ref, args.by)
+    call = (args.amount, args.source, args.channel, args.reason, _day(args.date, "--date"), args.ref, args.by)
+    if args.dry_run:
+        return _preview(expenses.common_income_entry(books, *call).entry)
+    s, result = expenses.common_income(books, *call)
     return _spent(s, result)
 
 

@@ -148,6 +148,11 @@ def test_refusals(books):
     r = wuye("bank-deposit", "10", "--slip", "13812345678", ok=False)
     assert "personal data" in r.err
     assert len(git_log(root)) == n
+    r = wuye("settle", "wechat", "306.00", "--date", "2026-03-06", "--dry-run")
+    assert "^wechat-settle-20260305" in r.out and "nothing written" in r.out
+    r = wuye("bank-deposit", "230.00", "--to", "CMB", "--date", "2026-03-03", "--dry-run")
+    assert "Assets:Cash" in r.out and "-230.00 CNY" in r.out
+    assert len(git_log(root)) == n and "bank-deposit" not in ledger_text(root)
     r = wuye("settle", "wechat", "306.00", "--date", "2026-03-06", "--ref", "WXS0305")
     assert git_log(root)[0] == ("settle wechat 306.00 CNY for 2026-03-05: Assets:Clearing:WeChat -> Assets:Bank:CMB "
                                 "on 2026-03-06 (by wuye)")
