@@ -42,19 +42,20 @@ def cmd_arrears(args) -> int:
 
 # --- wuye report NAME ---------------------------------------------------------------------------
 
-FORMATS = ("text", "json", "csv", "xlsx", "html")
+FORMATS = ("text", "json", "csv", "xlsx", "html", "pdf")
 
 
 def register_report(sub) -> None:
     from ledger.reports.assemble import REPORTS
 
     p = sub.add_parser("report", help="reports: arrears (aging), rates, statement UNIT, disclosure (公示), "
-                                      "standards, limitation, targets")
+                                      "standards, limitation, targets, reconciliation (资金对账)")
     p.add_argument("name", choices=REPORTS)
     p.add_argument("unit", nargs="?", help="the unit, for `report statement UNIT`")
     p.add_argument("--as-of", "--date", dest="as_of",
                    help="cut-off date (default today; for disclosure the period's last day; daily: the day)")
-    p.add_argument("--period", help="YYYY | YYYY-Qn | YYYY-MM | YYYY-MM..YYYY-MM (default: the as-of month)")
+    p.add_argument("--period", help="YYYY | YYYY-Qn | YYYY-MM | YYYY-MM..YYYY-MM (default: the as-of month; "
+                                    "disclosure: the last complete month, or `year` for the last complete year)")
     p.add_argument("--by", choices=("building", "item", "collector"))
     p.add_argument("--format", choices=FORMATS, help="default text, or from the --output suffix")
     p.add_argument("--output", help="write to FILE (required for xlsx)")
@@ -63,6 +64,7 @@ def register_report(sub) -> None:
                    help="compute from the books as they were closed (tag close/YYYY-MM), as of that month's end")
     p.add_argument("--days", type=int, help="backdated: list entries recorded more than N days after their date "
                                             "(default 3)")
+    p.add_argument("--allow-future", action="store_true", help="allow a cut-off after today (a projection)")
     p.add_argument("--owners-only", action="store_true",
                    help="leave out developer receivables (units not handed over)")
     p.set_defaults(func=cmd_report)
@@ -84,8 +86,8 @@ def cmd_report(args) -> int:
     from .common import books_dir, emit
 
     fmt = _format(args)
-    if fmt == "xlsx" and not args.output:
-        raise WuyeError("--format xlsx needs --output FILE.xlsx")
+    if fmt in ("xlsx", "pdf") and not args.output:
+        raise WuyeError(f"--format {fmt} needs --output FILE.{fmt}")
     as_of = periods.parse_date(args.as_of, "--as-of") if args.as_of else None
     root = books_dir(args)
     if args.as_of_close:
@@ -98,7 +100,7 @@ def cmd_report(args) -> int:
 
     def produce(books):
         return reports.build(books, args.name, args.period, as_of, args.by, args.unit,
-                             developer=not args.owners_only, days=args.days)
+                             developer=not args.owners_only, days=args.days, allow_future=args.allow_future)
 
     if args.commit:
         with reports.books_at(root, args.commit) as books:

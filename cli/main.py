@@ -6,7 +6,7 @@ import sys
 
 from ledger.basics.errors import WuyeError
 
-from . import cmd_books, cmd_collect, cmd_fava, cmd_import, cmd_money, cmd_offices, cmd_reports
+from . import cmd_books, cmd_cashbook, cmd_collect, cmd_fava, cmd_import, cmd_money, cmd_offices, cmd_reports
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -14,7 +14,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--books", help="books folder (default: $WUYE_BOOKS)")
     p.add_argument("--lang", choices=("zh", "en"), default=None, help="UI language")
     sub = p.add_subparsers(dest="command")
-    for module in (cmd_books, cmd_money, cmd_reports, cmd_collect, cmd_import, cmd_fava, cmd_offices):
+    for module in (cmd_books, cmd_money, cmd_cashbook, cmd_reports, cmd_collect, cmd_import, cmd_fava, cmd_offices):
         module.register(sub)
     return p
 

@@ -220,6 +220,8 @@ class _Page:
 
     @staticmethod
     def pct(r) -> str:
+        if isinstance(r, str) and (r.endswith("%") or r == "—"):
+            return r  # already a percent (the 公示's rate column)
         return "—" if r is None else f"{Decimal(r) * 100:.2f}%"
 
     @staticmethod

@@ -132,7 +132,11 @@ def parse_bank(path, spec: BankSpec) -> ParsedFile:
             continue
         if kind == 'no_money':
             summary.warnings.append(f'row {row_no}: zero amount ({txn_id}); skipped for booking')
+        balance = None
+        if rec.get('balance', '') not in ('', '-'):
+            balance = parse_amount(rec['balance'], column=label.get('balance', '余额'), **where)
         rows.append(StatementRow(
+            balance=balance,
             source=spec.source, file=path, row=row_no, txn_id=txn_id, original_id=original,
             date=day, time=time, direction=direction, amount=abs(credit - debit), kind=kind,
             counterparty=party, account_hint=_tail(rec.get('account', '')),

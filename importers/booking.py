@@ -35,9 +35,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from beancount.core import data
+
 from ledger.basics import accounts as acc
 from ledger.books import entries as beans, facts, layout, numbering
 from ledger.books.plan import Plan
+from ledger.reports import reconciliation as rec
+from ledger.cashbook.expenses import read_category, spending_account
 from ledger.community.config import LATE_FEE_ITEM
 from ledger.basics.errors import InputError, WuyeError
 from ledger.basics.money import ZERO, fmt
@@ -62,6 +66,8 @@ PERSONAL = ("wechat_personal", "alipay_personal")
 _SETTLE_DAY = re.compile(r"(?:微信支付|财付通).*?(20\d{6})")
 _COMPANY = re.compile(r"公司|银行|集团|中心|局|委员会|事务所|厂|店|支付宝|财付通|余额宝|美团")
 _WATER = re.compile(r"水费")
+_PAYOUT_FROM = {"wechat": re.compile(r"财付通|微信"), "alipay": re.compile(r"支付宝|蚂蚁")}  # who pays a channel out
+DEPOSIT_DAYS = 3  # a cash hand-over reaches the statement on its day or within this many days
 
 
 def sha256_path(path) -> str:
@@ -141,8 +147,15 @@ class Planner:
         self.refs, self.links = known_refs(books)
         self.files_done = imported_files(books)
         self.paired_before = set()
+        self.used_deposits: set[str] = set()   # bank-deposit entries a statement row already confirmed
+        self.matched_before: set[str] = set()  # statement rows that confirmed one (skipped, not booked)
         for info in self.files_done.values():
             self.paired_before.update(str(info["meta"].get("paired", "")).split())
+            for pair in str(info["meta"].get("matched", "")).split():
+                row, _, deposit = pair.partition("=")
+                self.matched_before.add(row)
+                self.used_deposits.add(deposit)
+        self.matched: dict[int, list[str]] = defaultdict(list)
         self.credit: dict[str, Decimal] = {}
         self.numbers = numbering.Numbers(books.cache)
         self.batch: dict[tuple[str, str], tuple] = {}    # (channel, ref) -> (op, unit, queue id, outcome)
@@ -220,6 +233,7 @@ class Planner:
         for x in rows:
             self.book(x)
         self.merchant_settlements(rows)
+        self.statement_balances(rows)
         self.record_files(rows)
         self.finish()
         return self.plan
@@ -231,6 +245,8 @@ class Planner:
                 x.status, x.reason = "duplicate", "already imported (in the books)"
             elif f"{x.channel}:{x.r.txn_id}" in self.paired_before:
                 x.status, x.reason = "duplicate", "already imported (a reversed pair, skipped then)"
+            elif f"{x.channel}:{x.r.txn_id}" in self.matched_before:
+                x.status, x.reason = "duplicate", "already imported (it confirmed a `wuye bank-deposit`)"
             elif x.key in seen:
                 x.status, x.reason = "duplicate", "repeated in the batch"
             seen.add(x.key)
@@ -318,13 +334,24 @@ class Planner:
             self.outcome(x, "skipped", reason=f"personal spend on the collector's wallet ({r.note}); not the office's",
                          flagged=True)
             return
-        wtr = self.books.config.fees.get("WTR")
-        counter = acc.OFFICE_EXPENSES
-        if _WATER.search(normalise(r.remark)) and wtr is not None and wtr.pass_through:
-            counter = acc.income("WTR", self.books.config.regime, True)
+        cfg = self.books.config
+        wtr = cfg.fees.get("WTR")
         text = f"{r.note}: {party_text(r.counterparty)} {scrub(r.remark)}".strip()
-        e = self.simple(x, "expense", counter, f"支出 {text}", flag="!", meta={"review": "classify this expense"})
-        o = self.outcome(x, "other", op="expense", reason=f"{text} -> {counter} (flagged ! for review)")
+        if _WATER.search(normalise(r.remark)) and wtr is not None and wtr.pass_through:
+            counter = acc.income("WTR", cfg.regime, True)
+            e = self.simple(x, "expense", counter, f"支出 {text}", flag="!", meta={"review": "classify this expense"})
+            o = self.outcome(x, "other", op="expense", reason=f"{text} -> {counter} (flagged ! for review)")
+            self.add(e, x, "expense", o=o)
+            return
+        category = read_category(cfg, normalise(f"{r.remark} {r.counterparty} {r.note}"))
+        if category is None:
+            self.queue(x, "outgoing payment whose text names no expense category (config.yaml expenses.categories)")
+            return
+        counter = spending_account(cfg, category)
+        e = self.simple(x, "expense", counter, f"支出 {cfg.expense_categories[category].name} {text}",
+                        meta={"category": category, "fund": "operating", "reason": scrub(r.remark) or r.note},
+                        counter_meta={"category": category})
+        o = self.outcome(x, "other", op="expense", reason=f"{text} -> {counter} (category {category})")
         self.add(e, x, "expense", o=o)
 
     def k_bank_fee(self, x: _Row) -> None:
@@ -338,10 +365,28 @@ class Planner:
         self.add(e, x, "interest", o=o)
 
     def k_cash_deposit(self, x: _Row) -> None:
+        hit = self.recorded_deposit(x)
+        if hit is not None:
+            self.matched[x.fileno].append(f"{x.channel}:{x.r.txn_id}={hit.key}")
+            self.used_deposits.add(hit.key)
+            self.outcome(x, "skipped", reason=f"cash banked on {hit.date}, already recorded by `wuye bank-deposit` "
+                                              f"({hit.key}): the statement confirms it")
+            return
         e = self.simple(x, "transfer", acc.CASH, f"现金存入 {scrub(x.r.remark)}".strip(),
                         meta={"review": "match against the 收据 book"})
         o = self.outcome(x, "other", op="transfer", reason=f"cash banked: {acc.CASH} -> {x.account} (match the 收据 book)")
         self.add(e, x, "transfer", o=o)
+
+    def recorded_deposit(self, x: _Row):
+        """The `wuye bank-deposit` this 现金存入 row is the bank's side of: same account and amount, dated
+        the row's day or up to DEPOSIT_DAYS before, not matched to another statement row already."""
+        r = x.r
+        if r.direction != "in":
+            return None
+        for d in facts.bank_deposits(self.books.cache, x.account, r.date - dt.timedelta(days=DEPOSIT_DAYS), r.date):
+            if d.amount == r.amount and d.key not in self.used_deposits:
+                return d
+        return None
 
     def k_developer(self, x: _Row) -> None:
         e = self.simple(x, "developer", acc.DEVELOPER_CREDIT,
@@ -355,6 +400,8 @@ class Planner:
         r = x.r
         links = ()
         m = _SETTLE_DAY.search(normalise(r.remark))
+        if x.channel == "bank" and r.direction == "in" and self.settle_from_clearing(x, m):
+            return
         if m and x.channel == "bank":
             links = (beans.link("wechat", f"settle-{m.group(1)}"),)
         # WeChat's withdrawal figure includes the fee: the money leg is amount + fee, Transit gets amount
@@ -364,6 +411,38 @@ class Planner:
         o = self.outcome(x, "other", op="transfer",
                          reason=f"settlement {way} {acc.TRANSIT} ({r.note})" + (f"; fee {fmt(r.fee)}" if r.fee else ""))
         self.add(e, x, "transfer", o=o)
+
+    def settle_from_clearing(self, x: _Row, day_match) -> bool:
+        """A provider's payout into the bank (财付通/支付宝, T+1) that is exactly the open takings of its
+        trading day on the channel's clearing account: booked Clearing -> bank, linked to that day. A
+        payout whose merchant bill already moved the day to Assets:Transit, or that matches no day, goes
+        through Assets:Transit as before (the reconciliation then shows it unmatched)."""
+        r = x.r
+        text = normalise(f"{r.counterparty} {r.remark}")
+        channel = next((ch for ch, pattern in _PAYOUT_FROM.items() if pattern.search(text)), None)
+        if channel is None or r.fee:
+            return False
+        day = (dt.datetime.strptime(day_match.group(1), "%Y%m%d").date() if day_match
+               else r.date - dt.timedelta(days=1))
+        ref = f"settle-{day:%Y%m%d}"
+        if (channel, ref) in self.refs or (channel, ref) in self.batch or day > r.date:
+            return False  # the merchant bill's side is booked: Transit carries it
+        clearing = self.books.config.channel_accounts[channel]
+        days = rec.open_clearing_days(self.books.cache, clearing, r.date)
+        batch = [rec.Move(e.date, p.units.number, e.meta.get("op", ""), tuple(e.links))
+                 for e in self.plan.entries if isinstance(e, data.Transaction)
+                 for p in e.postings if p.account == clearing and p.units is not None and e.date <= r.date]
+        if batch:
+            days = rec.clearing_days(batch, days)
+        if days.get(day, ZERO) != r.amount:
+            return False
+        link = beans.link(channel, ref)
+        e = self.simple(x, "settle", clearing, f"清算到账 {day:%Y-%m-%d} {party_text(r.counterparty)}".strip(),
+                        meta={"day": day.isoformat()}, links=(link,))
+        o = self.outcome(x, "other", op="settle",
+                         reason=f"settlement of {day} ({fmt(r.amount)} = that day's open takings): {clearing} -> {x.account}")
+        self.add(e, x, "settle", o=o)
+        return True
 
     def k_reversal(self, x: _Row) -> None:
         r = x.r
@@ -622,19 +701,68 @@ class Planner:
                 if rep.booked_net != rep.net:
                     rep.warnings.append(f"day totals {fmt(rep.net)} but the rows give {fmt(rep.booked_net)}")
 
+    def statement_balances(self, rows: list[_Row]) -> None:
+        """A bank statement's closing balance (the 余额 after its last row) becomes a balance assertion
+        dated the next day, when the books hold exactly that after this import; either way it is
+        recorded (`wuye-statement-balance`) for the reconciliation, and a difference is a warning.
+        An account's first statement sets its opening balance: what the bank held before the first row
+        less what the books held then goes to Equity:Opening-Balances, dated the day before."""
+        first: dict[int, _Row] = {}
+        last: dict[int, _Row] = {}
+        for x in rows:
+            if x.channel != "bank" or x.r.balance is None:
+                continue
+            first.setdefault(x.fileno, x)
+            last[x.fileno] = x
+        recorded = [c for c in facts.customs(self.books.cache, rec.STATEMENT_BALANCE) if c.vals]
+        seen = {(str(c.vals[0]), c.date) for c in recorded}
+        stated = {str(c.vals[0]) for c in recorded}
+        for n, x in sorted(last.items()):
+            rep, account, day, closing = self.plan.files[n], x.account, x.r.date, x.r.balance
+            if rep.already_imported or (account, day) in seen:
+                continue
+            seen.add((account, day))
+            planned = [p.units.number for e in self.plan.entries if isinstance(e, data.Transaction) and e.date <= day
+                       for p in e.postings if p.account == account and p.units is not None]
+            if account not in stated:
+                # the account's first statement: the books take its opening balance (期初) from the bank
+                f = first[n]
+                before = f.r.date - dt.timedelta(days=1)
+                held_before = facts.account_balances(self.books.cache, before, (account,)).get(account, ZERO) + sum(
+                    (p.units.number for e in self.plan.entries if isinstance(e, data.Transaction) and e.date <= before
+                     for p in e.postings if p.account == account and p.units is not None), ZERO)
+                opening = f.r.balance - self.signed(f) - held_before
+                if opening:
+                    self.plan.entries.insert(0, beans.txn(max(before, self.books.config.books_start), f"期初余额 {account}（银行对账单）", [
+                        beans.posting(account, opening), beans.posting(acc.OPENING, -opening)],
+                        {"op": "opening", "source": f.r.source}))
+                    planned.append(opening)
+                stated.add(account)
+            held = facts.account_balances(self.books.cache, day, (account,)).get(account, ZERO) + sum(planned, ZERO)
+            diff = held - closing
+            meta = {"file": rep.name, "difference": diff if diff else None}
+            self.plan.entries.append(beans.custom(day, rec.STATEMENT_BALANCE, [account, closing], meta))
+            if diff:
+                rep.warnings.append(f"statement closes at {fmt(closing)} on {day}; the books would hold {fmt(held)} "
+                                    f"(difference {fmt(diff)}): no balance assertion written; see "
+                                    "`wuye report reconciliation`")
+            else:
+                self.plan.entries.append(beans.balance(day + dt.timedelta(days=1), account, closing))
+
     def record_files(self, rows: list[_Row]) -> None:
         last: dict[int, dt.date] = {}
         for x in rows:
             last[x.fileno] = max(last.get(x.fileno, x.r.date), x.r.date)
         for n, rep in enumerate(self.plan.files):
             c = self.file_counts[n]
-            if rep.already_imported or not (c.get("payment") or c.get("queued") or c.get("other")):
+            if rep.already_imported or not (c.get("payment") or c.get("queued") or c.get("other") or self.matched.get(n)):
                 continue
             day = last.get(n, self.books.today())
             meta = {"rows": Decimal(rep.rows), "payments": Decimal(c.get("payment", 0)),
                     "queued": Decimal(c.get("queued", 0)), "other": Decimal(c.get("other", 0)),
                     "skipped": Decimal(c.get("skipped", 0)), "duplicates": Decimal(c.get("duplicate", 0)),
-                    "paired": " ".join(self.paired.get(n, [])) or None}
+                    "paired": " ".join(self.paired.get(n, [])) or None,
+                    "matched": " ".join(self.matched.get(n, [])) or None}
             self.plan.entries.append(beans.custom(day, IMPORT_TYPE, [rep.name, rep.sha, rep.source], meta))
 
     def finish(self) -> None:

@@ -5,7 +5,8 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from ledger.books import entries as beans, facts, layout
+from ledger.books import facts
+from ledger.books.create import missing_opens
 from ledger.billing.charges import monthly_charge
 from ledger.basics.errors import InputError
 from ledger.basics.money import ZERO, fmt
@@ -17,11 +18,7 @@ IMPORT_TYPE = "wuye-import"
 def ensure_accounts(books, names) -> dict[str, str]:
     """Open directives for accounts the books do not have yet (books created before the account was
     added to ledger.create.base_accounts). Returns {accounts.beancount: text to append} or {}."""
-    have = facts.open_accounts(books.cache)
-    missing = sorted(set(names) - have)
-    if not missing:
-        return {}
-    return {layout.ACCOUNTS: beans.render([beans.open_(books.config.books_start, a) for a in missing])}
+    return missing_opens(books, names)
 
 
 def imported_files(books) -> dict[str, dict]:

@@ -55,6 +55,7 @@ class StatementRow:
     coupon: Decimal = ZERO
     status: str = ''
     note: str = ''
+    balance: Decimal | None = None     # bank statements: the running balance after this row (余额)
 
     def __post_init__(self):
         # Cheap invariants: a bad classification should fail in the parser, not in booking.

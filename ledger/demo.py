@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ledger.payments import corrections as adjustments, pay as payments
+from ledger.basics import accounts as acc
 from ledger.books import entries as beans, facts
 from ledger.books.plan import Plan, appending
 from ledger.billing import latefees
@@ -26,6 +27,7 @@ from ledger.community.units import Owner, load_units, save_owners
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = ["建国", "晓梅", "小红", "伟", "芳", "娜", "敏", "静", "强", "磊", "洋", "艳", "军", "杰", "涛"]
 CHANNELS = ["wechat", "wechat", "wechat", "alipay", "alipay", "bank", "cash", "pos", "autodebit"]
+CASH_TO_BANK = Decimal("3000")  # the cash box is banked once it holds this much
 HABITS = ["monthly"] * 14 + ["quarterly"] * 2 + ["yearly", "late", "late", "never"]
 
 
@@ -127,6 +129,8 @@ def build_demo(target: str | Path, today: dt.date | None = None, progress=print)
             progress(f"demo: {period[:4]} done, {total_pay} payments so far")
     _corrections(books, today)
     _collection_work(books, habits, today)
+    _bank_the_money(books, today)
+    _spend_a_year(books, today)
     return root
 
 
@@ -195,3 +199,76 @@ def _collection_work(books, habits: dict[str, str], today: dt.date) -> None:
         notices.issue_notices(books, today - dt.timedelta(days=7), building="4", overdue_days=90)
     except (InputError, WuyeError):  # a demo built on an unusual date may lack a case
         pass
+
+
+def _bank_the_money(books, today: dt.date) -> None:
+    """The office's routine: each channel pays a day's takings into the bank the next day (T+1), and the
+    cash box goes to the bank on a Monday once it holds 3,000 or more (all of it up to Sunday). What is
+    left today is realistic: the last days' clearing and a cash box below 3,000. One commit per year."""
+    from ledger.cashbook import transfers
+    from ledger.reports.reconciliation import open_clearing_days
+
+    cutoff = today - dt.timedelta(days=1)  # a payout arrives by yesterday at the latest
+    by_year: dict[int, list] = {}
+    for channel in transfers.CLEARING_CHANNELS:
+        account = books.config.channel_accounts[channel]
+        for day, net in sorted(open_clearing_days(books.cache, account, today).items()):
+            paid = day + dt.timedelta(days=1)
+            if net > 0 and paid <= cutoff:
+                t = transfers.settle_entry(books, channel, net, paid, day, ref=f"ST{day:%Y%m%d}{channel[:2].upper()}")
+                by_year.setdefault(paid.year, []).append(t)
+    cash = facts.daily_movements(books.cache, acc.CASH, today)
+    banked, balance = ZERO, ZERO
+    day = books.config.books_start
+    while day <= today:
+        if day.weekday() == 0 and balance - banked >= CASH_TO_BANK:  # Monday: Sunday's cash goes to the bank
+            t = transfers.deposit_entry(books, balance - banked, "cash", None, day, f"JK{day:%Y%m%d}")
+            banked += t.amount
+            by_year.setdefault(day.year, []).append(t)
+        balance += cash.get(day, ZERO)
+        day += dt.timedelta(days=1)
+    for year, ts in sorted(by_year.items()):
+        books.commit(lambda b, ts=ts, year=year: transfers.transfers_plan(
+            b, sorted(ts, key=lambda t: t.entry.date), f"demo: {year} clearing settled (T+1) and cash banked weekly\n"))
+
+
+# The office's month, as shares of what the month bills: (category, share, day of month, what is paid).
+SPENDING = (("Staff", "0.40", 10, "代发工资"), ("Security", "0.14", 15, "秩序维护外包服务费"),
+            ("Cleaning", "0.10", 15, "保洁外包服务费"), ("Energy", "0.07", 20, "公共区域电费"),
+            ("Greening", "0.04", 18, "绿化养护费"), ("Repairs", "0.05", 22, "公共设施维修"))
+
+
+def _spend_a_year(books, today: dt.date) -> None:
+    """The last twelve complete months of spending (收支), ads income on the lifts and a parking lease
+    (公共收益), paid from the bank; small office purchases in cash when the box holds enough. One commit."""
+    from ledger.cashbook import expenses
+
+    rnd = random.Random(7)
+    last = periods.add(periods.period_of(today), -1)
+    months = periods.span(periods.add(last, -11), last)
+    billed = facts.billed_by_period(books.cache, months[0], months[-1])
+    spent: list = []
+    for period in months:
+        base = billed.get(period, ZERO)
+        start = periods.start(period)
+        for cat, share, day, what in SPENDING:
+            wobble = Decimal(rnd.randint(90, 110)) / 100
+            amount = (base * Decimal(share) * wobble).quantize(Decimal("0.01"))
+            if amount > 0:
+                spent.append(expenses.expense_entry(books, amount, cat, "bank", f"{period} {what}", "会计",
+                                                    start + dt.timedelta(days=day - 1)))
+        spent.append(expenses.common_income_entry(books, "1200.00", "ads", "bank", f"{period} 电梯广告位",
+                                                  start + dt.timedelta(days=4)))
+        if period[5:] in ("01", "04", "07", "10"):
+            spent.append(expenses.common_income_entry(books, "4500.00", "parking", "bank",
+                                                      f"{period} 地面停车位租赁（季度）", start + dt.timedelta(days=6)))
+        office = Decimal(rnd.randint(150, 450))
+        try:
+            spent.append(expenses.expense_entry(books, office, "Office", "cash", f"{period} 办公用品", "会计",
+                                                start + dt.timedelta(days=25)))
+        except InputError:  # the cash box was banked: pay it from the bank
+            spent.append(expenses.expense_entry(books, office, "Office", "bank", f"{period} 办公用品", "会计",
+                                                start + dt.timedelta(days=25)))
+    if spent:
+        books.commit(lambda b: expenses.plan_of(b, sorted(spent, key=lambda s: s.entry.date),
+                                                f"demo: {months[0]}..{months[-1]} spending and 公共收益\n"))

@@ -20,6 +20,9 @@ TRANSIT = "Assets:Transit"  # 在途资金: settlements between own accounts (cl
 DEVELOPER_CREDIT = "Liabilities:Credit:Developer"  # developer money not yet allocated to units
 OFFICE_EXPENSES = "Expenses:Office"
 CASH = "Assets:Cash"
+COMMON_INCOME = "Liabilities:CommonIncome"  # 公共收益: the owners' money from common areas (民法典 第282条)
+REMUNERATION_FUND = "Liabilities:OwnersFund:Remuneration"  # 酬金制: the company's 酬金 out of the owners' fund
+REMUNERATION = "Income:Remuneration"
 
 
 def receivable(unit: str) -> str:
@@ -37,6 +40,18 @@ def income(item: str, regime: str, pass_through: bool = False) -> str:
     if regime == "酬金制":
         return f"Liabilities:OwnersFund:Fees:{item}"
     return f"Income:Fees:{item}"
+
+
+def expense(category: str, regime: str) -> str:
+    """Where spending of a category goes: the office's expense (包干制), or under 酬金制 the spending
+    against the owners' fund, which is the owners' money and not the company's."""
+    if regime == "酬金制":
+        return f"Liabilities:OwnersFund:Spending:{category}"
+    return f"Expenses:Operating:{category}"
+
+
+def common_income(source: str) -> str:
+    return f"{COMMON_INCOME}:{source.capitalize()}"
 
 
 def unit_of(account: str) -> str | None:

@@ -49,6 +49,20 @@ MESSAGES: dict[str, str] = {
     "sync_pull_only": N_("本副本未选定收费点，只能拉取；有 {ahead} 个本地提交无法推送"),
     "sync_failed": N_("同步失败：{what}；本地账本恢复到同步前的状态，本地提交均保留"),
     "sync_no_conflict": N_("没有待处理的同步冲突"),
+    # money between own accounts, expenses (ledger/cashbook/)
+    "bank_account_bad": N_("--to：'{text}' 不是银行账户（写 CMB 或 Assets:Bank:CMB）"),
+    "transfer_exceeds_balance": N_("{account} 在 {date} 及以后最少只有 {available}，不能转出 {amount}"),
+    "deposit_source": N_("--from：只能是 cash（库存现金），不是 '{source}'"),
+    "settle_channel": N_("渠道 '{channel}' 没有待清算账户（可选：{choices}）"),
+    "settle_day_after": N_("--day {day} 晚于到账日 {date}"),
+    "unknown_expense_category": N_("支出类别 '{category}' 不存在（config.yaml expenses.categories：{choices}）"),
+    "unknown_fund": N_("--fund：'{fund}' 不存在（可选：{choices}）"),
+    "unknown_common_source": N_("--source：'{source}' 不存在（可选：{choices}）"),
+    "no_remuneration": N_("酬金只在酬金制下计提，且需 config.yaml expenses.remuneration"),
+    "remuneration_month_open": N_("{period} 尚未结束（今天 {today}）；月末后再计提酬金"),
+    "remuneration_done": N_("{period} 的酬金已计提"),
+    "remuneration_nothing": N_("{period} 没有可计提酬金的{basis}"),
+    "as_of_future": N_("{what} {date} 晚于今天 {today}：报表不计算尚未发生的事（确需如此请加 --allow-future）"),
 }
 
 

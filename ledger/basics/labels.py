@@ -89,6 +89,17 @@ OPS = {
     "writeoff": L("核销", "write-off"),
     "late": L("违约金", "late fee"),
     "reallocate": L("改为预存", "moved to credit"),
+    "bank-deposit": L("现金缴存银行", "cash banked"),
+    "settle": L("清算到账", "clearing settled"),
+}
+
+# Kinds of money account on the reconciliation (资金对账) and what is in transit on each.
+MONEY_ACCOUNTS = {
+    "cash": L("库存现金", "cash on hand"),
+    "bank": L("银行存款", "bank"),
+    "clearing": L("待清算款", "clearing"),
+    "transit": L("在途资金", "in transit"),
+    "suspense": L("待认领款", "unidentified receipts"),
 }
 
 # Channels of a collection contact (wuye-contact), not of money.
@@ -123,9 +134,40 @@ STAGES = {
     "agency": L("委托催收", "collection agency"),
 }
 
+# Which money an expense is paid from (wuye expense --fund).
+FUNDS = {
+    "operating": L("物业服务资金", "operating funds"),
+    "maintenance": L("专项维修资金", "maintenance fund"),
+    "common": L("公共收益", "common-area income"),
+}
+
+# Where 公共收益 comes from (wuye common-income --source).
+COMMON_SOURCES = {
+    "ads": L("广告收益", "advertising"),
+    "parking": L("停车收益", "parking"),
+    "lease": L("场地租赁", "leases"),
+    "other": L("其他公共收益", "other"),
+}
+
+# Unit types of units.csv and config rates, as a fee standard is written in words.
+UNIT_TYPES = {
+    "residential": L("住宅", "residential"),
+    "commercial": L("非住宅（商铺）", "commercial"),
+    "all": L("全部", "all"),
+}
+
+# What a fee item's price is per (config `basis`), as the standard is written: 2.40 元/㎡·月.
+BASIS_UNITS = {
+    "area": L("元/㎡·月", "CNY per m² per month"),
+    "parking": L("元/位·月", "CNY per space per month"),
+    "unit": L("元/户·月", "CNY per household per month"),
+    "metered": L("元/吨", "CNY per tonne"),
+}
+
 GROUPS = {"kind": KINDS, "channel": CHANNELS, "payer": PAYER_ROLES, "item": ITEMS, "status": STATUSES,
           "op": OPS, "queue_status": QUEUE_STATUSES, "stage": STAGES, "contact_channel": CONTACT_CHANNELS,
-          "dispute_category": DISPUTE_CATEGORIES}
+          "dispute_category": DISPUTE_CATEGORIES, "money_account": MONEY_ACCOUNTS, "fund": FUNDS,
+          "common_source": COMMON_SOURCES, "unit_type": UNIT_TYPES, "basis_unit": BASIS_UNITS}
 
 
 def label(group: str, key: str | None, lang: str = "zh", default: str | None = None) -> str:

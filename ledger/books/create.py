@@ -24,7 +24,21 @@ def base_accounts(cfg: Config) -> list[str]:
     names |= {"Assets:Bank:CMB", "Assets:Bank:ICBC", "Assets:Bank:CCB", "Assets:Clearing:WeChat", "Assets:Clearing:Alipay"}
     for item in cfg.fees.values():
         names.add(acc.income(item.code, cfg.regime, item.pass_through))
+    names |= {acc.expense(c, cfg.regime) for c in cfg.expense_categories}
+    if cfg.remuneration is not None:
+        names |= {acc.REMUNERATION_FUND, acc.REMUNERATION}
     return sorted(names)
+
+
+def missing_opens(books, names) -> dict[str, str]:
+    """Open directives for accounts the books do not have yet (books created before the account was
+    added to base_accounts): {accounts.beancount: text to append} or {}."""
+    from ledger.books import facts
+
+    missing = sorted(set(names) - facts.open_accounts(books.cache))
+    if not missing:
+        return {}
+    return {layout.ACCOUNTS: beans.render([beans.open_(books.config.books_start, a) for a in missing])}
 
 
 def unit_opens(cfg: Config, unit: Unit) -> list:

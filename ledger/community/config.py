@@ -110,6 +110,23 @@ class Target:
 
 
 @dataclass(frozen=True)
+class ExpenseCategory:
+    key: str                     # the account part: Expenses:Operating:<key>
+    name: str                    # 人员, 保洁, ... as the 公示 prints it
+    keywords: tuple[str, ...]    # words of an outgoing bank row that name this category
+
+
+@dataclass(frozen=True)
+class Remuneration:
+    """酬金制: the company's 酬金, a share of the fund's spending or of its income in a period."""
+    basis: str                   # spending | income
+    rate: Decimal
+
+
+REMUNERATION_BASES = ("spending", "income")
+
+
+@dataclass(frozen=True)
 class Config:
     path: str
     name: str
@@ -130,6 +147,8 @@ class Config:
     office: dict[str, str] = field(default_factory=dict)
     offices: tuple[str, ...] = ()  # office codes of a books shared by several offices (ledger/books/offices.py)
     sync: dict[str, bool] = field(default_factory=dict)  # on_start, after_write: when the TUI syncs by itself
+    expense_categories: dict[str, ExpenseCategory] = field(default_factory=dict)
+    remuneration: Remuneration | None = None
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
     def items_by_priority(self) -> list[FeeItem]:
@@ -274,7 +293,7 @@ def load_config(path: str | Path) -> Config:
 
 
 TOP_KEYS = {"community", "units_file", "fees", "channels", "receipts", "policies", "vacancies",
-            "collectors", "staff", "targets", "templates", "office", "offices", "sync"}
+            "collectors", "staff", "targets", "templates", "office", "offices", "sync", "expenses"}
 
 
 def units_path(root: str | Path, cfg: Config) -> Path:
@@ -410,7 +429,7 @@ def parse_config(raw: Any, path: str) -> Config:
                                                         set(map(str, raw.get("templates", {}) or {})))).items()}
     office = {str(k): str(v) for k, v in (r.mapping(raw.get("office", {}) or {}, "office",
                                                      {"name", "address", "phone", "hours", "bank_account",
-                                                      "complaint_phone"})).items()}
+                                                      "complaint_phone", "objection_days"})).items()}
     offices: list[str] = []
     for i, code in enumerate(r.seq(raw.get("offices", []) or [], "offices")):
         code = str(code)
@@ -422,6 +441,7 @@ def parse_config(raw: Any, path: str) -> Config:
         offices.append(code)
     sync = {str(k): r.boolean(v, f"sync.{k}") for k, v in
             r.mapping(raw.get("sync", {}) or {}, "sync", {"on_start", "after_write"}).items()}
+    categories, remuneration = _expenses(r, raw.get("expenses", {}) or {}, regime)
     return Config(path=path, name=r.ledger(check_text, com["name"], "community.name", MAX_NAME), currency=currency,
                   books_start=books_start, regime=regime, units_file=r.units_file(raw.get("units_file", "units.csv"),
                                                                                  "units_file"),
@@ -429,4 +449,37 @@ def parse_config(raw: Any, path: str) -> Config:
                   prepay_discounts=tuple(discounts), vacancies=tuple(vacancies), collectors=tuple(collectors),
                   staff=staff,
                   targets=tuple(targets), templates=templates, office=office,
-                  offices=tuple(offices), sync=sync, raw=raw)
+                  offices=tuple(offices), sync=sync,
+                  expense_categories=categories, remuneration=remuneration, raw=raw)
+
+
+_ACCOUNT_PART = re.compile(r"^[A-Z][A-Za-z0-9]{0,29}$")
+
+
+def _expenses(r: _Reader, raw: Any, regime: str) -> tuple[dict[str, ExpenseCategory], Remuneration | None]:
+    """`expenses:` {categories: {Key: {name, keywords}}, remuneration: {basis, rate}} (酬金制 only)."""
+    raw = r.mapping(raw, "expenses", {"categories", "remuneration"})
+    cats: dict[str, ExpenseCategory] = {}
+    for key, v in (r.mapping(raw.get("categories", {}) or {}, "expenses.categories",
+                             set(map(str, raw.get("categories", {}) or {})))).items():
+        k = f"expenses.categories.{key}"
+        if not _ACCOUNT_PART.match(str(key)):
+            raise r.fail(k, f"'{key}' becomes an account part (Expenses:Operating:{key}): a capital ASCII letter, "
+                            "then letters or digits")
+        v = r.mapping(v, k, {"name", "keywords"}, {"name"})
+        words = tuple(r.ledger(check_text, w, f"{k}.keywords[{i}]", 20)
+                      for i, w in enumerate(r.seq(v.get("keywords", []) or [], f"{k}.keywords")))
+        cats[str(key)] = ExpenseCategory(str(key), r.ledger(check_text, v["name"], f"{k}.name", 20), words)
+    names = [c.name for c in cats.values()]
+    if len(set(names)) != len(names):
+        raise r.fail("expenses.categories", "two categories have the same name")
+    rem = None
+    if "remuneration" in raw:
+        v = r.mapping(raw["remuneration"], "expenses.remuneration", {"basis", "rate"}, {"basis", "rate"})
+        if regime != "酬金制":
+            raise r.fail("expenses.remuneration", "only under community.regime 酬金制 (the company's 酬金)")
+        basis = str(v["basis"])
+        if basis not in REMUNERATION_BASES:
+            raise r.fail("expenses.remuneration.basis", f"'{basis}' must be one of {', '.join(REMUNERATION_BASES)}")
+        rem = Remuneration(basis, r.decimal(v["rate"], "expenses.remuneration.rate", maximum=Decimal(1)))
+    return cats, rem

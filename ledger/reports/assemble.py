@@ -26,9 +26,9 @@ from ledger.basics import labels
 from ledger.basics.money import ZERO, from_cents
 from ledger.reports.rates import BY_CHOICES, FIGURE_LABELS, Figures, ReportPeriod, classified_totals, collection_rates, excluded_items, monthly_rates, parse_period
 
-REPORTS = ("arrears", "rates", "statement", "disclosure", "standards", "limitation", "targets", "backdated", "receipts",
-           "daily", "deposits", "unidentified")
-EXPORT_FORMATS = ("xlsx", "csv", "html")
+REPORTS = ("arrears", "rates", "statement", "disclosure", "standards", "limitation", "targets", "reconciliation",
+           "backdated", "receipts", "daily", "deposits", "unidentified")
+EXPORT_FORMATS = ("xlsx", "csv", "html", "pdf")
 
 
 @dataclass
@@ -40,6 +40,7 @@ class Report:
     notes: list[str] = field(default_factory=list)
     html: str | None = None   # a report with its own printable page (statement, disclosure)
     text: str | None = None
+    blocks: list[str] = field(default_factory=list)  # printed after the notes (the disclosure's sign-off)
 
 
 def jsonable(v):
@@ -160,8 +161,8 @@ def arrears_report(books, as_of: dt.date | None = None, by: str | None = None, d
 # --- rates --------------------------------------------------------------------------------------
 
 def rates_dict(f: Figures) -> dict:
-    return {k: {"label": r.label, "numerator": r.numerator, "denominator": r.denominator, "ratio": r.ratio}
-            for k, r in f.rates().items()}
+    return {k: {"label": r.label, "numerator": r.numerator, "denominator": r.denominator, "ratio": r.ratio,
+                "percent": r.percent()} for k, r in f.rates().items()}
 
 
 def _rate_row(key: str, f: Figures) -> list:
@@ -335,9 +336,26 @@ def disclosure_report(books, period: ReportPeriod | str, as_of: dt.date | None =
                       "collected": a["collected"], "written_off": a["written_off"], "open": a["open"],
                       "recovered": a["recovered"]})
     a = ag.aging(books, as_of, developer)
-    buildings = [{"building": r.key, "households": len(r.units), "outstanding": from_cents(r.total),
-                  "over_3y": from_cents(r.buckets[ag.LEGAL_RISK])} for r in a.buildings]
+    # owners' arrears by building; what the developer owes for units not handed over is shown apart
+    by_building: dict[str, list] = {}
+    for r in a.units:
+        if r.debtor != "developer":
+            by_building.setdefault(r.building, []).append(r)
+    buildings = [{"building": b, "households": len(rs), "outstanding": from_cents(sum((r.total for r in rs), 0)),
+                  "over_3y": from_cents(sum((r.buckets[ag.LEGAL_RISK] for r in rs), 0))}
+                 for b, rs in sorted(by_building.items())]
     info = commit_info(books)
+    from ledger.reports import disclosure_money as dm
+
+    total = by_item.total.amounts()
+    late = _activity(books, period, as_of)["late_fees"]["collected"]
+    last = min(period.end, as_of)
+    income = dm.income(books, period.start, last, total["collected"] + total["recovered"], late)
+    spending = dm.spending(books, period.start, last)
+    owners = [r for r in a.units if r.debtor != "developer"]
+    dev = [r for r in a.units if r.debtor == "developer"]
+    posted = dt.date.fromisoformat(info["commit_date"][:10]) if info["commit_date"] else as_of
+    days = int(books.config.office.get("objection_days", "15") or 15)
     data = {
         "report": "disclosure", "community": books.config.name, "period": period.label, "first": period.first,
         "last": period.last, "as_of": as_of, "computed_from": info,
@@ -346,14 +364,39 @@ def disclosure_report(books, period: ReportPeriod | str, as_of: dt.date | None =
         "items": items, "rates": rates_dict(by_item.total), "figures": by_item.total.amounts(),
         "activity": _activity(books, period, as_of),
         "arrears_by_building": buildings,
-        "arrears_total": {"households": len(a.total.units), "outstanding": from_cents(a.total.total),
-                          "over_3y": from_cents(a.total.buckets[ag.LEGAL_RISK])},
+        "arrears_total": {"households": sum(b["households"] for b in buildings),
+                          "outstanding": sum((b["outstanding"] for b in buildings), ZERO),
+                          "over_3y": sum((b["over_3y"] for b in buildings), ZERO)},
         "standards": standards_in_force(books, as_of),
+        "standards_in_words": [dm.standard_words(st["name"], st["basis"], t, v, st["unit_label"])
+                               for st in standards_in_force(books, as_of) for r in st["rates"] if r["in_force"]
+                               for t, v in r["prices"].items()],
+        "regime": books.config.regime,
+        "income": income, "spending": spending,
+        "balance": dm.balance(books, income, spending, period.start, last, as_of),
+        "held_for_others": dm.held_for_others(books, as_of),
+        "discounts": {"prepay_discount": total["discount"], "waived": total["waived"] + total["arrears_waived"],
+                      "compensated": total["compensated"] + total["arrears_compensated"],
+                      "written_off": total["written_off"] + total["arrears_written_off"]},
+        "owners_arrears": {"households": len(owners), "outstanding": from_cents(sum((r.total for r in owners), 0))},
+        "developer_arrears": {"units": len(dev), "outstanding": from_cents(sum((r.total for r in dev), 0))},
+        "posting": {"posted": posted, "objection_until": posted + dt.timedelta(days=days - 1), "objection_days": days,
+                    "office": {k: books.config.office.get(k, "") for k in ("name", "address", "phone", "hours")}},
     }
     tables = _disclosure_tables(data)
     notes = _disclosure_notes(data)
     rep = Report("disclosure", f"{books.config.name} 物业费收支公示 {period.label}", data, tables, notes)
-    rep.html = export.to_html(rep.title, tables, notes)
+    from ledger.documents.render import render as render_doc
+
+    rep.html = render_doc("disclosure.html", title=rep.title, d=data, tables=tables, notes=notes)
+    p = data["posting"]
+    o = p["office"]
+    rep.blocks = ["收费标准：" + "；".join(data["standards_in_words"]),
+                  f"公示期间：{p['posted']} 至 {p['objection_until']}（{p['objection_days']} 日）。业主对本公示内容有异议的，"
+                  f"请于 {p['objection_until']} 前以书面形式向{o['name'] or '物业服务中心'}提出。",
+                  f"地址：{o['address']}　电话：{o['phone']}　办公时间：{o['hours']}",
+                  "物业服务企业（盖章）：　　　　　　负责人（签字）：　　　　　　日期：　　年　　月　　日",
+                  "业主委员会（盖章）：　　　　　　　负责人（签字）：　　　　　　日期：　　年　　月　　日"]
     return rep
 
 
@@ -365,7 +408,7 @@ def _disclosure_tables(d: dict) -> list[export.Table]:
                         r["receivable"], r["collected"], r["written_off"], r["open"]])
     rt = export.Table("二、收缴率（不含违约金、代收代付）", ["指标", "分子", "分母", "比率"])
     for r in d["rates"].values():
-        rt.rows.append([r["label"], r["numerator"], r["denominator"], r["ratio"]])
+        rt.rows.append([r["label"], r["numerator"], r["denominator"], r["percent"]])
     act = d["activity"]
     at = export.Table("三、本期减免、补偿、核销、违约金（按发生日期）", ["项目", "笔数", "金额"])
     at.rows += [["减免", act["waivers"]["count"], act["waivers"]["amount"]],
@@ -375,20 +418,44 @@ def _disclosure_tables(d: dict) -> list[export.Table]:
                 ["违约金计提", None, act["late_fees"]["assessed"]],
                 ["违约金实收", None, act["late_fees"]["collected"]],
                 ["违约金减免", None, act["late_fees"]["waived"]]]
-    bt = export.Table("四、欠费（按楼栋，户数不列房号）", ["楼栋", "欠费户数", "欠费金额", "其中超过3年"])
+    bt = export.Table("四、业主欠费（按楼栋，户数不列房号；开发建设单位另列）", ["楼栋", "欠费户数", "欠费金额", "其中超过3年"])
     for r in d["arrears_by_building"]:
         bt.rows.append([r["building"], r["households"], r["outstanding"], r["over_3y"]])
         bt.highlight.append(r["over_3y"] > 0)
     t = d["arrears_total"]
     bt.rows.append(["合计", t["households"], t["outstanding"], t["over_3y"]])
     bt.highlight.append(t["over_3y"] > 0)
-    st = export.Table("五、收费标准（执行中的以 * 标注）", ["项目", "名称", "计费方式", "生效日期", "标准", "执行中"])
+    dv = d["developer_arrears"]
+    bt.rows.append(["开发建设单位（未交付房屋，另列）", dv["units"], dv["outstanding"], None])
+    bt.highlight.append(False)
+    st = export.Table("五、收费标准（执行中的以 * 标注）", ["项目", "名称", "生效日期", "标准", "执行中"])
+    from ledger.reports import disclosure_money as dm
+
     for s in d["standards"]:
         for r in s["rates"]:
-            prices = "，".join(f"{k} {v}" for k, v in r["prices"].items())
-            st.rows.append([s["item"], s["name"] + ("（代收代付）" if s["pass_through"] else ""), s["basis"],
-                            r["from"].isoformat(), prices, "*" if r["in_force"] else ""])
-    return [it, rt, at, bt, st]
+            words = "；".join(dm.standard_words(s["name"], s["basis"], k, v, s["unit_label"])
+                             for k, v in r["prices"].items())
+            st.rows.append([s["item"], s["name"] + ("（代收代付）" if s["pass_through"] else ""),
+                            r["from"].isoformat(), words, "*" if r["in_force"] else ""])
+    inc, sp, bal = d["income"], d["spending"], d["balance"]
+    ct = export.Table("六、收支情况（本期收到与支出的钱）", ["项目", "金额"])
+    ct.rows += [["物业费收入（当期实收 + 清欠）", inc["fees_collected"]], ["违约金收入", inc["late_fees_collected"]],
+                ["利息收入", inc["interest"]]]
+    ct.rows += [[f"公共收益：{r['name']}", r["amount"]] for r in inc["common_income"]]
+    ct.rows += [[f"支出：{r['name']}（{r['count']} 笔）", r["amount"]] for r in sp["operating"]]
+    ct.rows += [["支出合计（物业服务）", sp["operating_total"]], ["专项维修资金支出", sp["maintenance_fund"]],
+                ["公共收益支出", sp["common_income"]]]
+    if "remuneration" in bal:
+        ct.rows += [["物业服务企业酬金", bal["remuneration"]], ["业主共有资金结余（截至公示日）", bal["owners_fund_balance"]]]
+    ct.rows.append(["本期收支结余", bal["surplus"]])
+    ht = export.Table("七、代管资金（截至公示日，属于业主或他人的钱）", ["项目", "金额"])
+    ht.rows += [[dm.HELD_LABELS[k], v] for k, v in d["held_for_others"].items() if k != "total"]
+    ht.rows.append(["合计", d["held_for_others"]["total"]])
+    dt_ = export.Table("八、优惠、减免、补偿、核销（本期费用及往期欠费）", ["项目", "金额"])
+    ds = d["discounts"]
+    dt_.rows += [["预交优惠", ds["prepay_discount"]], ["减免", ds["waived"]], ["补偿抵扣", ds["compensated"]],
+                 ["坏账核销", ds["written_off"]]]
+    return [it, rt, at, bt, st, ct, ht, dt_]
 
 
 def _disclosure_notes(d: dict) -> list[str]:
@@ -483,6 +550,32 @@ def limitation_report(books, as_of: dt.date | None = None) -> Report:
     return Report("limitation", f"{books.config.name} 诉讼时效风险", d, [summary, rows], notes)
 
 
+def reconciliation_report(books, as_of: dt.date | None = None) -> Report:
+    """资金对账 (ledger/reports/reconciliation.py): money accounts, what is in transit, unmatched items."""
+    from ledger.reports import reconciliation as rec
+
+    as_of = as_of or books.today()
+    d = rec.report_data(books, as_of)
+    at = export.Table("资金账户", ["账户", "类别", "账面余额", "在途", "对账单日期", "对账单余额", "差额", "未达笔数",
+                                  "未达金额"])
+    for a in d["accounts"]:
+        st = a["statement"] or {}
+        at.rows.append([a["account"], a["label"], a["balance"], a["in_transit"], st.get("date", "") and
+                        st["date"].isoformat(), st.get("balance"), st.get("difference"), a["unmatched"],
+                        a["unmatched_amount"]])
+    t = d["totals"]
+    at.rows.append(["合计", "", t["balance"], t["in_transit"], "", None, None, t["unmatched_items"], None])
+    it = export.Table("未达账项（账龄按天）", ["账户", "日期", "账龄（天）", "金额", "事项", "凭证/参考"])
+    for i in d["items"]:
+        it.rows.append([i["account"], i["date"].isoformat(), i["age_days"], i["amount"], i["what"], i["ref"]])
+    notes = [f"截至 {as_of}：库存现金未缴存 {t['cash_not_banked']:,.2f}，待清算未到账 {t['clearing_not_settled']:,.2f}，"
+             f"未达账项 {t['unmatched_items']} 笔" + ("；全部相符" if d["tied"] else "")]
+    banks = [a["account"] for a in d["accounts"] if a["kind"] == "bank" and a["statement"] is None]
+    if banks:
+        notes.append("未导入银行对账单，未核对余额：" + "、".join(banks))
+    return Report("reconciliation", f"{books.config.name} 资金对账", d, [at, it], notes)
+
+
 @contextlib.contextmanager
 def books_at(root: Path, commit: str):
     """Books as they were at `commit`, checked out into a temporary git worktree (removed afterwards)."""
@@ -508,9 +601,11 @@ def books_at(root: Path, commit: str):
 
 
 def build(books, name: str, period: str | None = None, as_of: dt.date | None = None, by: str | None = None,
-          unit: str | None = None, developer: bool = True, days: int | None = None) -> Report:
-    """Dispatch by report name (the CLI's `wuye report NAME`)."""
-    from ledger.reports import registers
+          unit: str | None = None, developer: bool = True, days: int | None = None,
+          allow_future: bool = False) -> Report:
+    """Dispatch by report name (the CLI's `wuye report NAME`); every report follows the one as-of rule
+    (ledger/reports/asof.py): no cut-off after today unless allow_future."""
+    from ledger.reports import asof, registers
 
     if name == "backdated":
         return registers.backdated_report(books, days)
@@ -524,6 +619,7 @@ def build(books, name: str, period: str | None = None, as_of: dt.date | None = N
         return registers.unidentified_report(books, as_of)
     if by is not None and by not in BY_CHOICES:
         raise InputError(f"--by must be one of {', '.join(BY_CHOICES)}")
+    asof.check_as_of(as_of, books.today(), allow_future)
     if name == "arrears":
         return arrears_report(books, as_of, by, developer)
     if name == "rates":
@@ -533,15 +629,17 @@ def build(books, name: str, period: str | None = None, as_of: dt.date | None = N
             raise InputError("report statement needs a UNIT")
         return statement_report(books, unit, as_of)
     if name == "disclosure":
-        if not period:
-            raise InputError("report disclosure needs --period (e.g. 2026 or 2026-Q4)")
-        return disclosure_report(books, period, as_of, developer)
+        rp = parse_period(asof.default_period(period, books.today()))
+        asof.check_as_of(as_of or rp.end, books.today(), allow_future, "--as-of (default: the period's last day)")
+        return disclosure_report(books, rp, as_of, developer)
     if name == "standards":
         return standards_report(books)
     if name == "limitation":
         return limitation_report(books, as_of)
     if name == "targets":
         return targets_report(books, period, as_of)
+    if name == "reconciliation":
+        return reconciliation_report(books, as_of)
     raise InputError(f"unknown report '{name}' (one of {', '.join(REPORTS)})")
 
 
@@ -569,6 +667,10 @@ def export_bytes(rep: Report, fmt: str) -> bytes:
         return b"\xef\xbb\xbf" + export.to_csv(rep.tables).encode("utf-8")  # BOM: Excel/WPS read UTF-8
     if fmt == "html":
         return render(rep, "html").encode("utf-8")
+    if fmt == "pdf":
+        from ledger.reports.pdf import pdf_bytes
+
+        return pdf_bytes(rep.title, rep.tables, rep.notes, rep.blocks)
     raise InputError(f"format must be one of {', '.join(EXPORT_FORMATS)}")
 
 

@@ -40,6 +40,8 @@ fees:
 channels:
   bank: Assets:Bank:CMB
 staff: [林小红]
+expenses:
+  categories: {Staff: {name: 人员, keywords: [工资, 代发]}}
 office:
   name: 翠湖苑物业服务中心
 """

@@ -219,7 +219,7 @@ def test_rows_bank_cmb(books):
     assert "unknown unit" in q["reason"]
     o = row(outs, "K0000000000000013")
     other(o, "expense")
-    assert "Expenses:Office" in o["reason"]
+    assert "Expenses:Operating:Staff" in o["reason"]  # 代发工资 names the Staff category of config.yaml
     o = row(outs, "K0000000000000014")
     other(o, "expense")
     assert "Liabilities:PassThrough:WTR" in o["reason"]

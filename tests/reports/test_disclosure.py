@@ -31,10 +31,12 @@ def test_disclosure_content(report_json, scenario_books):
     assert (a["write_offs"]["count"], a["write_offs"]["amount"]) == (1, "240.00")
     assert a["late_fees"] == {"assessed": "0.00", "collected": "0.00", "waived": "0.00"}
     assert d["rates"]["current"]["ratio"] == "0.5200" and d["rates"]["overall"]["ratio"] == "0.5254"
-    # arrears by building as household counts only, no unit ids
+    # owners' arrears by building as household counts only, no unit ids; the developer's (a unit not handed
+    # over in building 2) apart
     assert d["arrears_by_building"] == [
         {"building": "1", "households": 1, "outstanding": "120.00", "over_3y": "0.00"},
-        {"building": "2", "households": 3, "outstanding": "840.00", "over_3y": "120.00"}]
+        {"building": "2", "households": 2, "outstanding": "600.00", "over_3y": "120.00"}]
+    assert d["developer_arrears"] == {"units": 1, "outstanding": "240.00"}
     text = scenario.wuye(scenario_books, "report", "disclosure", "--period", "2026-Q1")
     for unit in ("1-101", "1-102", "2-101", "2-102", "2-201"):
         assert unit not in text
