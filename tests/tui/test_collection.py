@@ -362,3 +362,21 @@ def test_labels_have_no_duplicate_keys():
             assert len(keys) == len(set(keys)), sorted({k for k in keys if keys.count(k) > 1})
             return
     raise AssertionError("LABELS not found")
+
+
+async def test_disclosure_starts_from_the_last_complete_month(books):
+    # the form's period starts at the month of today (2026-11 on 11-20); the 公示 of a month that is not
+    # over is refused, so choosing it moves a still-default period to the last complete month
+    app = WuyeApp(books)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        screen = await reports_screen(pilot)
+        assert screen.query_one("#rep-period", Input).value == "2026-11"
+        v = await show(pilot, screen, "disclosure")
+        assert screen.query_one("#rep-period", Input).value == "2026-10"
+        assert v.spec.period == "2026-10" and not screen.query_one(ErrorPanel).has_class("-shown")
+        # a period the bookkeeper typed is kept
+        v = await show(pilot, screen, "disclosure", period="2026-Q3")
+        assert v.spec.period == "2026-Q3"
+        v = await show(pilot, screen, "rates")
+        assert screen.query_one("#rep-period", Input).value == "2026-Q3"

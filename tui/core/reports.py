@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ledger.basics import periods
+from ledger.reports import asof
 from ledger.books.folder import Books
 from ledger.basics.errors import InputError
 from ledger.reports import aging
@@ -47,6 +48,12 @@ def _spec_date(books: Books, spec: ReportSpec) -> dt.date | None:
 
 def default_report_period(books: Books) -> str:
     return periods.period_of(books.today())
+
+
+def default_report_periods(books: Books) -> dict[str, str]:
+    """The period a report form starts from, per kind ("" = every other kind): the month of today, but
+    the last complete month for the 公示 (the one as-of rule refuses a month that is not over)."""
+    return {"": default_report_period(books), "disclosure": asof.default_period(None, books.today())}
 
 
 def _report_obj(books: Books, spec: ReportSpec):

@@ -56,16 +56,21 @@ class ReportsScreen(WuyeScreen):
 
     def refresh_data(self) -> None:
         if not self.query_one("#rep-period", Input).value:
-            self.core("default", core.default_report_period)
+            self.core("default", core.default_report_periods)
         else:
             self.action_show()
 
-    def done_default(self, period: str) -> None:
+    def done_default(self, defaults: dict[str, str]) -> None:
+        self._defaults = defaults
         box = self.query_one("#rep-period", Input)
         if not box.value:
-            box.value = period
+            box.value = self._default_for(str(self.query_one("#rep-kind", Select).value))
         self._ready = True
         self.action_show()
+
+    def _default_for(self, kind: str) -> str:
+        defaults = getattr(self, "_defaults", {})
+        return defaults.get(kind, defaults.get("", ""))
 
     def current_spec(self) -> core.ReportSpec:
         kind = str(self.query_one("#rep-kind", Select).value)
@@ -77,7 +82,11 @@ class ReportsScreen(WuyeScreen):
     def _select(self, event: Select.Changed) -> None:
         kind = str(self.query_one("#rep-kind", Select).value)
         self.query_one("#rep-by", Select).disabled = kind not in BY_KINDS
-        self.query_one("#rep-period", Input).disabled = kind not in NEEDS_PERIOD
+        box = self.query_one("#rep-period", Input)
+        box.disabled = kind not in NEEDS_PERIOD
+        defaults = getattr(self, "_defaults", {})
+        if box.value in defaults.values():  # still a default the form put there: the default of this kind
+            box.value = self._default_for(kind)
         if self._ready:
             self.action_show()
 
