@@ -6,8 +6,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from flask.testing import FlaskClient
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "reports"))
 import reports_scenario as scenario  # noqa: E402
 
@@ -23,28 +23,7 @@ def fava_books(tmp_path_factory) -> Path:
     return scenario.build(tmp_path_factory.mktemp("fava-scenario"))
 
 
-PORT = 5000
-SERVED = f"127.0.0.1:{PORT}"
-
-
-class ServedClient(FlaskClient):
-    """A test client whose requests go to the served address (a `Host:` header still overrides it)."""
-
-    def open(self, *args, **kw):
-        if args and isinstance(args[0], str):
-            kw.setdefault("base_url", f"http://{SERVED}")
-        return super().open(*args, **kw)
-
-
-def served_client(main_file: Path):
-    """(client, slug): the app `wuye fava` serves (read-only, Host check), requests sent to 127.0.0.1:PORT."""
-    from cli.cmd_fava import make_app
-
-    # the poll watcher: one inotify instance per app would run out over a session of apps
-    app = make_app(str(main_file), "127.0.0.1", PORT, poll_watcher=True)
-    app.config["TESTING"] = True
-    app.test_client_class = ServedClient
-    return app.test_client(), next(iter(app.config["LEDGERS"].ledgers_by_slug))
+from fava_helpers import PORT, SERVED, served_client  # noqa: E402,F401 (tests import them from there)
 
 
 @pytest.fixture

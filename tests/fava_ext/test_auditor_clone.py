@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from conftest import served_client
+from fava_helpers import served_client
 
 PAGES = ("WuyeArrears", "WuyeRates", "WuyeDisclosure", "WuyeStandards", "WuyeOperations", "WuyeReports")
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 import reports_scenario as scenario
-from conftest import PORT, SERVED
+from fava_helpers import PORT, SERVED
 
 from fava_ext.guard import allowed_hosts
 
