@@ -21,7 +21,8 @@ from ledger.community.privacy import redact
 from ledger.basics.errors import InputError
 from ledger.basics.money import ZERO, fmt, parse_amount
 from ledger.reports.openitems import credit_balances
-from ledger.payments.pay import PaymentState, plan_payment
+from ledger.books.writer import NOT_SHOWN
+from ledger.payments.pay import PaymentPlan, PaymentState, plan_payment
 
 from .aliases import AliasTable, alias_entry, parse_keys
 
@@ -131,22 +132,49 @@ def get_item(books, qid: str) -> QueueItem:
     return _item(e, f)
 
 
+AMOUNT_ONLY = "NOT a match"  # the words importers/bookside.py puts on a suggestion made from the amount alone
+
+
+def split_suggestions(suggestions: list[str]) -> tuple[list[str], list[str]]:
+    """-> (suggestions from the payer's text, alias or name, amount-only suggestions). An amount is no
+    evidence of whose money it is, so a screen lists those apart and never picks one for the person."""
+    matches, amount_only = [], []
+    for s in suggestions:
+        (amount_only if AMOUNT_ONLY in s or s.startswith("…") else matches).append(s)
+    return matches, amount_only
+
+
 @dataclass
 class AssignPlan:
+    """What assigning a queue item writes: shown to the person first, compared again under the lock."""
     item: QueueItem
     unit: str
     entries: list
     receipt: str | None = None
     summary: str = ""
-    learned: list[str] = field(default_factory=list)
+    learned: list[str] = field(default_factory=list)      # aliases this write learns (only when asked)
+    would_learn: list[str] = field(default_factory=list)  # aliases it would learn if asked to
+    date: dt.date | None = None       # the day it is assigned: the money moves from suspense to the unit
+    received: str = ""                # the day the money came in (the queue item's date)
+    payment: PaymentPlan | None = None
 
 
 def plan_assign(books, qid: str, unit: str, designated: str | None = None, prepay: bool = False,
-                date: dt.date | None = None, state: PaymentState | None = None) -> AssignPlan:
-    """Turn a queue item into a payment of `unit` (money in) or a refund from its credit (money out)."""
+                date: dt.date | None = None, state: PaymentState | None = None,
+                learn_alias: bool = False) -> AssignPlan:
+    """Turn a queue item into a payment of `unit` (money in) or a refund from its credit (money out).
+
+    Dated the day it is assigned (default today), not the day the money came in: the money leaves the
+    suspense account now, so a closed or published period keeps its figures, the entry goes into this
+    month's file, the receipt is numbered in this year and settles what a payment made today settles.
+    The arrival day stays on the entry as `received` and is printed on the receipt. Aliases are learned
+    only with `learn_alias`; `would_learn` says which ones it would be.
+    """
     item = get_item(books, qid)
     u = books.unit(unit)
-    day = date or dt.date.fromisoformat(item.date)
+    day = date or books.today()
+    if day < dt.date.fromisoformat(item.date):
+        raise InputError("assign_before_received", queue=item.id, date=day, received=item.date)
     e = _entries_by_line(books, {item.file})[(item.file, item.lineno)]
     m = e.meta
     link = queue_link(item.id)
@@ -154,13 +182,15 @@ def plan_assign(books, qid: str, unit: str, designated: str | None = None, prepa
         coupon = parse_amount(str(m["coupon"]), "coupon") if m.get("coupon") else ZERO
         plan = plan_payment(books, u.unit, item.amount, item.channel or "bank", day, ref=None, designated=designated,
                             prepay=prepay, state=state, money_account=acc.SUSPENSE,
-                            extra_meta={"queue": item.id, "source": item.source, "queued-ref": item.ref},
+                            extra_meta={"queue": item.id, "received": item.date, "source": item.source,
+                                        "queued-ref": item.ref},
                             coupon=coupon, links=(link,))
         entry = plan.entry
         if item.payer:  # the queued row's payer, already masked
             entry = entry._replace(meta={**entry.meta, "payer": item.payer})
         entries = [entry] + plan.applications
-        ap = AssignPlan(item, u.unit, entries, plan.receipt, plan.summary())
+        ap = AssignPlan(item, u.unit, entries, plan.receipt, plan.summary(), date=day, received=item.date,
+                        payment=plan)
     else:
         have = credit_balances(books.cache, unit=u.unit).get(u.unit, ZERO)
         if item.amount > have:
@@ -169,25 +199,35 @@ def plan_assign(books, qid: str, unit: str, designated: str | None = None, prepa
         entry = beans.txn(day, f"退款 {u.unit} 预存款 ({item.id})", [
             beans.posting(acc.credit(u.unit), item.amount, {"kind": "refund"}),
             beans.posting(acc.SUSPENSE, -item.amount)],
-            {"op": "refund", "unit": u.unit, "channel": item.channel, "queue": item.id, "source": item.source,
-             "queued-ref": item.ref, "reason": f"refund paid out, queued as {item.id}",
+            {"op": "refund", "unit": u.unit, "channel": item.channel, "queue": item.id, "received": item.date,
+             "source": item.source, "queued-ref": item.ref, "reason": f"refund paid out, queued as {item.id}",
              "collector": books.collector()}, tags=("refund",), links=(link,))
-        ap = AssignPlan(item, u.unit, [entry], None, f"refund from credit: {fmt(item.amount)}")
+        ap = AssignPlan(item, u.unit, [entry], None, f"refund from credit: {fmt(item.amount)}", date=day,
+                        received=item.date)
     table = AliasTable.load(books)
     for k in parse_keys(m.get("alias-keys", "")):
         if not table.has(k, u.unit):
-            ap.entries.append(alias_entry(day, k, u.unit, f"assign {item.id}"))
-            ap.learned.append(f"{k.kind} -> {u.unit}")
+            ap.would_learn.append(f"{k.kind} {k.display} -> {u.unit}")
+            if learn_alias:
+                ap.entries.append(alias_entry(day, k, u.unit, f"assign {item.id}"))
+                ap.learned.append(f"{k.kind} -> {u.unit}")
     return ap
 
 
-def assign(books, qid: str, unit: str, designated: str | None = None, prepay: bool = False,
-           date: dt.date | None = None):
+def assign_operation(qid: str, unit: str, designated: str | None = None, prepay: bool = False,
+                     date: dt.date | None = None, learn_alias: bool = False):
     def operation(b) -> Plan:
-        ap = plan_assign(b, qid, unit, designated, prepay, date)
+        ap = plan_assign(b, qid, unit, designated, prepay, date, learn_alias=learn_alias)
         what = f"{ap.receipt} " if ap.receipt else ""
-        msg = (f"assign {ap.item.id} -> {ap.unit} {what}{fmt(ap.item.amount)} CNY\n\n{ap.summary}\n"
+        msg = (f"assign {ap.item.id} -> {ap.unit} {what}{fmt(ap.item.amount)} CNY\n\n"
+               f"received {ap.received}, assigned {ap.date}\n{ap.summary}\n"
                + "".join(f"alias learned: {x}\n" for x in ap.learned))
         return appending(ap.entries, msg, ap)
-    result = books.commit(operation)
+    return operation
+
+
+def assign(books, qid: str, unit: str, designated: str | None = None, prepay: bool = False,
+           date: dt.date | None = None, learn_alias: bool = False, expect=NOT_SHOWN):
+    """-> (AssignPlan as committed, WriteResult); `expect` is the AssignPlan shown to the person."""
+    result = books.commit(assign_operation(qid, unit, designated, prepay, date, learn_alias), expect)
     return result.plan.effect, result

@@ -313,6 +313,17 @@ LABELS: dict[str, str] = {
     "k_export": "导出报表",
     "k_add_file": "加入文件并预览",
     "k_assign": "认领所选款项",
+    # queue assignment as a plan (branch queue)
+    "assign_plan_hint": "选择建议或输入房号，Enter 预览 · Ctrl+S 写入 · Esc 关闭",
+    "q_received": "到账日期",
+    "q_assigned_on": "认领日期（入账及收据日期）",
+    "q_out": "退款",
+    "q_amount_only": "仅金额相同，不是匹配（不会自动选用）：",
+    "q_amount_only_n": "仅金额相同 {n} 条",
+    "q_learn_alias": "记住付款人为此房号的别名",
+    "q_alias_learn": "将记住别名：{alias}",
+    "q_alias_not_learned": "不记住别名（勾选可记住）：{alias}",
+    "q_alias_learned": "已记住别名：{alias}",
     # errors
     "error": "错误",
     "err_WuyeError": "错误",

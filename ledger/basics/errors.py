@@ -30,6 +30,7 @@ MESSAGES: dict[str, str] = {
     "books_changed": N_("{root}：账本在读取后已被修改（HEAD {old} -> {new}）；请重新读取后再试"),
     "file_changed": N_("{path} 在读取后已在磁盘上被修改；请重新读取后再试"),
     "validation_failed": N_("账本校验失败，未写入任何内容：\n{problems}"),
+    "assign_before_received": N_("{queue} 的款项 {received} 才到账，不能在 {date} 认领"),
 }
 
 

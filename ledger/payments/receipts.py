@@ -30,6 +30,7 @@ class Receipt:
     discount: Decimal = ZERO
     voided: str | None = None  # reason, when 作废
     void_date: str | None = None
+    received: str | None = None  # the day the money came in, when it was booked later (an assigned queue item)
 
 
 def load_receipt(books, number: str) -> Receipt:
@@ -55,6 +56,8 @@ def load_receipt(books, number: str) -> Receipt:
             rec.discount -= amt
         elif acct == "credit":
             rec.credit -= amt
+    if meta.get("received") and meta["received"] != date:
+        rec.received = meta["received"]
     voided = facts.void_of(books.cache, number)
     if voided:
         rec.voided, rec.void_date = voided
@@ -69,7 +72,10 @@ def render_text(books, rec: Receipt) -> str:
     out = [f"{c.name} 收款收据".center(w - 6), f"No. {rec.number}".rjust(w)]
     if rec.voided:
         out.append(f"*** 作废 {rec.void_date}：{rec.voided} ***".center(w - 6))
-    out += [f"日期：{rec.date}    房号：{rec.unit}", f"交款人：{payer_text(rec.payer)}", "-" * w]
+    out += [f"日期：{rec.date}    房号：{rec.unit}"]
+    if rec.received:
+        out.append(f"到账日期：{rec.received}（待认领，{rec.date} 认领入账）")
+    out += [f"交款人：{payer_text(rec.payer)}", "-" * w]
     for _item, name, period, amt in rec.lines:
         out.append(f"{name:<8}{period:<16}{fmt(amt):>14}")
     if rec.credit:

@@ -299,7 +299,7 @@ async def test_import_then_assign_from_queue(books, tmp_path):
         assert git(books, "log", "-1", "--format=%s").startswith("import 1 file(s)")
         assert export.name in git(books, "log", "-1", "--format=%b")
         await wait_for(pilot, lambda: len(screen.items) == queued, what="queue listed")
-        # assign the first item to a unit typed in
+        # assign the first item to a unit typed in: Enter previews, Enter again still writes nothing, Ctrl+S writes
         item = screen.items[0]
         await pilot.press("f9")
         table = screen.query_one("#q-table", DataTable)
@@ -309,31 +309,64 @@ async def test_import_then_assign_from_queue(books, tmp_path):
         await wait_for(pilot, lambda: isinstance(app.screen, AssignScreen), what="assign dialog")
         dialog = app.screen
         assert item.remark in text_of(dialog.query_one("#assign-head", Static))
+        arrived = books / f"txns/{item.date[:4]}/{item.date[:7]}.beancount"
+        arrived_before = arrived.read_bytes()
+        imported = head(books)
         dialog.query_one("#assign-unit", Input).value = "1-1-0101"
         dialog.query_one("#assign-unit", Input).focus()
         await pilot.press("enter")
+        await wait_for(pilot, lambda: dialog.previewed_effect is not None, what="assign preview")
+        shown = text_of(dialog.query_one("#assign-preview", Static), width=200)
+        eff = dialog.previewed_effect
+        assert eff.receipt and eff.receipt.startswith("SJ2026-") and eff.receipt in shown
+        assert item.date in shown and "2026-11-20" in shown            # both dates named
+        assert "到账日期" in shown and "认领日期" in shown
+        assert eff.effect.rows and eff.effect.rows[0][2] in shown     # the allocation rows
+        assert not dialog.query_one("#assign-learn").value             # the alias tick box starts unticked
+        await pilot.press("enter")                                      # Enter never writes: it previews again
+        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: dialog.previewed_effect is not None, what="preview again")
+        assert head(books) == imported and dialog.done is None
+        await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: dialog.done is not None, what="assigned")
         receipt = dialog.done.receipt
-        assert receipt and git(books, "log", "-1", "--format=%s").startswith(f"assign {item.id} -> 1-1-0101 {receipt}")
-        month = (books / f"txns/{item.date[:4]}/{item.date[:7]}.beancount").read_text(encoding="utf-8")
+        assert receipt == eff.receipt
+        assert git(books, "log", "-1", "--format=%s").startswith(f"assign {item.id} -> 1-1-0101 {receipt}")
+        assert git(books, "rev-list", "--count", f"{imported}..HEAD").strip() == "1"
+        # the value-date rule: dated today, in today's month file; the month the money came in is untouched
+        month = (books / "txns/2026/2026-11.beancount").read_text(encoding="utf-8")
         assert f'receipt: "{receipt}"' in month and f'queue: "{item.id}"' in month
-        assert receipt in text_of(dialog.query_one("#assign-out", Static))
+        assert f'received: "{item.date}"' in month
+        assert arrived.read_bytes() == arrived_before
+        assert "wuye-alias" not in git(books, "show", "HEAD", "--", "txns")  # nothing learned unless ticked
+        assert receipt in text_of(dialog.query_one("#assign-preview", Static))
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen and len(screen.items) == queued - 1, what="queue shrinks")
-        # assign with one key: Enter on a suggestion
-        with_sugg = [i for i in screen.items if any(core.suggestion_unit(app.books, s) for s in i.suggestions)]
-        if with_sugg:
-            it = with_sugg[0]
-            table.focus()
-            table.move_cursor(row=[i.id for i in screen.items].index(it.id))
-            await pilot.press("enter")
-            await wait_for(pilot, lambda: isinstance(app.screen, AssignScreen), what="assign dialog 2")
-            dialog = app.screen
-            assert isinstance(app.focused, OptionList)
-            await pilot.press("enter")
-            await wait_for(pilot, lambda: dialog.done is not None, what="assigned by suggestion")
-            assert dialog.done.unit == it.suggestions[0].split(" ", 1)[0]
-            await pilot.press("escape")
+        # money out (a refund paid out) is shown as out
+        outs = [i for i in screen.items if i.direction == "out"]
+        assert outs
+        cell = screen.query_one("#q-table", DataTable).get_row(outs[0].id)[2]
+        assert str(cell) == f"-{core.money(outs[0].amount)} 退款"
+        # amount-only suggestions ("amount only, NOT a match") are listed apart: nothing to pick, never focused
+        it = next(i for i in screen.items if i.suggestions and not core.split_suggestions(i.suggestions)[0])
+        table.focus()
+        table.move_cursor(row=[i.id for i in screen.items].index(it.id))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, AssignScreen) and app.screen.item.id == it.id,
+                       what="assign dialog 2")
+        dialog = app.screen
+        assert not dialog.query("#assign-sugg")                          # no list to pick an amount match from
+        apart = text_of(dialog.query_one("#assign-amount-only", Static), width=200)
+        assert "NOT a match" in apart and it.suggestions[0].split(" ", 1)[0] in apart
+        assert app.focused is dialog.query_one("#assign-unit", Input) and app.focused.value == ""
+        before = head(books)
+        await pilot.press("enter")                                        # no unit: an error, nothing written
+        await wait_for(pilot, lambda: dialog.query_one(ErrorPanel).display, what="no unit error")
+        assert head(books) == before and dialog.previewed_effect is None
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen, what="back to the queue")
+        row = screen.query_one("#q-table", DataTable).get_row(it.id)
+        assert "1-1-" not in str(row[-1])                               # the queue list names no unit for it
         await pilot.press("f2")
         await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen) and app.screen.data
                        and app.screen.data.import_queue == len(screen.items), what="dashboard queue count")
