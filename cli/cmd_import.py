@@ -33,6 +33,18 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_assign)
 
+    p = sub.add_parser("alias", help="payer aliases learned from assignments and imports")
+    asub = p.add_subparsers(dest="alias_command", required=True)
+    a = asub.add_parser("list", help="the aliases in force")
+    a.add_argument("--unit")
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(func=cmd_alias_list)
+    a = asub.add_parser("forget", help="forget an alias (by its key, as `alias list` shows it) or all of a unit's")
+    a.add_argument("alias", nargs="?")
+    a.add_argument("--unit")
+    a.add_argument("--reason", default="")
+    a.set_defaults(func=cmd_alias_forget)
+
 
 def cmd_import(args) -> int:
     from importers.booking import run_import
@@ -74,6 +86,8 @@ def cmd_queue(args) -> int:
         print(f"    reason: {i.reason}")
         for s in i.suggestions:
             print(f"    suggestion: {s}")
+        if len(i.history) > 1:  # assigned, voided, open again ...
+            print("    history: " + " -> ".join(f"{ev} {d}" + (f" ({x})" if x else "") for d, ev, x in i.history))
     return 0
 
 
@@ -108,5 +122,37 @@ def cmd_assign(args) -> int:
             print(f"alias not learned (pass --learn-alias to learn it): {x}")
     if args.dry_run:
         print("dry run: nothing written")
+    say_commit(result)
+    return 0
+
+
+def cmd_alias_list(args) -> int:
+    from importers.aliases import live_aliases
+
+    books = open_books(args)
+    unit = books.unit(args.unit).unit if args.unit else None
+    rows = [a for a in live_aliases(books) if unit is None or a.unit == unit]
+    if args.json:
+        print_json({"aliases": [{"kind": a.kind, "key": a.key, "display": a.display, "unit": a.unit,
+                                 "learned": a.date, "source": a.source} for a in rows], "count": len(rows)})
+        return 0
+    if not rows:
+        print("aliases: none")
+        return 0
+    for a in rows:
+        print(f"{a.key:<22} {a.kind:<9} {a.display:<14} -> {a.unit:<10} learned {a.date}  {a.source}")
+    return 0
+
+
+def cmd_alias_forget(args) -> int:
+    from importers.queue import forget_aliases
+
+    if bool(args.alias) == bool(args.unit):
+        print("wuye: alias forget needs an ALIAS or --unit U (one of them)", file=sys.stderr)
+        return 2
+    books = open_books(args)
+    gone, result = forget_aliases(books, args.alias, args.unit, args.reason)
+    for a in gone:
+        print(f"alias forgotten: {a.label}")
     say_commit(result)
     return 0

@@ -38,6 +38,8 @@ def register(sub) -> None:
     p.add_argument("receipt")
     p.add_argument("--reason", required=True)
     p.add_argument("--date")
+    p.add_argument("--forget-alias", action="store_true",
+                   help="for an assigned queue item: also forget the payer alias that assignment taught")
     p.set_defaults(func=cmd_void)
 
     p = sub.add_parser("receipt", help="print a receipt")
@@ -53,6 +55,8 @@ def register(sub) -> None:
     p.add_argument("--reason", required=True)
     p.add_argument("--receipt")
     p.add_argument("--date")
+    p.add_argument("--forget-alias", action="store_true",
+                   help="with --receipt of an assigned queue item: also forget the alias that assignment taught")
     p.set_defaults(func=cmd_refund)
 
     p = sub.add_parser("waive", help="waive (减免) part of an item/period")
@@ -117,9 +121,23 @@ def cmd_pay(args) -> int:
     return 0
 
 
+def _say_undo(undo) -> None:
+    if undo.reopens:
+        print(f"queue item {undo.reopens} is open again (待认领)")
+    for a in undo.taught:
+        if undo.forget:
+            print(f"alias forgotten: {a.label}")
+        else:
+            print(f"alias kept: {a.label} (pass --forget-alias to forget it, or `wuye alias forget {a.key}`)")
+
+
 def cmd_void(args) -> int:
+    from importers.queue import undo_payment
+
     books = open_books(args)
-    _, result = payments.void(books, args.receipt, args.reason, _date(args, books))
+    undo, result = undo_payment(books, args.receipt, "void", args.reason, date=_date(args, books),
+                                forget_alias=args.forget_alias)
+    _say_undo(undo)
     say_commit(result)
     return 0
 
@@ -137,6 +155,14 @@ def cmd_refund(args) -> int:
     if not args.receipt and not args.amount:
         print("wuye: refund needs an AMOUNT (from credit) or --receipt", file=sys.stderr)
         return 2
+    if args.receipt and not args.amount:
+        from importers.queue import undo_payment
+
+        undo, result = undo_payment(books, args.receipt, "refund", args.reason, args.channel, _date(args, books),
+                                    forget_alias=args.forget_alias, unit=args.unit)
+        _say_undo(undo)
+        say_commit(result)
+        return 0
     _, result = payments.refund(books, args.unit, args.amount, args.channel, args.reason, _date(args, books),
                                 receipt=args.receipt)
     say_commit(result)

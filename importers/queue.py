@@ -22,9 +22,10 @@ from ledger.basics.errors import InputError
 from ledger.basics.money import ZERO, fmt, parse_amount
 from ledger.reports.openitems import credit_balances
 from ledger.books.writer import NOT_SHOWN
-from ledger.payments.pay import PaymentPlan, PaymentState, plan_payment
+from ledger.community.privacy import clean_text
+from ledger.payments.pay import PaymentPlan, PaymentState, plan_payment, refund_plan, reopened_note, reversal
 
-from .aliases import AliasTable, alias_entry, parse_keys
+from .aliases import AliasTable, LearnedAlias, alias_entry, forget_entry, live_aliases, parse_keys
 
 QUEUE_RE = re.compile(r"^Q(\d{4})-(\d{4,})$")
 
@@ -70,12 +71,31 @@ class QueueItem:
     file: str = ""
     lineno: int = 0
     status: str = "open"    # open | assigned | refunded | reversed
+    # what happened to it, oldest first: (date, event, detail) with event queued | assigned | voided |
+    # refunded | reversed; an item whose assignment was voided is open again, its history kept
+    history: list[tuple[str, str, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {"id": self.id, "date": self.date, "amount": self.amount, "direction": self.direction,
                 "channel": self.channel, "source": self.source, "ref": self.ref, "reason": self.reason,
                 "suggestions": self.suggestions, "payer": self.payer, "remark": self.remark,
-                "status": self.status}
+                "status": self.status, "history": [{"date": d, "event": ev, "detail": x} for d, ev, x in self.history]}
+
+
+def _event(ev: facts.QueueEvent) -> tuple[str, str]:
+    if ev.reopens:
+        return ("voided" if ev.op == "void" else "refunded"), (ev.receipt or "")
+    return {"pay": "assigned", "refund": "refunded", "reversal": "reversed"}.get(ev.op, ev.op), (ev.receipt or "")
+
+
+def _histories(books) -> dict[str, list[tuple[str, str, str]]]:
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for ev in facts.queue_events(books.cache):
+        name, detail = _event(ev)
+        out.setdefault(ev.qid, []).append((ev.date, name, detail))
+        if ev.reopens:
+            out[ev.qid].append((ev.date, "open", ""))
+    return out
 
 
 def _entries_by_line(books, files: set[str]) -> dict[tuple[str, int], data.Transaction]:
@@ -105,12 +125,14 @@ def list_queue(books, include_closed: bool = False) -> list[QueueItem]:
     if not include_closed:
         wanted = [w for w in wanted if w[2] not in closed]
     entries = _entries_by_line(books, {f for f, _, _ in wanted})
+    histories = _histories(books)
     out = []
     for f, ln, qid in wanted:
         e = entries.get((f, ln))
         if e is None:
             continue
         it = _item(e, f)
+        it.history = [(it.date, "queued", "")] + histories.get(qid, [])
         if qid in closed:
             it.status = {"pay": "assigned", "refund": "refunded", "reversal": "reversed"}.get(closed[qid], closed[qid])
         out.append(it)
@@ -230,4 +252,92 @@ def assign(books, qid: str, unit: str, designated: str | None = None, prepay: bo
            date: dt.date | None = None, learn_alias: bool = False, expect=NOT_SHOWN):
     """-> (AssignPlan as committed, WriteResult); `expect` is the AssignPlan shown to the person."""
     result = books.commit(assign_operation(qid, unit, designated, prepay, date, learn_alias), expect)
+    return result.plan.effect, result
+
+
+# --- undo: a voided or refunded assignment puts the item back; learned aliases can be forgotten ----------
+
+def taught_by(books, qid: str) -> list[LearnedAlias]:
+    """The aliases in force that the assignment of `qid` taught."""
+    return [a for a in live_aliases(books) if a.source == f"assign {qid}"]
+
+
+def find_aliases(books, alias: str | None = None, unit: str | None = None) -> list[LearnedAlias]:
+    """Aliases in force by key (or a unique prefix of at least 4 characters, as `wuye alias list` shows
+    it) or by unit."""
+    live = live_aliases(books)
+    if unit:
+        u = books.unit(unit).unit
+        hits = [a for a in live if a.unit == u]
+        if not hits:
+            raise InputError("alias_none_for_unit", unit=u)
+        return hits
+    key = (alias or "").strip()
+    hits = [a for a in live if a.key == key]
+    if not hits and len(key) >= 4:
+        hits = [a for a in live if a.key.startswith(key)]
+        if len({a.key for a in hits}) > 1:
+            raise InputError("alias_ambiguous", alias=key, n=len({a.key for a in hits}))
+    if not hits:
+        raise InputError("alias_not_found", alias=key)
+    return hits
+
+
+def forget_operation(alias: str | None = None, unit: str | None = None, reason: str = "",
+                     date: dt.date | None = None):
+    def operation(b) -> Plan:
+        why = clean_text(b, reason, "--reason", required=False) or "forgotten by hand"
+        hits = find_aliases(b, alias, unit)
+        day = date or b.today()
+        entries = [forget_entry(day, a.kind, a.key, a.unit, why) for a in hits]
+        msg = (f"alias forget: {len(hits)} alias(es) ({why})\n\n"
+               + "".join(f"alias forgotten: {a.label} (learned {a.date}, {a.source or 'import'})\n" for a in hits))
+        return appending(entries, msg, hits)
+    return operation
+
+
+def forget_aliases(books, alias: str | None = None, unit: str | None = None, reason: str = "",
+                   date: dt.date | None = None, expect=NOT_SHOWN):
+    """-> (the aliases forgotten, WriteResult): one logged commit of wuye-alias-forget directives."""
+    result = books.commit(forget_operation(alias, unit, reason, date), expect)
+    return result.plan.effect, result
+
+
+@dataclass
+class UndoPlan:
+    """A void or refund of a payment; when it was an assigned queue item, the item it reopens and the
+    aliases that assignment taught (forgotten in the same commit only when asked)."""
+    entry: object
+    reopens: str | None
+    taught: list[LearnedAlias]
+    forget: bool
+
+
+def undo_operation(receipt: str, op: str, reason: str, channel: str | None = None, date: dt.date | None = None,
+                   forget_alias: bool = False, unit: str | None = None):
+    def operation(b) -> Plan:
+        day = date or b.today()
+        if op == "void":
+            entry = reversal(b, receipt, day, "void", reason)
+            msg = f"void {receipt} ({entry.meta['unit']}): {reason.strip()}\n" + reopened_note(entry)
+        else:
+            base = refund_plan(b, unit or facts.unit_of_receipt(b.cache, receipt) or "", None, channel or "cash",
+                               reason, day, receipt)
+            entry, msg = base.effect, base.message
+        qid = entry.meta.get("reopens")
+        taught = taught_by(b, qid) if qid else []
+        entries = [entry]
+        if forget_alias and taught:
+            entries += [forget_entry(day, a.kind, a.key, a.unit, f"undo of {receipt}") for a in taught]
+            msg += "".join(f"alias forgotten: {a.label}\n" for a in taught)
+        else:
+            msg += "".join(f"alias kept: {a.label}\n" for a in taught)
+        return appending(entries, msg, UndoPlan(entry, qid, taught, forget_alias and bool(taught)))
+    return operation
+
+
+def undo_payment(books, receipt: str, op: str, reason: str, channel: str | None = None,
+                 date: dt.date | None = None, forget_alias: bool = False, unit: str | None = None, expect=NOT_SHOWN):
+    """Void (`op` void) or refund (`op` refund) a payment; an assigned queue item opens again."""
+    result = books.commit(undo_operation(receipt, op, reason, channel, date, forget_alias, unit), expect)
     return result.plan.effect, result

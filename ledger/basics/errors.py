@@ -31,6 +31,9 @@ MESSAGES: dict[str, str] = {
     "file_changed": N_("{path} 在读取后已在磁盘上被修改；请重新读取后再试"),
     "validation_failed": N_("账本校验失败，未写入任何内容：\n{problems}"),
     "assign_before_received": N_("{queue} 的款项 {received} 才到账，不能在 {date} 认领"),
+    "alias_not_found": N_("别名 '{alias}' 不存在或已忘记（见 wuye alias list）"),
+    "alias_ambiguous": N_("别名前缀 '{alias}' 对应 {n} 个别名；请写出完整的别名"),
+    "alias_none_for_unit": N_("{unit} 没有记住的付款人别名"),
 }
 
 

@@ -373,14 +373,28 @@ def reversal(books, receipt: str, date: dt.date, op: str, reason: str, channel: 
     key = "voids" if op == "void" else "refunds"
     meta = {"op": op, "unit": unit, key: receipt, "reason": reason.strip(), "collector": books.collector(),
             "channel": channel}
+    links: tuple[str, ...] = (receipt,)
+    queue = orig.meta.get("queue")
+    if queue:
+        # an assigned queue item: its money goes back to the suspense account (that leg is reversed as it
+        # was), so the item is open again under the same id; its history stays in the ledger
+        meta["reopens"] = queue
+        links += (beans.link("queue", queue),)
     label = "作废" if op == "void" else "退款"
-    return beans.txn(date, f"{label} {receipt} {unit}", postings, meta, tags=(op,), links=(receipt,))
+    return beans.txn(date, f"{label} {receipt} {unit}", postings, meta, tags=(op,), links=links)
+
+
+def reopened_note(entry) -> str:
+    """The commit-message line of a reversal that puts a queue item back (empty otherwise)."""
+    q = entry.meta.get("reopens")
+    return f"queue item {q} is open again (待认领)\n" if q else ""
 
 
 def void(books, receipt: str, reason: str, date: dt.date | None = None):
     def operation(b) -> Plan:
         entry = reversal(b, receipt, date or b.today(), "void", reason)
-        return appending([entry], f"void {receipt} ({entry.meta['unit']}): {reason.strip()}\n", entry)
+        return appending([entry], f"void {receipt} ({entry.meta['unit']}): {reason.strip()}\n"
+                         + reopened_note(entry), entry)
     result = books.commit(operation)
     return result.plan.effect, result
 
@@ -402,7 +416,7 @@ def refund_plan(books, unit: str, amount: str | None, channel: str, reason: str,
         entry = reversal(books, receipt, date, "refund", reason, channel)
         if entry.meta["unit"] != u.unit:
             raise InputError(f"receipt {receipt} belongs to {entry.meta['unit']}, not {u.unit}")
-        msg = f"refund {receipt} ({u.unit}) {channel}: {reason.strip()}\n"
+        msg = f"refund {receipt} ({u.unit}) {channel}: {reason.strip()}\n" + reopened_note(entry)
     else:
         reason = clean_text(books, reason, "--reason")
         value = parse_amount(str(amount), "amount")

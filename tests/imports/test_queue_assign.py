@@ -75,3 +75,96 @@ def test_dry_run_writes_nothing_and_learning_is_asked_for(books):
     apr = books.month_text("2024-04")
     assert '"wuye-alias" "nickname"' in apr and "3-0801" in apr
     assert "alias learned: nickname -> 3-0801" in git(books.root, "log", "-1", "--format=%B")
+
+
+def _suspense(books) -> str:
+    from ledger.books.folder import Books
+
+    b = Books(books.root)
+    try:
+        (cents,) = b.cache.q("SELECT COALESCE(SUM(cents),0) FROM postings WHERE account=?",
+                             ("Assets:Suspense:Unidentified",))[0]
+    finally:
+        b.close()
+    return f"{cents / 100:.2f}"
+
+
+def test_void_of_an_assignment_reopens_the_item_and_keeps_its_history(books):
+    item = _queued(books)
+    before = _suspense(books)
+    r = books.ok("assign", item["id"], "3-0801", "--learn-alias", "--json").json()
+    assert _suspense(books) != before
+    assert item["id"] not in {i["id"] for i in books.ok("queue", "--json").json()["items"]}
+    out = books.ok("void", r["receipt"], "--reason", "认错房号").out
+    assert f"queue item {item['id']} is open again" in out
+    assert "alias kept: nickname A** -> 3-0801" in out
+    msg = git(books.root, "log", "-1", "--format=%B")
+    assert f"queue item {item['id']} is open again" in msg and "alias kept: nickname A** -> 3-0801" in msg
+    assert _suspense(books) == before                       # the money waits in suspense again
+    again = {i["id"]: i for i in books.ok("queue", "--json").json()["items"]}[item["id"]]
+    assert again["status"] == "open" and again["ref"] == item["ref"]
+    assert [h["event"] for h in again["history"]] == ["queued", "assigned", "voided", "open"]
+    assert again["history"][1]["detail"] == r["receipt"]
+    text = books.month_text("2024-04")
+    assert f'reopens: "{item["id"]}"' in text and f'voids: "{r["receipt"]}"' in text
+    assert "history: queued 2024-03-05 -> assigned 2024-04-01" in books.ok("queue").out
+    # the alias it taught is still in force until someone forgets it
+    aliases = books.ok("alias", "list", "--json").json()["aliases"]
+    mine = [a for a in aliases if a["source"] == f"assign {item['id']}"]
+    assert len(mine) == 1 and mine[0]["unit"] == "3-0801"
+    head = books.head()
+    gone = books.ok("alias", "forget", mine[0]["key"][:8], "--reason", "认错房号").out
+    assert "alias forgotten: nickname A** -> 3-0801" in gone
+    assert books.commits() and books.head() != head
+    assert git(books.root, "log", "-1", "--format=%s").startswith("alias forget: 1 alias(es)")
+    assert f'"wuye-alias-forget" "nickname" "{mine[0]["key"]}" "3-0801"' in books.month_text("2024-04")
+    assert not [a for a in books.ok("alias", "list", "--json").json()["aliases"] if a["key"] == mine[0]["key"]]
+    bad = books.run("alias", "forget", mine[0]["key"])
+    assert bad.rc != 0 and "not found" in bad.err
+    # assigned again: a new receipt, the same queue id
+    r2 = books.ok("assign", item["id"], "3-0801", "--json").json()
+    assert r2["receipt"] != r["receipt"] and r2["queue"] == item["id"]
+    books.ok("check")
+
+
+def test_void_with_forget_alias_forgets_it_in_the_same_commit(books):
+    item = _queued(books)
+    r = books.ok("assign", item["id"], "3-0801", "--learn-alias", "--json").json()
+    n = books.commits()
+    out = books.ok("void", r["receipt"], "--reason", "认错房号", "--forget-alias").out
+    assert "alias forgotten: nickname A** -> 3-0801" in out and books.commits() == n + 1
+    assert not [a for a in books.ok("alias", "list", "--json").json()["aliases"]
+                if a["source"] == f"assign {item['id']}"]
+    # a later row from that nickname is no longer booked by the alias: it waits in the queue
+    later = books.tmp / "in" / "later.csv"
+    later.write_bytes(books.sample("wechat_personal").read_bytes())
+    from .test_import_flow import add_rows
+
+    add_rows(later, dict(date="2024-03-31", nick="A.王", text="", amount="264.00", id="100004990124033100000000000401"))
+    doc = books.import_json(later)
+    assert not doc["payments"] and len(doc["queued"]) == 1
+
+
+def test_refund_of_an_assignment_reopens_the_item(books):
+    item = _queued(books)
+    r = books.ok("assign", item["id"], "3-0801", "--json").json()
+    out = books.ok("refund", "3-0801", "--receipt", r["receipt"], "--channel", "bank", "--reason", "不是本户的款").out
+    assert f"queue item {item['id']} is open again" in out
+    again = {i["id"]: i for i in books.ok("queue", "--json").json()["items"]}[item["id"]]
+    assert [h["event"] for h in again["history"]] == ["queued", "assigned", "refunded", "open"]
+
+
+def test_alias_forget_by_unit_and_bad_input(books):
+    books.import_json(books.sample("wechat_personal"), books.sample("wechat_merchant"))
+    aliases = books.ok("alias", "list", "--json").json()["aliases"]
+    units = {a["unit"] for a in aliases}
+    assert units
+    unit = sorted(units)[0]
+    n = sum(a["unit"] == unit for a in aliases)
+    out = books.ok("alias", "forget", "--unit", unit).out
+    assert out.count("alias forgotten:") == n
+    assert not [a for a in books.ok("alias", "list", "--json").json()["aliases"] if a["unit"] == unit]
+    bad = books.run("alias", "forget", "--unit", unit)
+    assert bad.rc != 0 and unit in bad.err
+    assert books.run("alias", "forget").rc != 0
+    assert books.run("alias", "forget", "zzzzzzzz").rc != 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from textual.widgets import DataTable, Input, OptionList, Select, Static
+from textual.widgets import DataTable, Input, OptionList, Select, Static, TabbedContent
 
 from ledger.books.folder import Books
 from tui import core
@@ -386,3 +386,103 @@ def test_labels_have_no_duplicate_keys():
             assert len(keys) == len(set(keys)), sorted({k for k in keys if keys.count(k) > 1})
             return
     raise AssertionError("LABELS not found")
+
+
+async def test_undo_of_an_assignment_reopens_the_item_and_aliases_can_be_forgotten(books, tmp_path):
+    from importers.queue import plan_assign
+    from tui.screens.adjust import AdjustScreen
+    from tui.screens.importer import AliasForgetScreen
+
+    export = tmp_path / "wechat_personal.csv"
+    shutil.copy(WECHAT, export)
+    app = WuyeApp(books)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: isinstance(app.screen, ImportScreen), what="import screen")
+        screen = app.screen
+        screen.query_one("#imp-path", Input).value = str(export)
+        screen.query_one("#imp-path", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.plan is not None, what="preview", timeout=30)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.done is not None and screen.items, what="import written", timeout=30)
+        b = Books(books)
+        try:
+            item = next(i for i in screen.items if plan_assign(b, i.id, "1-1-0101").would_learn)
+        finally:
+            b.close()
+        # assign with the alias tick box ticked
+        await pilot.press("f9")
+        table = screen.query_one("#q-table", DataTable)
+        table.focus()
+        table.move_cursor(row=[i.id for i in screen.items].index(item.id))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, AssignScreen), what="assign dialog")
+        dialog = app.screen
+        dialog.query_one("#assign-unit", Input).value = "1-1-0101"
+        dialog.query_one("#assign-learn").value = True
+        await wait_for(pilot, lambda: dialog.previewed_effect is not None and dialog.previewed_effect.learned,
+                       what="preview with alias")
+        assert "将记住别名" in text_of(dialog.query_one("#assign-preview", Static), width=200)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: dialog.done is not None, what="assigned")
+        receipt = dialog.done.receipt
+        assert "alias learned" in git(books, "log", "-1", "--format=%b")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen and item.id not in [i.id for i in screen.items],
+                       what="item gone from the queue")
+        # void it: the preview says the item goes back and the alias stays unless ticked
+        app.push_screen(AdjustScreen("void"))
+        await wait_for(pilot, lambda: isinstance(app.screen, AdjustScreen), what="void form")
+        form = app.screen
+        form.query_one("#f-receipt", Input).value = receipt
+        form.query_one("#f-reason", Input).value = "认错房号"
+        form.query_one("#f-reason", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: form.previewed_effect is not None, what="void preview")
+        shown = text_of(form.query_one("#adj-preview", Static), width=200)
+        assert f"{item.id} 将回到待认领" in shown and "别名保留" in shown
+        assert not form.query_one("#f-forget_alias").value
+        start = head(books)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: form.written is not None, what="voided")
+        msg = git(books, "log", "-1", "--format=%B")
+        assert msg.startswith(f"void {receipt}") and f"queue item {item.id} is open again" in msg
+        assert "alias kept:" in msg
+        assert git(books, "rev-list", "--count", f"{start}..HEAD").strip() == "1"
+        month = (books / "txns/2026/2026-11.beancount").read_text(encoding="utf-8")
+        assert f'reopens: "{item.id}"' in month
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen and item.id in [i.id for i in screen.items],
+                       what="item back in the queue")
+        assert [h[1] for h in next(i for i in screen.items if i.id == item.id).history] == \
+            ["queued", "assigned", "voided", "open"]
+        # the alias it taught is listed; forget it from the list: previewed, Enter never writes, Ctrl+S writes
+        screen.query_one(TabbedContent).active = "tab-aliases"
+        al = screen.query_one("#alias-table", DataTable)
+        await wait_for(pilot, lambda: any(r.source == f"assign {item.id}" for r in screen.alias_list), what="aliases")
+        mine = next(r for r in screen.alias_list if r.source == f"assign {item.id}")
+        al.focus()
+        al.move_cursor(row=screen.alias_list.index(mine))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, AliasForgetScreen), what="forget dialog")
+        fs = app.screen
+        fs.query_one("#forget-reason", Input).value = "认错房号"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: fs.previewed_effect is not None, what="forget preview")
+        assert "1-1-0101" in text_of(fs.query_one("#forget-preview", Static), width=200)
+        before = head(books)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: fs.previewed_effect is not None, what="forget preview again")
+        assert head(books) == before
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: fs.done is not None, what="forgotten")
+        assert git(books, "log", "-1", "--format=%s").startswith("alias forget: 1 alias(es) (认错房号)")
+        assert f'"wuye-alias-forget" "{mine.kind}" "{mine.key}" "1-1-0101"' in \
+            (books / "txns/2026/2026-11.beancount").read_text(encoding="utf-8")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen and mine.key not in [r.key for r in screen.alias_list],
+                       what="alias gone from the list")
+        assert git(books, "status", "--porcelain") == ""

@@ -155,3 +155,46 @@ class AssignDone:
     write: WriteDone
     received: str = ""
     date: str = ""
+
+
+# --- learned payer aliases (importers/aliases.py, importers/queue.py) -------------------------------
+
+@dataclass
+class AliasRow:
+    key: str
+    kind: str
+    display: str
+    unit: str
+    learned: str
+    source: str
+
+
+def alias_rows(books: Books) -> list[AliasRow]:
+    from importers.aliases import live_aliases
+
+    return [AliasRow(a.key, a.kind, a.display, a.unit, a.date, a.source) for a in live_aliases(books)]
+
+
+@dataclass
+class ForgetForm:
+    key: str
+    reason: str = ""
+
+
+def alias_forget_preview(books: Books, form: ForgetForm) -> list[str]:
+    """The aliases the form would forget (their labels); writes nothing."""
+    from importers.queue import forget_operation
+
+    return [a.label for a in forget_operation(form.key, None, form.reason)(books).effect]
+
+
+def alias_forget_write(books: Books, form: ForgetForm) -> WriteDone:
+    from importers.queue import find_aliases, forget_aliases
+
+    shown = find_aliases(books, form.key)
+    try:
+        _gone, r = forget_aliases(books, form.key, None, form.reason, expect=shown)
+    except PlanChanged as exc:
+        exc.effect = [a.label for a in exc.plan.effect]
+        raise
+    return WriteDone(r.commit, r.message, r.files)

@@ -61,6 +61,9 @@ class ImportScreen(WuyeScreen):
             with TabPane(t("queue"), id="tab-queue"):
                 yield Static("", id="q-count")
                 yield DataTable(id="q-table", cursor_type="row", zebra_stripes=True)
+            with TabPane(t("aliases"), id="tab-aliases"):
+                yield Static(t("alias_tab_hint"), classes="hint")
+                yield DataTable(id="alias-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -68,11 +71,30 @@ class ImportScreen(WuyeScreen):
         for key, width in (("q_id", 12), ("date", 10), ("amount", 12), ("channel", 7), ("payer", 10),
                            ("remark", 22), ("reason", 30), ("suggestions", 40)):
             q.add_column(Text(t(key), justify="right") if key == "amount" else t(key), key=key, width=width)
+        al = self.query_one("#alias-table", DataTable)
+        for key, width in (("alias_key", 22), ("alias_kind", 9), ("payer", 12), ("unit", 10), ("alias_learned", 10),
+                           ("alias_source", 24)):
+            al.add_column(t(key), key=key, width=width)
         self.query_one("#imp-picked").border_title = t("import_picked")
         self.query_one("#imp-path", Input).focus()
 
     def refresh_data(self) -> None:
         self.core("queue", core.queue_items)
+        self.core("aliases", core.alias_rows)
+
+    def done_aliases(self, rows: list) -> None:
+        table = self.query_one("#alias-table", DataTable)
+        table.clear()
+        for a in rows:
+            table.add_row(a.key, a.kind, a.display, a.unit, a.learned, a.source, key=a.key + "|" + a.unit)
+        self.alias_list = rows
+
+    @on(DataTable.RowSelected, "#alias-table")
+    def _forget(self, event: DataTable.RowSelected) -> None:
+        key, _, unit = str(event.row_key.value).partition("|")
+        row = next((a for a in getattr(self, "alias_list", []) if a.key == key and a.unit == unit), None)
+        if row is not None:
+            self.app.push_screen(AliasForgetScreen(row), lambda _done: self.refresh_data())
 
     # --- files ------------------------------------------------------------------------------
     @on(Input.Submitted, "#imp-path")
@@ -191,7 +213,7 @@ class ImportScreen(WuyeScreen):
         qid = str(event.row_key.value)
         item = next((i for i in self.items if i.id == qid), None)
         if item is not None:
-            self.app.push_screen(AssignScreen(item))
+            self.app.push_screen(AssignScreen(item), lambda _done: self.refresh_data())
 
 
 def render_plan(plan) -> Group:
@@ -386,6 +408,76 @@ class AssignScreen(PlanForm, WuyeModal):
         self.plan_confirm()
 
     @on(Button.Pressed, "#assign-close-btn")
+    def action_close(self) -> None:
+        if not self.busy:
+            self.dismiss(self.done)
+
+
+class AliasForgetScreen(PlanForm, WuyeModal):
+    """Forget one learned payer alias: previewed, a reason, Ctrl+S writes one logged commit."""
+
+    BINDINGS = [Binding("escape", "close", "back"),
+                Binding("ctrl+s", "confirm", "confirm_write", key_display="^s")]
+
+    plan_preview_id = "#forget-preview"
+    plan_confirm_id = "#forget-confirm-btn"
+
+    def __init__(self, row) -> None:
+        super().__init__()
+        self.row = row
+        self.done = None
+
+    def compose(self) -> ComposeResult:
+        a = self.row
+        with Vertical(id="forget-box", classes="form-box") as box:
+            box.border_title = t("alias_forget")
+            box.border_subtitle = t("pay_hint")
+            yield Static(Text.assemble((t("alias_key") + " ", "dim"), (a.key, "bold"), "   ",
+                                       (f"{a.kind} {a.display} -> {a.unit}", "bold yellow"), "   ",
+                                       (t("alias_learned") + " ", "dim"), a.learned, "  ", a.source), id="forget-head")
+            with Horizontal(classes="form-row"):
+                yield Label(t("reason"), classes="form-label")
+                yield Input(id="forget-reason")
+            with Horizontal(classes="form-buttons"):
+                yield Button(t("preview"), id="forget-preview-btn")
+                yield ConfirmButton(t("confirm_write"), id="forget-confirm-btn", variant="warning", disabled=True)
+                yield Button(t("close"), id="forget-close-btn")
+            yield ErrorPanel(id="forget-error")
+            yield Static("", id="forget-preview")
+
+    def on_mount(self) -> None:
+        self.query_one("#forget-reason", Input).focus()
+
+    def plan_values(self) -> core.ForgetForm:
+        return core.ForgetForm(self.row.key, self.query_one("#forget-reason", Input).value.strip())
+
+    def plan_calls(self):
+        return core.alias_forget_preview, core.alias_forget_write, (self.plan_values(),)
+
+    def plan_show_preview(self, labels: list[str]):
+        return Group(*[Text(t("alias_will_forget", alias=x), style="bold yellow") for x in labels])
+
+    def plan_written(self, done) -> None:
+        self.done = done
+        self.notify(t("committed", sha=done.commit[:10]) + "  " + done.message.splitlines()[0])
+
+    def plan_show_done(self, done):
+        return Group(Text(t("committed", sha=done.commit[:10]), style="bold green"), Text(done.message))
+
+    @on(Input.Changed)
+    def _changed(self) -> None:
+        self.plan_invalidate()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#forget-preview-btn")
+    def action_preview(self) -> None:
+        self.plan_preview()
+
+    @on(Button.Pressed, "#forget-confirm-btn")
+    def action_confirm(self) -> None:
+        self.plan_confirm()
+
+    @on(Button.Pressed, "#forget-close-btn")
     def action_close(self) -> None:
         if not self.busy:
             self.dismiss(self.done)
