@@ -337,6 +337,7 @@ LABELS: dict[str, str] = {
     "alias_source": "来源",
     "alias_forget": "忘记别名",
     "alias_will_forget": "将忘记：{alias}",
+    "refund_no": "退款单号 {number}（部分退款，链接原收据）",
     # errors
     "error": "错误",
     "err_WuyeError": "错误",

@@ -442,6 +442,17 @@ def reversals(cache: FactCache, as_of: dt.date | None = None) -> dict[str, str]:
     return out
 
 
+def partial_refunds_of(cache: FactCache, receipt: str) -> list[Txn]:
+    """The partial refunds (op refund, meta refunds-part) of one payment, oldest first."""
+    return _txns(cache.q(f"SELECT {_TXN_COLS} FROM txns WHERE op='refund' AND "
+                         "json_extract(meta,'$.\"refunds-part\"')=? ORDER BY date, id", (receipt,)))
+
+
+def refund_by_number(cache: FactCache, number: str) -> list[Txn]:
+    return _txns(cache.q(f"SELECT {_TXN_COLS} FROM txns WHERE op='refund' AND "
+                         "json_extract(meta,'$.\"refund-no\"')=?", (number,)))
+
+
 def void_of(cache: FactCache, receipt: str) -> tuple[str, str] | None:
     """(reason, date) of the void of a receipt, if any."""
     rows = cache.q("SELECT json_extract(meta,'$.reason'), date FROM txns WHERE op='void' "

@@ -352,10 +352,19 @@ def _payment(books, receipt: str):
     return load_entry(books, file, lineno), unit
 
 
+def check_no_partial_refunds(books, receipt: str) -> None:
+    """A payment partly refunded is not reversed whole (that would reopen the refunded part twice)."""
+    done = [t.meta.get("refund-no") for t in facts.partial_refunds_of(books.cache, receipt)]
+    if done:
+        raise InputError(f"receipt {receipt} was partly refunded ({', '.join(map(str, done))}); "
+                         "refund the rest with an amount instead")
+
+
 def reversal(books, receipt: str, date: dt.date, op: str, reason: str, channel: str | None = None):
     """A linked entry negating every posting of the payment (money leg via `channel` for refunds)."""
     reason = clean_text(books, reason, "--reason")
     orig, unit = _payment(books, receipt)
+    check_no_partial_refunds(books, receipt)
     check_date(books, date)
     if date < orig.date:
         raise InputError(f"date {date} is before the payment {receipt} of {orig.date}")
@@ -436,3 +445,138 @@ def refund_plan(books, unit: str, amount: str | None, channel: str, reason: str,
              "collector": books.collector()}, tags=("refund",))
         msg = f"refund {u.unit} {fmt(value)} CNY {channel} from credit: {reason.strip()}\n"
     return appending([entry], msg, entry)
+
+
+# --- partial refunds: a linked partial reversal of one payment -------------------------------------
+
+@dataclass
+class RefundPart:
+    item: str
+    period: str
+    kind: str
+    amount: Decimal
+    account: str
+
+
+@dataclass
+class PartialRefund:
+    """What a refund of part of a payment reopens: the payment's credit first (money it put on credit
+    and still there), then the items it settled, newest first (the reverse of the allocation order),
+    unless the refund names them."""
+    number: str
+    receipt: str
+    unit: str
+    amount: Decimal
+    channel: str
+    date: dt.date
+    reason: str
+    parts: list[RefundPart] = field(default_factory=list)
+    from_credit: Decimal = ZERO
+    entry: data.Transaction | None = None
+
+
+def refundable(books, receipt: str):
+    """(payment entry, unit, {(item, period): RefundPart still refundable}, credit still refundable)."""
+    orig, unit = _payment(books, receipt)
+    left: dict[tuple[str, str], RefundPart] = {}
+    credit = ZERO
+    for p in orig.postings:
+        meta = p.meta or {}
+        if p.account in (acc.receivable(unit), acc.DEVELOPER) and meta.get("item"):
+            if meta.get("kind") in ("waived",):
+                continue  # a merchant coupon settled as a waiver: no money to give back
+            key = (meta["item"], str(meta["period"]))
+            left[key] = RefundPart(key[0], key[1], str(meta.get("kind") or ""), -p.units.number, p.account)
+        elif p.account == acc.credit(unit) and (meta.get("kind") or "prepay") == "prepay":
+            credit += -p.units.number
+    for t in facts.partial_refunds_of(books.cache, receipt):
+        for p in facts.postings_of(books.cache, t.id):
+            if p.acct in ("ar", "dev") and (p.item, p.period) in left:
+                left[(p.item, p.period)].amount -= p.amount
+            elif p.acct == "credit":
+                credit -= p.amount
+    left = {k: v for k, v in left.items() if v.amount > 0}
+    return orig, unit, left, max(credit, ZERO)
+
+
+def plan_partial_refund(books, unit: str, amount: str | Decimal, receipt: str, channel: str, reason: str,
+                        date: dt.date | None = None, items: str | list | None = None,
+                        numbers: numbering.Numbers | None = None) -> PartialRefund:
+    date = date or books.today()
+    if channel not in CHANNELS:
+        raise InputError("unknown_channel", channel=channel, choices=", ".join(CHANNELS))
+    reason = clean_text(books, reason, "--reason")
+    value = parse_amount(str(amount), "amount")
+    check_date(books, date)
+    orig, owner, left, credit_left = refundable(books, receipt)
+    u = books.unit(unit)
+    if owner != u.unit:
+        raise InputError(f"receipt {receipt} belongs to {owner}, not {u.unit}")
+    if date < orig.date:
+        raise InputError(f"date {date} is before the payment {receipt} of {orig.date}")
+    # money it put on credit can go back only while it is still there (later bills may have used it)
+    credit_now = credit_balances(books.cache, unit=u.unit).get(u.unit, ZERO)
+    credit_left = min(credit_left, max(credit_now - facts.discount_on_credit(books.cache, u.unit), ZERO))
+    named = items if isinstance(items, list) else parse_designated(items, books)
+    rest = value
+    from_credit = ZERO
+    chosen: list[RefundPart] = []
+    if named:
+        for key in named:
+            if key not in left:
+                raise InputError("refund_item_not_paid", receipt=receipt, item=key[0], period=key[1])
+        order = [left[key] for key in named]
+    else:
+        from_credit = min(rest, credit_left)
+        rest -= from_credit
+        prio = {code: f.priority for code, f in books.config.fees.items()}
+        # the reverse of the allocation order: newest period first, late fees before principal,
+        # the last item in priority first
+        order = sorted(left.values(), key=lambda r: (r.period, r.item != LATE_FEE_ITEM, prio.get(r.item, 99)),
+                       reverse=True)
+    for part in order:
+        if rest <= 0:
+            break
+        take = min(rest, part.amount)
+        chosen.append(RefundPart(part.item, part.period, part.kind, take, part.account))
+        rest -= take
+    if rest > 0:
+        most = sum((r.amount for r in order), ZERO) + (credit_left if not named else ZERO)
+        raise InputError("refund_exceeds_payment", receipt=receipt, amount=fmt(value), most=fmt(most))
+    number = (numbers or numbering.Numbers(books.cache)).next(numbering.REFUNDS, date.year)
+    plan = PartialRefund(number, receipt, u.unit, value, channel, date, reason.strip(), chosen, from_credit)
+    postings = [beans.posting(books.config.channel_accounts[channel], -value)]
+    for r in chosen:
+        meta = {"item": r.item, "period": r.period, "kind": r.kind}
+        if r.account == acc.DEVELOPER:
+            meta = {"unit": u.unit, **meta}
+        postings.append(beans.posting(r.account, r.amount, meta))
+    if from_credit:
+        postings.append(beans.posting(acc.credit(u.unit), from_credit, {"kind": "refund"}))
+    plan.entry = beans.txn(date, f"退款 {number} {u.unit}（{receipt} 部分退款）", postings,
+                           {"op": "refund", "unit": u.unit, "refunds-part": receipt, "refund-no": number,
+                            "channel": channel, "reason": reason.strip(), "collector": books.collector()},
+                           tags=("refund",), links=(receipt, number))
+    return plan
+
+
+def partial_refund_summary(plan: PartialRefund) -> str:
+    lines = [f"reopened {r.item} {r.period} ({r.kind}): {fmt(r.amount)}" for r in plan.parts]
+    if plan.from_credit:
+        lines.append(f"from the credit it paid in: {fmt(plan.from_credit)}")
+    return "\n".join(lines)
+
+
+def partial_refund_operation(*args, **kwargs):
+    def operation(books) -> Plan:
+        plan = plan_partial_refund(books, *args, **kwargs)
+        msg = (f"refund {plan.number} {plan.unit} {fmt(plan.amount)} CNY {plan.channel}, part of {plan.receipt}: "
+               f"{plan.reason}\n\n{partial_refund_summary(plan)}\n")
+        return appending([plan.entry], msg, plan)
+    return operation
+
+
+def partial_refund(books, *args, expect=NOT_SHOWN, **kwargs):
+    """-> (PartialRefund as committed, WriteResult)."""
+    result = books.commit(partial_refund_operation(*args, **kwargs), expect)
+    return result.plan.effect, result

@@ -91,3 +91,60 @@ def render_text(books, rec: Receipt) -> str:
 def render_html(books, rec: Receipt) -> str:
     c = books.config
     return render("receipt.html", rec=rec, community=c.name, office=c.office.get("name", c.name))
+
+
+# --- refund slips (退款单): a partial refund of a payment, numbered TK<year>-NNNNNN -------------------
+
+@dataclass
+class RefundSlip:
+    number: str
+    date: str
+    unit: str
+    receipt: str
+    amount: Decimal
+    channel: str
+    reason: str
+    collector: str
+    lines: list[tuple[str, str, str, Decimal]] = field(default_factory=list)  # item, name, period/kind, amount
+    credit: Decimal = ZERO
+
+
+def load_refund(books, number: str) -> RefundSlip:
+    rows = facts.refund_by_number(books.cache, number)
+    if not rows:
+        raise InputError(f"refund {number} not found")
+    t = rows[0]
+    m = t.meta
+    slip = RefundSlip(number, t.date, t.unit or "", str(m.get("refunds-part", "")), ZERO, t.channel or "",
+                      m.get("reason", ""), m.get("collector", ""))
+    names = {c: f.name for c, f in books.config.fees.items()}
+    names["LATE"] = ITEMS["LATE"].zh
+    for p in facts.postings_of(books.cache, t.id):
+        if p.cls == "money":
+            slip.amount -= p.amount
+        elif p.acct in ("ar", "dev"):
+            slip.lines.append((p.item, names.get(p.item, p.item),
+                               f"{p.period} {label('kind', p.kind, default='')}".strip(), p.amount))
+        elif p.acct == "credit":
+            slip.credit += p.amount
+    return slip
+
+
+def render_refund_text(books, slip: RefundSlip) -> str:
+    c = books.config
+    w = 46
+    out = [f"{c.name} 退款单".center(w - 4), f"No. {slip.number}".rjust(w),
+           f"日期：{slip.date}    房号：{slip.unit}", f"原收据：{slip.receipt}（部分退款）", "-" * w]
+    for _item, name, period, amt in slip.lines:
+        out.append(f"{name:<8}{period:<16}{fmt(amt):>14}")
+    if slip.credit:
+        out.append(f"{'预存/多缴':<8}{'退回预存款':<14}{fmt(slip.credit):>14}")
+    out += ["-" * w, f"退款合计（小写）：¥{fmt(slip.amount)}", f"退款合计（大写）：{chinese_capital(slip.amount)}",
+            f"退款方式：{label('channel', slip.channel)}    原因：{slip.reason}",
+            f"经办人：{slip.collector}    退款单位：{c.office.get('name', c.name)}    领款人签字："]
+    return "\n".join(out) + "\n"
+
+
+def render_refund_html(books, slip: RefundSlip) -> str:
+    c = books.config
+    return render("refund.html", slip=slip, community=c.name, office=c.office.get("name", c.name))

@@ -486,3 +486,40 @@ async def test_undo_of_an_assignment_reopens_the_item_and_aliases_can_be_forgott
         await wait_for(pilot, lambda: app.screen is screen and mine.key not in [r.key for r in screen.alias_list],
                        what="alias gone from the list")
         assert git(books, "status", "--porcelain") == ""
+
+
+async def test_partial_refund_of_a_payment_from_the_refund_form(books):
+    from tui.screens.adjust import AdjustScreen
+
+    b = Books(books)
+    try:
+        receipt, unit = b.cache.q("SELECT receipt, unit FROM txns WHERE op='pay' AND date LIKE '2026-11-%' "
+                                  "ORDER BY date DESC, id DESC LIMIT 1")[0]
+    finally:
+        b.close()
+    app = WuyeApp(books)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        app.push_screen(AdjustScreen("refund"))
+        await wait_for(pilot, lambda: isinstance(app.screen, AdjustScreen), what="refund form")
+        form = app.screen
+        form.query_one("#f-unit", Input).value = unit
+        form.query_one("#f-amount", Input).value = "10.00"
+        form.query_one("#f-receipt", Input).value = receipt
+        form.query_one("#f-reason", Input).value = "多收部分退回"
+        form.query_one("#f-reason", Input).focus()
+        start = head(books)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: form.previewed_effect is not None, what="refund preview")
+        shown = text_of(form.query_one("#adj-preview", Static), width=200)
+        assert "TK2026-000001" in shown and "10.00" in shown
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: form.previewed_effect is not None, what="preview again")
+        assert head(books) == start                       # Enter never writes
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: form.written is not None, what="refunded")
+        assert git(books, "log", "-1", "--format=%s").startswith(f"refund TK2026-000001 {unit} 10.00 CNY cash, part of {receipt}")
+        month = (books / "txns/2026/2026-11.beancount").read_text(encoding="utf-8")
+        assert f'refunds-part: "{receipt}"' in month and 'refund-no: "TK2026-000001"' in month
+        assert git(books, "status", "--porcelain") == ""

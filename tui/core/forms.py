@@ -255,6 +255,13 @@ def adjust_preview(books: Books, kind: str, values: dict):
         e = payments.reversal(books, v["receipt"], date, "void", v["reason"])
         return _undo_lines(books, effect_of(books, e.meta["unit"], e, receipt=v["receipt"]), e, v)
     if kind == "refund":
+        if v.get("receipt") and v.get("amount"):  # part of a payment: a partial reversal, its own TK number
+            unit = v.get("unit") or _unit_of_receipt(books, v["receipt"])
+            plan = payments.plan_partial_refund(books, unit, v["amount"], v["receipt"], v.get("channel") or "cash",
+                                                v["reason"], date)
+            eff = effect_of(books, plan.unit, plan.entry, plan.amount, receipt=v["receipt"])
+            eff.lines.append(("refund_no", {"number": plan.number}))
+            return eff
         if v.get("receipt"):
             e = payments.reversal(books, v["receipt"], date, "refund", v["reason"], v.get("channel") or "cash")
             if v.get("unit") and books.unit(v["unit"]).unit != e.meta["unit"]:
@@ -310,6 +317,10 @@ def adjust_write(books: Books, kind: str, values: dict) -> WriteDone:
         unit = v.get("unit") or _unit_of_receipt(books, v["receipt"])
         _e, result = undo_payment(books, v["receipt"], kind, v["reason"], v.get("channel") or "cash", date,
                                   forget_alias=bool(v.get("forget_alias")), unit=unit)
+    elif kind == "refund" and v.get("receipt"):
+        unit = v.get("unit") or _unit_of_receipt(books, v["receipt"])
+        _e, result = payments.partial_refund(books, unit, v["amount"], v["receipt"], v.get("channel") or "cash",
+                                             v["reason"], date)
     elif kind == "refund":
         unit = v.get("unit") or _unit_of_receipt(books, v["receipt"])
         _e, result = payments.refund(books, unit, v.get("amount") or None, v.get("channel") or "cash", v["reason"],
