@@ -23,7 +23,8 @@ from ledger.basics.money import ZERO, fmt, parse_amount
 from ledger.reports.openitems import credit_balances
 from ledger.books.writer import NOT_SHOWN
 from ledger.community.privacy import clean_text
-from ledger.payments.pay import PaymentPlan, PaymentState, plan_payment, refund_plan, reopened_note, reversal
+from ledger.payments.pay import (PaymentPlan, PaymentState, choose_refund_parts, latest_covering_payment, plan_payment,
+                                 refund_plan, refund_postings, reopened_note, reversal)
 
 from .aliases import AliasTable, LearnedAlias, alias_entry, forget_entry, live_aliases, parse_keys
 
@@ -216,8 +217,27 @@ def plan_assign(books, qid: str, unit: str, designated: str | None = None, prepa
     else:
         have = credit_balances(books.cache, unit=u.unit).get(u.unit, ZERO)
         if item.amount > have:
-            raise InputError(f"{item.id} paid out {fmt(item.amount)} but {u.unit} has only {fmt(have)} credit; "
-                             "record the overpayment first")
+            # money paid back to a unit without that much credit: the refund of (part of) its latest payment
+            # that covers it, a linked partial reversal with its own refund number
+            found = latest_covering_payment(books, u.unit, item.amount, day)
+            if found is None:
+                raise InputError(f"{item.id} paid out {fmt(item.amount)} but {u.unit} has only {fmt(have)} credit "
+                                 "and no payment of it covers the refund; record the overpayment first")
+            receipt, left, credit_left = found
+            parts, from_credit = choose_refund_parts(books, receipt, item.amount, left, credit_left)
+            number = numbering.Numbers(books.cache).next(numbering.REFUNDS, day.year)
+            entry = beans.txn(day, f"退款 {number} {u.unit}（{receipt} 部分退款，{item.id}）",
+                              [beans.posting(acc.SUSPENSE, -item.amount)] + refund_postings(u.unit, parts, from_credit),
+                              {"op": "refund", "unit": u.unit, "refunds-part": receipt, "refund-no": number,
+                               "channel": item.channel, "queue": item.id, "received": item.date,
+                               "source": item.source, "queued-ref": item.ref,
+                               "reason": f"refund paid out, queued as {item.id}", "collector": books.collector()},
+                              tags=("refund",), links=(link, receipt, number))
+            summary = "\n".join([f"refund {number} of {receipt}"]
+                                 + [f"reopened {p.item} {p.period} ({p.kind}): {fmt(p.amount)}" for p in parts]
+                                 + ([f"from the credit it paid in: {fmt(from_credit)}"] if from_credit else []))
+            return _with_aliases(books, AssignPlan(item, u.unit, [entry], number, summary, date=day,
+                                                   received=item.date), m, u.unit, day, learn_alias)
         entry = beans.txn(day, f"退款 {u.unit} 预存款 ({item.id})", [
             beans.posting(acc.credit(u.unit), item.amount, {"kind": "refund"}),
             beans.posting(acc.SUSPENSE, -item.amount)],
@@ -226,13 +246,17 @@ def plan_assign(books, qid: str, unit: str, designated: str | None = None, prepa
              "collector": books.collector()}, tags=("refund",), links=(link,))
         ap = AssignPlan(item, u.unit, [entry], None, f"refund from credit: {fmt(item.amount)}", date=day,
                         received=item.date)
+    return _with_aliases(books, ap, m, u.unit, day, learn_alias)
+
+
+def _with_aliases(books, ap: AssignPlan, m, unit: str, day: dt.date, learn_alias: bool) -> AssignPlan:
     table = AliasTable.load(books)
     for k in parse_keys(m.get("alias-keys", "")):
-        if not table.has(k, u.unit):
-            ap.would_learn.append(f"{k.kind} {k.display} -> {u.unit}")
+        if not table.has(k, unit):
+            ap.would_learn.append(f"{k.kind} {k.display} -> {unit}")
             if learn_alias:
-                ap.entries.append(alias_entry(day, k, u.unit, f"assign {item.id}"))
-                ap.learned.append(f"{k.kind} -> {u.unit}")
+                ap.entries.append(alias_entry(day, k, unit, f"assign {ap.item.id}"))
+                ap.learned.append(f"{k.kind} -> {unit}")
     return ap
 
 

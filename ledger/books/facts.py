@@ -448,6 +448,13 @@ def partial_refunds_of(cache: FactCache, receipt: str) -> list[Txn]:
                          "json_extract(meta,'$.\"refunds-part\"')=? ORDER BY date, id", (receipt,)))
 
 
+def credit_applications_of(cache: FactCache, receipt: str) -> list[Txn]:
+    """The credit-application entries (op bill, meta receipt-credit) that applied a payment's money to
+    charges billed after it."""
+    return _txns(cache.q(f"SELECT {_TXN_COLS} FROM txns WHERE op='bill' AND "
+                         "json_extract(meta,'$.\"receipt-credit\"')=? ORDER BY date, id", (receipt,)))
+
+
 def refund_by_number(cache: FactCache, number: str) -> list[Txn]:
     return _txns(cache.q(f"SELECT {_TXN_COLS} FROM txns WHERE op='refund' AND "
                          "json_extract(meta,'$.\"refund-no\"')=?", (number,)))

@@ -475,28 +475,112 @@ class PartialRefund:
     entry: data.Transaction | None = None
 
 
-def refundable(books, receipt: str):
-    """(payment entry, unit, {(item, period): RefundPart still refundable}, credit still refundable)."""
-    orig, unit = _payment(books, receipt)
+def refundable_of(orig: data.Transaction, unit: str, earlier: list[tuple[str, str | None, str | None, Decimal]] = (),
+                  applications: list = ()):
+    """({(item, period): RefundPart still refundable}, credit still refundable) of a payment entry, after
+    the earlier partial refunds of it (their (acct, item, period, amount) postings). `applications`: the
+    (item, period, amount) its credit settled later (credit-application entries): refundable as items,
+    and no longer as credit."""
     left: dict[tuple[str, str], RefundPart] = {}
     credit = ZERO
+    for item, period, amount in applications:
+        key = (item, str(period))
+        if key in left:
+            left[key].amount += amount
+        else:
+            left[key] = RefundPart(item, str(period), "credit", amount, acc.receivable(unit))
+        credit -= amount
     for p in orig.postings:
         meta = p.meta or {}
         if p.account in (acc.receivable(unit), acc.DEVELOPER) and meta.get("item"):
             if meta.get("kind") in ("waived",):
                 continue  # a merchant coupon settled as a waiver: no money to give back
             key = (meta["item"], str(meta["period"]))
-            left[key] = RefundPart(key[0], key[1], str(meta.get("kind") or ""), -p.units.number, p.account)
+            if key in left:
+                left[key].amount += -p.units.number
+            else:
+                left[key] = RefundPart(key[0], key[1], str(meta.get("kind") or ""), -p.units.number, p.account)
         elif p.account == acc.credit(unit) and (meta.get("kind") or "prepay") == "prepay":
             credit += -p.units.number
-    for t in facts.partial_refunds_of(books.cache, receipt):
-        for p in facts.postings_of(books.cache, t.id):
-            if p.acct in ("ar", "dev") and (p.item, p.period) in left:
-                left[(p.item, p.period)].amount -= p.amount
-            elif p.acct == "credit":
-                credit -= p.amount
-    left = {k: v for k, v in left.items() if v.amount > 0}
-    return orig, unit, left, max(credit, ZERO)
+    for acct, item, period, amount in earlier:
+        if acct in ("ar", "dev") and (item, period) in left:
+            left[(item, period)].amount -= amount
+        elif acct == "credit":
+            credit -= amount
+    return {k: v for k, v in left.items() if v.amount > 0}, max(credit, ZERO)
+
+
+def refundable(books, receipt: str, pending: list = ()):
+    """(payment entry, unit, {(item, period): RefundPart still refundable}, credit still refundable);
+    `pending`: postings of partial refunds planned in this batch, not written yet."""
+    orig, unit = _payment(books, receipt)
+    earlier = [(p.acct, p.item, p.period, p.amount) for t in facts.partial_refunds_of(books.cache, receipt)
+               for p in facts.postings_of(books.cache, t.id)] + list(pending)
+    applied = [(p.item, p.period, -p.amount) for t in facts.credit_applications_of(books.cache, receipt)
+               for p in facts.postings_of(books.cache, t.id) if p.acct == "ar" and p.kind == "credit"]
+    left, credit = refundable_of(orig, unit, earlier, applied)
+    return orig, unit, left, credit
+
+
+def latest_covering_payment(books, unit: str, amount: Decimal, day: dt.date, pending: dict | None = None,
+                            credit_cap: Decimal | None = None):
+    """(receipt, refundable items, refundable credit) of the unit's latest live payment on or before `day`
+    whose refundable money covers `amount`, or None. `pending`: receipt -> partial-refund postings not
+    written yet; `credit_cap`: the unit's credit now (default: from the books)."""
+    dead = reversed_receipts(books)
+    cap = credit_balances(books.cache, unit=unit).get(unit, ZERO) if credit_cap is None else credit_cap
+    for t in reversed(facts.unit_txns(books.cache, unit, as_of=day, ops=("pay",))):
+        if not t.receipt or t.receipt in dead:
+            continue
+        _e, _u, left, credit = refundable(books, t.receipt, (pending or {}).get(t.receipt, ()))
+        credit = min(credit, cap)
+        if sum((p.amount for p in left.values()), ZERO) + credit >= amount:
+            return t.receipt, left, credit
+    return None
+
+
+def choose_refund_parts(books, receipt: str, value: Decimal, left: dict, credit_left: Decimal,
+                        named: list | None = None) -> tuple[list[RefundPart], Decimal]:
+    """What a refund of `value` reopens: the items named, or the credit first, then newest first."""
+    rest = value
+    from_credit = ZERO
+    if named:
+        for key in named:
+            if key not in left:
+                raise InputError("refund_item_not_paid", receipt=receipt, item=key[0], period=key[1])
+        order = [left[key] for key in named]
+    else:
+        from_credit = min(rest, credit_left)
+        rest -= from_credit
+        prio = {code: f.priority for code, f in books.config.fees.items()}
+        # the reverse of the allocation order: newest period first, late fees before principal,
+        # the last item in priority first
+        order = sorted(left.values(), key=lambda r: (r.period, r.item != LATE_FEE_ITEM, prio.get(r.item, 99)),
+                       reverse=True)
+    chosen: list[RefundPart] = []
+    for part in order:
+        if rest <= 0:
+            break
+        take = min(rest, part.amount)
+        chosen.append(RefundPart(part.item, part.period, part.kind, take, part.account))
+        rest -= take
+    if rest > 0:
+        most = sum((r.amount for r in order), ZERO) + (credit_left if not named else ZERO)
+        raise InputError("refund_exceeds_payment", receipt=receipt, amount=fmt(value), most=fmt(most))
+    return chosen, from_credit
+
+
+def refund_postings(unit: str, parts: list[RefundPart], from_credit: Decimal) -> list:
+    """The receivable and credit legs of a partial reversal (the money leg is the caller's)."""
+    out = []
+    for r in parts:
+        meta = {"item": r.item, "period": r.period, "kind": r.kind}
+        if r.account == acc.DEVELOPER:
+            meta = {"unit": unit, **meta}
+        out.append(beans.posting(r.account, r.amount, meta))
+    if from_credit:
+        out.append(beans.posting(acc.credit(unit), from_credit, {"kind": "refund"}))
+    return out
 
 
 def plan_partial_refund(books, unit: str, amount: str | Decimal, receipt: str, channel: str, reason: str,
@@ -518,41 +602,11 @@ def plan_partial_refund(books, unit: str, amount: str | Decimal, receipt: str, c
     credit_now = credit_balances(books.cache, unit=u.unit).get(u.unit, ZERO)
     credit_left = min(credit_left, max(credit_now - facts.discount_on_credit(books.cache, u.unit), ZERO))
     named = items if isinstance(items, list) else parse_designated(items, books)
-    rest = value
-    from_credit = ZERO
-    chosen: list[RefundPart] = []
-    if named:
-        for key in named:
-            if key not in left:
-                raise InputError("refund_item_not_paid", receipt=receipt, item=key[0], period=key[1])
-        order = [left[key] for key in named]
-    else:
-        from_credit = min(rest, credit_left)
-        rest -= from_credit
-        prio = {code: f.priority for code, f in books.config.fees.items()}
-        # the reverse of the allocation order: newest period first, late fees before principal,
-        # the last item in priority first
-        order = sorted(left.values(), key=lambda r: (r.period, r.item != LATE_FEE_ITEM, prio.get(r.item, 99)),
-                       reverse=True)
-    for part in order:
-        if rest <= 0:
-            break
-        take = min(rest, part.amount)
-        chosen.append(RefundPart(part.item, part.period, part.kind, take, part.account))
-        rest -= take
-    if rest > 0:
-        most = sum((r.amount for r in order), ZERO) + (credit_left if not named else ZERO)
-        raise InputError("refund_exceeds_payment", receipt=receipt, amount=fmt(value), most=fmt(most))
+    chosen, from_credit = choose_refund_parts(books, receipt, value, left, credit_left, named)
     number = (numbers or numbering.Numbers(books.cache)).next(numbering.REFUNDS, date.year)
     plan = PartialRefund(number, receipt, u.unit, value, channel, date, reason.strip(), chosen, from_credit)
-    postings = [beans.posting(books.config.channel_accounts[channel], -value)]
-    for r in chosen:
-        meta = {"item": r.item, "period": r.period, "kind": r.kind}
-        if r.account == acc.DEVELOPER:
-            meta = {"unit": u.unit, **meta}
-        postings.append(beans.posting(r.account, r.amount, meta))
-    if from_credit:
-        postings.append(beans.posting(acc.credit(u.unit), from_credit, {"kind": "refund"}))
+    postings = [beans.posting(books.config.channel_accounts[channel], -value)] + refund_postings(u.unit, chosen,
+                                                                                                 from_credit)
     plan.entry = beans.txn(date, f"退款 {number} {u.unit}（{receipt} 部分退款）", postings,
                            {"op": "refund", "unit": u.unit, "refunds-part": receipt, "refund-no": number,
                             "channel": channel, "reason": reason.strip(), "collector": books.collector()},

@@ -120,13 +120,14 @@ def load_refund(books, number: str) -> RefundSlip:
     names = {c: f.name for c, f in books.config.fees.items()}
     names["LATE"] = ITEMS["LATE"].zh
     for p in facts.postings_of(books.cache, t.id):
-        if p.cls == "money":
-            slip.amount -= p.amount
-        elif p.acct in ("ar", "dev"):
+        if p.acct in ("ar", "dev"):
             slip.lines.append((p.item, names.get(p.item, p.item),
                                f"{p.period} {label('kind', p.kind, default='')}".strip(), p.amount))
         elif p.acct == "credit":
             slip.credit += p.amount
+    # what went back is what the payment gives up (the money leg may be a channel or, for a queued
+    # refund assigned later, the suspense account); channel-fee legs are not part of it
+    slip.amount = sum((ln[3] for ln in slip.lines), ZERO) + slip.credit
     return slip
 
 

@@ -3,6 +3,7 @@ the receipt of the year it is issued, aliases learned only when asked. Real book
 from __future__ import annotations
 
 import os
+import re
 
 from .conftest import GOLDEN, git
 
@@ -168,3 +169,22 @@ def test_alias_forget_by_unit_and_bad_input(books):
     assert bad.rc != 0 and unit in bad.err
     assert books.run("alias", "forget").rc != 0
     assert books.run("alias", "forget", "zzzzzzzz").rc != 0
+
+
+def test_assign_of_a_queued_outflow_offers_the_refund_of_a_payment(books):
+    # alipay …005 pays 50.00 back to 3-0801 on 03-04, before any payment of it: queued (money out)
+    doc = books.import_json(books.sample("alipay_personal"))
+    q = next(o for o in doc["queued"] if o["txn_id"].endswith("0005"))
+    assert q["direction"] == "out"
+    later = next(p for p in doc["payments"] if p["unit"] == "3-0801")          # 264.00 on 03-20
+    dry = books.ok("assign", q["queue"], "3-0801", "--dry-run").out
+    assert f"refund TK2024-000001 of {later['receipt']}" in dry and "(money out)" in dry
+    r = books.ok("assign", q["queue"], "3-0801", "--json").json()
+    assert r["receipt"] == "TK2024-000001" and r["direction"] == "out"
+    apr = books.month_text("2024-04")
+    assert f'refunds-part: "{later["receipt"]}"' in apr and f'queue: "{q["queue"]}"' in apr
+    assert re.search(r"Assets:Suspense:Unidentified +-50.00 CNY", apr)
+    status = {i["id"]: i["status"] for i in books.ok("queue", "--all", "--json").json()["items"]}
+    assert status[q["queue"]] == "refunded"
+    assert "¥50.00" in books.ok("receipt", "TK2024-000001").out
+    books.ok("check")
