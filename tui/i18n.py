@@ -329,7 +329,7 @@ LABELS: dict[str, str] = {
     "q_alias_forget": "别名将被忘记：{alias}",
     "f_forget_alias": "忘记别名",
     "q_forget_alias_box": "同时忘记此次认领记住的别名",
-    "aliases": "付款人别名",
+    "alias_tab": "付款人别名",
     "alias_tab_hint": "已记住的付款人别名；在一行上按 Enter 可忘记它",
     "alias_key": "别名",
     "alias_kind": "类型",

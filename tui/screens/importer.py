@@ -61,7 +61,7 @@ class ImportScreen(WuyeScreen):
             with TabPane(t("queue"), id="tab-queue"):
                 yield Static("", id="q-count")
                 yield DataTable(id="q-table", cursor_type="row", zebra_stripes=True)
-            with TabPane(t("aliases"), id="tab-aliases"):
+            with TabPane(t("alias_tab"), id="tab-aliases"):
                 yield Static(t("alias_tab_hint"), classes="hint")
                 yield DataTable(id="alias-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
