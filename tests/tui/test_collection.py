@@ -485,6 +485,39 @@ async def test_undo_of_an_assignment_reopens_the_item_and_aliases_can_be_forgott
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen and mine.key not in [r.key for r in screen.alias_list],
                        what="alias gone from the list")
+        # assigned again (alias ticked), then voided with the forget tick box: both in the void's one commit
+        screen.query_one(TabbedContent).active = "tab-queue"
+        table.focus()
+        table.move_cursor(row=[i.id for i in screen.items].index(item.id))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, AssignScreen), what="assign dialog again")
+        dialog = app.screen
+        dialog.query_one("#assign-unit", Input).value = "1-1-0101"
+        dialog.query_one("#assign-learn").value = True
+        await wait_for(pilot, lambda: dialog.previewed_effect is not None and dialog.previewed_effect.learned,
+                       what="preview with alias again")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: dialog.done is not None, what="assigned again")
+        receipt2 = dialog.done.receipt
+        assert receipt2 != receipt
+        await pilot.press("escape")
+        app.push_screen(AdjustScreen("void"))
+        await wait_for(pilot, lambda: isinstance(app.screen, AdjustScreen), what="void form again")
+        form = app.screen
+        form.query_one("#f-receipt", Input).value = receipt2
+        form.query_one("#f-reason", Input).value = "仍然认错"
+        form.query_one("#f-forget_alias").value = True
+        form.query_one("#f-reason", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: form.previewed_effect is not None, what="void preview again")
+        assert "别名将被忘记" in text_of(form.query_one("#adj-preview", Static), width=200)
+        start = head(books)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: form.written is not None, what="voided again")
+        msg = git(books, "log", "-1", "--format=%B")
+        assert "alias forgotten:" in msg and f"queue item {item.id} is open again" in msg
+        assert git(books, "rev-list", "--count", f"{start}..HEAD").strip() == "1"
+        assert "wuye-alias-forget" in git(books, "show", "HEAD", "--", "txns")
         assert git(books, "status", "--porcelain") == ""
 
 
