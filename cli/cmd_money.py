@@ -38,21 +38,27 @@ def register(sub) -> None:
     p.add_argument("receipt")
     p.add_argument("--reason", required=True)
     p.add_argument("--date")
+    p.add_argument("--forget-alias", action="store_true",
+                   help="for an assigned queue item: also forget the payer alias that assignment taught")
     p.set_defaults(func=cmd_void)
 
-    p = sub.add_parser("receipt", help="print a receipt")
+    p = sub.add_parser("receipt", help="print a receipt (SJ...) or a refund slip (TK...)")
     p.add_argument("receipt")
     p.add_argument("--html", action="store_true")
     p.add_argument("--output")
     p.set_defaults(func=cmd_receipt)
 
-    p = sub.add_parser("refund", help="refund from credit, or reverse a payment (--receipt)")
+    p = sub.add_parser("refund", help="refund from credit, reverse a payment (--receipt), or part of it "
+                                      "(AMOUNT --receipt [--items])")
     p.add_argument("unit")
     p.add_argument("amount", nargs="?")
     p.add_argument("--channel", required=True, choices=CHANNELS)
     p.add_argument("--reason", required=True)
     p.add_argument("--receipt")
     p.add_argument("--date")
+    p.add_argument("--forget-alias", action="store_true",
+                   help="with --receipt of an assigned queue item: also forget the alias that assignment taught")
+    p.add_argument("--items", help="with AMOUNT and --receipt: ITEM:PERIOD,... to reopen (default: newest first)")
     p.set_defaults(func=cmd_refund)
 
     p = sub.add_parser("waive", help="waive (减免) part of an item/period")
@@ -117,17 +123,36 @@ def cmd_pay(args) -> int:
     return 0
 
 
+def _say_undo(undo) -> None:
+    if undo.reopens:
+        print(f"queue item {undo.reopens} is open again (待认领)")
+    for a in undo.taught:
+        if undo.forget:
+            print(f"alias forgotten: {a.label}")
+        else:
+            print(f"alias kept: {a.label} (pass --forget-alias to forget it, or `wuye alias forget {a.key}`)")
+
+
 def cmd_void(args) -> int:
+    from importers.queue import undo_payment
+
     books = open_books(args)
-    _, result = payments.void(books, args.receipt, args.reason, _date(args, books))
+    undo, result = undo_payment(books, args.receipt, "void", args.reason, date=_date(args, books),
+                                forget_alias=args.forget_alias)
+    _say_undo(undo)
     say_commit(result)
     return 0
 
 
 def cmd_receipt(args) -> int:
     books = open_books(args)
-    rec = receipts.load_receipt(books, args.receipt)
     html = args.html or (args.output or "").endswith(".html")
+    if args.receipt.upper().startswith(payments.numbering.REFUNDS.prefix):  # a refund slip (退款单)
+        slip = receipts.load_refund(books, args.receipt.upper())
+        emit(receipts.render_refund_html(books, slip) if html else receipts.render_refund_text(books, slip),
+             args.output)
+        return 0
+    rec = receipts.load_receipt(books, args.receipt)
     emit(receipts.render_html(books, rec) if html else receipts.render_text(books, rec), args.output)
     return 0
 
@@ -136,6 +161,24 @@ def cmd_refund(args) -> int:
     books = open_books(args)
     if not args.receipt and not args.amount:
         print("wuye: refund needs an AMOUNT (from credit) or --receipt", file=sys.stderr)
+        return 2
+    if args.receipt and not args.amount:
+        from importers.queue import undo_payment
+
+        undo, result = undo_payment(books, args.receipt, "refund", args.reason, args.channel, _date(args, books),
+                                    forget_alias=args.forget_alias, unit=args.unit)
+        _say_undo(undo)
+        say_commit(result)
+        return 0
+    if args.receipt:  # AMOUNT of a payment: a partial reversal with its own refund number
+        plan, result = payments.partial_refund(books, args.unit, args.amount, args.receipt, args.channel,
+                                               args.reason, _date(args, books), items=args.items)
+        print(f"refund {plan.number}: {plan.unit} ¥{fmt(plan.amount)} of {plan.receipt}")
+        print(payments.partial_refund_summary(plan))
+        say_commit(result)
+        return 0
+    if args.items:
+        print("wuye: --items needs --receipt (the payment the refund is part of)", file=sys.stderr)
         return 2
     _, result = payments.refund(books, args.unit, args.amount, args.channel, args.reason, _date(args, books),
                                 receipt=args.receipt)

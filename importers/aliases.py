@@ -32,6 +32,7 @@ from ledger.books import entries as beans, facts, layout
 from ledger.community.units import mask_name
 
 ALIAS_TYPE = "wuye-alias"
+FORGET_TYPE = "wuye-alias-forget"   # [kind, key, unit]: the alias no longer holds from that day on
 KINDS = ("openid", "nickname", "account", "name")
 SALT_FILE = "alias.salt"
 HASH_LEN = 20
@@ -136,10 +137,8 @@ class AliasTable:
     @classmethod
     def load(cls, books) -> "AliasTable":
         t = cls()
-        for c in facts.customs(books.cache, ALIAS_TYPE):
-            v = c.vals
-            if len(v) >= 3:
-                t.units.setdefault((v[0], v[1]), set()).add(v[2])
+        for a in live_aliases(books):
+            t.units.setdefault((a.kind, a.key), set()).add(a.unit)
         return t
 
     def has(self, k: AliasKey, unit: str) -> bool:
@@ -170,3 +169,40 @@ class AliasTable:
 
 def alias_entry(date, k: AliasKey, unit: str, source: str):
     return beans.custom(date, ALIAS_TYPE, [k.kind, k.key, unit, k.display], {"learned": source})
+
+
+def forget_entry(date, kind: str, key: str, unit: str, reason: str):
+    return beans.custom(date, FORGET_TYPE, [kind, key, unit], {"reason": reason})
+
+
+@dataclass(frozen=True)
+class LearnedAlias:
+    kind: str
+    key: str
+    unit: str
+    display: str
+    date: str
+    source: str      # what taught it: "assign Q2024-0007", "import ..." (the directive's `learned` meta)
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind} {self.display} -> {self.unit}"
+
+
+def live_aliases(books) -> list[LearnedAlias]:
+    """The aliases in force: every wuye-alias directive not forgotten by a later wuye-alias-forget
+    (ledger order; an alias learned again after it was forgotten holds again)."""
+    events = [(c.date, c.file, c.lineno, "learn", c) for c in facts.customs(books.cache, ALIAS_TYPE)]
+    events += [(c.date, c.file, c.lineno, "forget", c) for c in facts.customs(books.cache, FORGET_TYPE)]
+    live: dict[tuple[str, str, str], LearnedAlias] = {}
+    for date, _f, _ln, what, c in sorted(events, key=lambda e: e[:3]):
+        v = c.vals
+        if len(v) < 3:
+            continue
+        k = (str(v[0]), str(v[1]), str(v[2]))
+        if what == "forget":
+            live.pop(k, None)
+        elif k not in live:
+            live[k] = LearnedAlias(k[0], k[1], k[2], str(v[3]) if len(v) > 3 else "?", date.isoformat(),
+                                   str(c.meta.get("learned", "")))
+    return list(live.values())

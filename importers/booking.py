@@ -46,7 +46,8 @@ from ledger.community.config import LATE_FEE_ITEM
 from ledger.basics.errors import InputError, WuyeError
 from ledger.basics.money import ZERO, fmt
 from ledger.reports.openitems import credit_balances
-from ledger.payments.pay import payer_text, plan_payment, reversal
+from ledger.payments.pay import (choose_refund_parts, latest_covering_payment, payer_text, plan_payment, refund_postings, refundable,
+                                 refundable_of, reversal, reversed_receipts)
 from ledger.community.units import load_owners, mask_name
 
 from .aliases import AliasKey, AliasTable, alias_entry, load_salt, row_keys
@@ -159,6 +160,9 @@ class Planner:
         self.credit: dict[str, Decimal] = {}
         self.numbers = numbering.Numbers(books.cache)
         self.batch: dict[tuple[str, str], tuple] = {}    # (channel, ref) -> (op, unit, queue id, outcome)
+        self.batch_entries: dict[tuple[str, str], object] = {}   # (channel, ref) -> the payment planned
+        self.part_refunds: dict[str, list] = defaultdict(list)   # receipt -> postings of its partial refunds
+        self.batch_apps: dict[str, list] = defaultdict(list)     # receipt -> (item, period, amount) its credit settled
         self.new_aliases: list = []
         self.owner_units: dict[str, list[str]] | None = None
         self.file_counts: dict[int, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -198,6 +202,8 @@ class Planner:
         self.plan.entries.append(entry)
         if x is not None:
             self.batch[x.key] = (op, unit, queue, o)
+            if op == "pay":
+                self.batch_entries[x.key] = entry
 
     def simple(self, x: _Row, op: str, counter: str, narration: str, flag: str = "*", meta: dict | None = None,
                links: tuple = (), counter_meta: dict | None = None, fee_inside: bool = False):
@@ -497,6 +503,9 @@ class Planner:
                 if op != "pay":
                     self.queue(x, f"refund of {r.original_id}, which was booked as {op}" + (f" ({qid})" if qid else ""))
                     return
+                pay_entry = self.batch_entries[(x.channel, r.original_id)]
+                receipt = str(pay_entry.meta["receipt"])
+                left, credit_left = refundable_of(pay_entry, unit, self.part_refunds[receipt], self.batch_apps[receipt])
             else:
                 orig = self.refs.get((x.channel, r.original_id))
                 if orig is None:
@@ -505,8 +514,14 @@ class Planner:
                 if orig[0] != "pay":
                     self.queue(x, f"refund of {r.original_id}, which was booked as {orig[0]}")
                     return
-                unit = json.loads(orig[3]).get("unit")
-            why = f"partial refund of {r.original_id}"
+                meta = json.loads(orig[3])
+                unit, receipt = meta.get("unit"), str(meta.get("receipt") or "")
+                if reversed_receipts(self.books).get(receipt):
+                    self.queue(x, f"refund of {r.original_id}, whose payment {receipt} was already reversed")
+                    return
+                _e, _u, left, credit_left = refundable(self.books, receipt, self.part_refunds[receipt])
+            self.partial_reversal(x, unit, receipt, left, min(credit_left, self.credit_of(unit)))
+            return
         else:
             m = self.read_unit(x)
             if not (m.unit and not m.needs_review):
@@ -515,8 +530,14 @@ class Planner:
             unit, why = m.unit, "money back to a payer"
         have = self.credit_of(unit)
         if r.amount > have:
-            self.queue(x, f"refund without matching credit: {unit} has {fmt(have)} credit, refund {fmt(r.amount)}",
-                       extra=[f"{unit} (refund names this unit)"])
+            # money back to a unit without that much credit: the reversal of its latest payment that covers
+            # it (a payer who paid twice, an overpayment billing already used), else a person decides
+            found = self.covering_payment(unit, r.amount, r.date)
+            if found is None:
+                self.queue(x, f"refund without matching credit: {unit} has {fmt(have)} credit, refund {fmt(r.amount)},"
+                           " and no payment of it covers the refund", extra=[f"{unit} (refund names this unit)"])
+                return
+            self.partial_reversal(x, unit, *found)
             return
         self.credit[unit] = have - r.amount
         e = beans.txn(r.date, f"退款 {unit} {why}", [
@@ -528,6 +549,49 @@ class Planner:
             tags=("refund",), links=(beans.link(x.channel, r.txn_id),)
             + ((beans.link(x.channel, r.original_id),) if r.original_id else ()))
         o = self.outcome(x, "other", op="refund", unit=unit, reason=f"{why}: refund from {unit}'s credit")
+        self.add(e, x, "refund", unit=unit, o=o)
+
+    def covering_payment(self, unit: str, amount: Decimal, day: dt.date):
+        """(receipt, refundable items, refundable credit) of the unit's latest live payment on or before
+        `day` (this batch's first, then the books') whose refundable money covers `amount`."""
+        cands = [e for e in self.batch_entries.values() if e.meta.get("unit") == unit and e.date <= day]
+        for e in sorted(cands, key=lambda e: e.date, reverse=True):
+            receipt = str(e.meta["receipt"])
+            left, credit = refundable_of(e, unit, self.part_refunds[receipt], self.batch_apps[receipt])
+            credit = min(credit, self.credit_of(unit))
+            if sum((p.amount for p in left.values()), ZERO) + credit >= amount:
+                return receipt, left, credit
+        return latest_covering_payment(self.books, unit, amount, day, self.part_refunds, self.credit_of(unit))
+
+    def partial_reversal(self, x: _Row, unit: str, receipt: str, left: dict, credit_left: Decimal) -> None:
+        """A refund of (part of) one payment: a linked partial reversal of it (ledger/payments/pay.py), its
+        credit first, then the items it settled, newest first; its own refund number."""
+        r = x.r
+        try:
+            parts, from_credit = choose_refund_parts(self.books, receipt, r.amount, left, credit_left)
+        except InputError as exc:
+            self.queue(x, f"refund of {r.original_id or receipt}: {exc}")
+            return
+        number = self.numbers.next(numbering.REFUNDS, r.date.year)
+        self.credit[unit] = self.credit_of(unit) - from_credit
+        legs = refund_postings(unit, parts, from_credit)
+        self.part_refunds[receipt] += [("credit" if p.account.startswith(acc.CREDIT) else
+                                        ("dev" if p.account == acc.DEVELOPER else "ar"),
+                                        (p.meta or {}).get("item"), (p.meta or {}).get("period"), p.units.number)
+                                       for p in legs]
+        why = f"refund of {receipt}" + (f" (order {r.original_id})" if r.original_id else "")
+        e = beans.txn(r.date, f"退款 {number} {unit}（{receipt} 部分退款）",
+                      [beans.posting(x.account, -r.amount)] + legs + self.fee_legs(x),
+                      self.base_meta(x, "refund", unit=unit, **{"refunds-part": receipt, "refund-no": number},
+                                     reason=scrub(f"{why}: {r.remark}").strip(), payer=payer_text(payer_of(r)),
+                                     collector=self.collector, **{"original-ref": r.original_id or None}),
+                      tags=("refund",), links=(beans.link(x.channel, r.txn_id), receipt, number)
+                      + ((beans.link(x.channel, r.original_id),) if r.original_id else ()))
+        reopened = ", ".join(f"{p.item} {p.period} {fmt(p.amount)}" for p in parts)
+        detail = f"{why}: reopens {reopened}" if reopened else why
+        if from_credit:
+            detail += f"; {fmt(from_credit)} from the credit it paid in"
+        o = self.outcome(x, "other", op="refund", unit=unit, reason=detail)
         self.add(e, x, "refund", unit=unit, o=o)
 
     def k_payment(self, x: _Row) -> None:
@@ -624,6 +688,8 @@ class Planner:
         self.add(plan.entry, x, "pay", unit=unit, o=o)
         for e in plan.applications:
             self.add(e)
+            self.batch_apps[plan.receipt] += [(p.meta["item"], p.meta["period"], -p.units.number) for p in e.postings
+                                              if (p.meta or {}).get("kind") == "credit" and p.meta.get("item")]
 
     def suggestions(self, x: _Row, m: UnitMatch | None) -> list[str]:
         out = []

@@ -63,6 +63,12 @@ MESSAGES: dict[str, str] = {
     "remuneration_done": N_("{period} 的酬金已计提"),
     "remuneration_nothing": N_("{period} 没有可计提酬金的{basis}"),
     "as_of_future": N_("{what} {date} 晚于今天 {today}：报表不计算尚未发生的事（确需如此请加 --allow-future）"),
+    "assign_before_received": N_("{queue} 的款项 {received} 才到账，不能在 {date} 认领"),
+    "alias_not_found": N_("别名 '{alias}' 不存在或已忘记（见 wuye alias list）"),
+    "alias_ambiguous": N_("别名前缀 '{alias}' 对应 {n} 个别名；请写出完整的别名"),
+    "alias_none_for_unit": N_("{unit} 没有记住的付款人别名"),
+    "refund_item_not_paid": N_("收据 {receipt} 没有可退的 {item} {period}"),
+    "refund_exceeds_payment": N_("退款 {amount} 超过收据 {receipt} 还可退的 {most}"),
 }
 
 

@@ -17,7 +17,7 @@ from ledger.basics import accounts as acc
 from ledger.basics.money import to_cents
 from ledger.books.files import sha256_bytes
 
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"  # 8: + meta recorded, category, fund, day, slip, basis, received, reopens, refund-no, ...
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, sha TEXT, entries INTEGER, errors TEXT);
@@ -39,7 +39,8 @@ CREATE INDEX IF NOT EXISTS c_type ON customs(type, unit);
 """
 _KEEP_META = ("op", "unit", "receipt", "channel", "ref", "payer", "collector", "reason", "approved-by",
               "dispute", "voids", "refunds", "mode", "queue", "source", "period", "doc", "by",
-              "accrued-to", "discount", "recorded", "category", "fund", "day", "slip", "basis")
+              "accrued-to", "discount", "recorded", "category", "fund", "day", "slip", "basis", "received", "reopens",
+              "refund-no", "refunds-part", "receipt-credit")
 
 
 def classify(account: str) -> str:

@@ -442,6 +442,24 @@ def reversals(cache: FactCache, as_of: dt.date | None = None) -> dict[str, str]:
     return out
 
 
+def partial_refunds_of(cache: FactCache, receipt: str) -> list[Txn]:
+    """The partial refunds (op refund, meta refunds-part) of one payment, oldest first."""
+    return _txns(cache.q(f"SELECT {_TXN_COLS} FROM txns WHERE op='refund' AND "
+                         "json_extract(meta,'$.\"refunds-part\"')=? ORDER BY date, id", (receipt,)))
+
+
+def credit_applications_of(cache: FactCache, receipt: str) -> list[Txn]:
+    """The credit-application entries (op bill, meta receipt-credit) that applied a payment's money to
+    charges billed after it."""
+    return _txns(cache.q(f"SELECT {_TXN_COLS} FROM txns WHERE op='bill' AND "
+                         "json_extract(meta,'$.\"receipt-credit\"')=? ORDER BY date, id", (receipt,)))
+
+
+def refund_by_number(cache: FactCache, number: str) -> list[Txn]:
+    return _txns(cache.q(f"SELECT {_TXN_COLS} FROM txns WHERE op='refund' AND "
+                         "json_extract(meta,'$.\"refund-no\"')=?", (number,)))
+
+
 def void_of(cache: FactCache, receipt: str) -> tuple[str, str] | None:
     """(reason, date) of the void of a receipt, if any."""
     rows = cache.q("SELECT json_extract(meta,'$.reason'), date FROM txns WHERE op='void' "
@@ -614,10 +632,39 @@ def queue_entries(cache: FactCache, qid: str | None = None) -> list[QueueFact]:
     return [QueueFact(q or "", f, ln, d) for q, f, ln, d in cache.q(sql + " ORDER BY date, id", args)]
 
 
+@dataclass(frozen=True)
+class QueueEvent:
+    qid: str
+    op: str          # pay | refund | reversal (close the item); void | refund with reopens (open it again)
+    date: str
+    reopens: bool
+    receipt: str | None
+    file: str
+    lineno: int
+
+
+def queue_events(cache: FactCache, qid: str | None = None) -> list[QueueEvent]:
+    """What happened to queue items after they were queued, in ledger order: an assignment (`queue` meta)
+    closes an item, the void or refund of an assigned payment (`reopens` meta) opens it again."""
+    sql = ("SELECT json_extract(meta,'$.queue'), json_extract(meta,'$.reopens'), op, date, receipt, "
+           "json_extract(meta,'$.voids'), json_extract(meta,'$.refunds'), file, lineno FROM txns WHERE op != 'queue' "
+           "AND (json_extract(meta,'$.queue') IS NOT NULL OR json_extract(meta,'$.reopens') IS NOT NULL)")
+    out = []
+    for q, re_, op, d, receipt, voids, refunds, f, ln in cache.q(sql + " ORDER BY date, file, lineno"):
+        key = re_ or q
+        if qid and key != qid:
+            continue
+        out.append(QueueEvent(key, op, d, bool(re_), receipt or voids or refunds, f, ln))
+    return out
+
+
 def queue_closings(cache: FactCache) -> dict[str, str]:
-    """queue id -> op of the transaction that closed it (pay | refund | reversal)."""
-    return {q: op for op, q in cache.q("SELECT op, json_extract(meta,'$.queue') FROM txns WHERE op != 'queue' "
-                                       "AND json_extract(meta,'$.queue') IS NOT NULL")}
+    """queue id -> op of the transaction that closed it (pay | refund | reversal), for items closed now
+    (an item whose assignment was voided or refunded is open again)."""
+    last: dict[str, QueueEvent] = {}
+    for ev in queue_events(cache):
+        last[ev.qid] = ev
+    return {q: ev.op for q, ev in last.items() if not ev.reopens}
 
 
 # --- numbers already used (ledger/books/numbering.py allocates the next) ------------------------

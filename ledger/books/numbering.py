@@ -38,6 +38,8 @@ def receipts(prefix: str) -> Series:
 NOTICES = Series("CJ", "meta:wuye-contact:doc", 6)
 DISPUTES = Series("TS", "wuye-dispute-open:1", 4)
 QUEUE = Series("Q", "queue", 4)
+# 退款单: TK, not TS (TS is taken by the disputes, 投诉)
+REFUNDS = Series("TK", "refund", 6)
 
 
 def documents(prefix: str) -> Series:

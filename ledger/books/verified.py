@@ -108,6 +108,8 @@ def entry_numbers(entry) -> list[str]:
     if isinstance(entry, data.Transaction):
         if entry.meta.get("op") == "pay" and entry.meta.get("receipt"):
             out.append(str(entry.meta["receipt"]))
+        if entry.meta.get("op") == "refund" and entry.meta.get("refund-no"):
+            out.append(str(entry.meta["refund-no"]))
     elif isinstance(entry, data.Custom):
         if entry.meta.get("doc"):
             out.append(str(entry.meta["doc"]))

@@ -352,10 +352,19 @@ def _payment(books, receipt: str):
     return load_entry(books, file, lineno), unit
 
 
+def check_no_partial_refunds(books, receipt: str) -> None:
+    """A payment partly refunded is not reversed whole (that would reopen the refunded part twice)."""
+    done = [t.meta.get("refund-no") for t in facts.partial_refunds_of(books.cache, receipt)]
+    if done:
+        raise InputError(f"receipt {receipt} was partly refunded ({', '.join(map(str, done))}); "
+                         "refund the rest with an amount instead")
+
+
 def reversal(books, receipt: str, date: dt.date, op: str, reason: str, channel: str | None = None):
     """A linked entry negating every posting of the payment (money leg via `channel` for refunds)."""
     reason = clean_text(books, reason, "--reason")
     orig, unit = _payment(books, receipt)
+    check_no_partial_refunds(books, receipt)
     check_date(books, date)
     if date < orig.date:
         raise InputError(f"date {date} is before the payment {receipt} of {orig.date}")
@@ -373,14 +382,28 @@ def reversal(books, receipt: str, date: dt.date, op: str, reason: str, channel: 
     key = "voids" if op == "void" else "refunds"
     meta = {"op": op, "unit": unit, key: receipt, "reason": reason.strip(), "collector": books.collector(),
             "channel": channel}
+    links: tuple[str, ...] = (receipt,)
+    queue = orig.meta.get("queue")
+    if queue:
+        # an assigned queue item: its money goes back to the suspense account (that leg is reversed as it
+        # was), so the item is open again under the same id; its history stays in the ledger
+        meta["reopens"] = queue
+        links += (beans.link("queue", queue),)
     label = "作废" if op == "void" else "退款"
-    return beans.txn(date, f"{label} {receipt} {unit}", postings, meta, tags=(op,), links=(receipt,))
+    return beans.txn(date, f"{label} {receipt} {unit}", postings, meta, tags=(op,), links=links)
+
+
+def reopened_note(entry) -> str:
+    """The commit-message line of a reversal that puts a queue item back (empty otherwise)."""
+    q = entry.meta.get("reopens")
+    return f"queue item {q} is open again (待认领)\n" if q else ""
 
 
 def void(books, receipt: str, reason: str, date: dt.date | None = None):
     def operation(b) -> Plan:
         entry = reversal(b, receipt, date or b.today(), "void", reason)
-        return appending([entry], f"void {receipt} ({entry.meta['unit']}): {reason.strip()}\n", entry)
+        return appending([entry], f"void {receipt} ({entry.meta['unit']}): {reason.strip()}\n"
+                         + reopened_note(entry), entry)
     result = books.commit(operation)
     return result.plan.effect, result
 
@@ -402,7 +425,7 @@ def refund_plan(books, unit: str, amount: str | None, channel: str, reason: str,
         entry = reversal(books, receipt, date, "refund", reason, channel)
         if entry.meta["unit"] != u.unit:
             raise InputError(f"receipt {receipt} belongs to {entry.meta['unit']}, not {u.unit}")
-        msg = f"refund {receipt} ({u.unit}) {channel}: {reason.strip()}\n"
+        msg = f"refund {receipt} ({u.unit}) {channel}: {reason.strip()}\n" + reopened_note(entry)
     else:
         reason = clean_text(books, reason, "--reason")
         value = parse_amount(str(amount), "amount")
@@ -422,3 +445,192 @@ def refund_plan(books, unit: str, amount: str | None, channel: str, reason: str,
              "collector": books.collector()}, tags=("refund",))
         msg = f"refund {u.unit} {fmt(value)} CNY {channel} from credit: {reason.strip()}\n"
     return appending([entry], msg, entry)
+
+
+# --- partial refunds: a linked partial reversal of one payment -------------------------------------
+
+@dataclass
+class RefundPart:
+    item: str
+    period: str
+    kind: str
+    amount: Decimal
+    account: str
+
+
+@dataclass
+class PartialRefund:
+    """What a refund of part of a payment reopens: the payment's credit first (money it put on credit
+    and still there), then the items it settled, newest first (the reverse of the allocation order),
+    unless the refund names them."""
+    number: str
+    receipt: str
+    unit: str
+    amount: Decimal
+    channel: str
+    date: dt.date
+    reason: str
+    parts: list[RefundPart] = field(default_factory=list)
+    from_credit: Decimal = ZERO
+    entry: data.Transaction | None = None
+
+
+def refundable_of(orig: data.Transaction, unit: str, earlier: list[tuple[str, str | None, str | None, Decimal]] = (),
+                  applications: list = ()):
+    """({(item, period): RefundPart still refundable}, credit still refundable) of a payment entry, after
+    the earlier partial refunds of it (their (acct, item, period, amount) postings). `applications`: the
+    (item, period, amount) its credit settled later (credit-application entries): refundable as items,
+    and no longer as credit."""
+    left: dict[tuple[str, str], RefundPart] = {}
+    credit = ZERO
+    for item, period, amount in applications:
+        key = (item, str(period))
+        if key in left:
+            left[key].amount += amount
+        else:
+            left[key] = RefundPart(item, str(period), "credit", amount, acc.receivable(unit))
+        credit -= amount
+    for p in orig.postings:
+        meta = p.meta or {}
+        if p.account in (acc.receivable(unit), acc.DEVELOPER) and meta.get("item"):
+            if meta.get("kind") in ("waived",):
+                continue  # a merchant coupon settled as a waiver: no money to give back
+            key = (meta["item"], str(meta["period"]))
+            if key in left:
+                left[key].amount += -p.units.number
+            else:
+                left[key] = RefundPart(key[0], key[1], str(meta.get("kind") or ""), -p.units.number, p.account)
+        elif p.account == acc.credit(unit) and (meta.get("kind") or "prepay") == "prepay":
+            credit += -p.units.number
+    for acct, item, period, amount in earlier:
+        if acct in ("ar", "dev") and (item, period) in left:
+            left[(item, period)].amount -= amount
+        elif acct == "credit":
+            credit -= amount
+    return {k: v for k, v in left.items() if v.amount > 0}, max(credit, ZERO)
+
+
+def refundable(books, receipt: str, pending: list = ()):
+    """(payment entry, unit, {(item, period): RefundPart still refundable}, credit still refundable);
+    `pending`: postings of partial refunds planned in this batch, not written yet."""
+    orig, unit = _payment(books, receipt)
+    earlier = [(p.acct, p.item, p.period, p.amount) for t in facts.partial_refunds_of(books.cache, receipt)
+               for p in facts.postings_of(books.cache, t.id)] + list(pending)
+    applied = [(p.item, p.period, -p.amount) for t in facts.credit_applications_of(books.cache, receipt)
+               for p in facts.postings_of(books.cache, t.id) if p.acct == "ar" and p.kind == "credit"]
+    left, credit = refundable_of(orig, unit, earlier, applied)
+    return orig, unit, left, credit
+
+
+def latest_covering_payment(books, unit: str, amount: Decimal, day: dt.date, pending: dict | None = None,
+                            credit_cap: Decimal | None = None):
+    """(receipt, refundable items, refundable credit) of the unit's latest live payment on or before `day`
+    whose refundable money covers `amount`, or None. `pending`: receipt -> partial-refund postings not
+    written yet; `credit_cap`: the unit's credit now (default: from the books)."""
+    dead = reversed_receipts(books)
+    cap = credit_balances(books.cache, unit=unit).get(unit, ZERO) if credit_cap is None else credit_cap
+    for t in reversed(facts.unit_txns(books.cache, unit, as_of=day, ops=("pay",))):
+        if not t.receipt or t.receipt in dead:
+            continue
+        _e, _u, left, credit = refundable(books, t.receipt, (pending or {}).get(t.receipt, ()))
+        credit = min(credit, cap)
+        if sum((p.amount for p in left.values()), ZERO) + credit >= amount:
+            return t.receipt, left, credit
+    return None
+
+
+def choose_refund_parts(books, receipt: str, value: Decimal, left: dict, credit_left: Decimal,
+                        named: list | None = None) -> tuple[list[RefundPart], Decimal]:
+    """What a refund of `value` reopens: the items named, or the credit first, then newest first."""
+    rest = value
+    from_credit = ZERO
+    if named:
+        for key in named:
+            if key not in left:
+                raise InputError("refund_item_not_paid", receipt=receipt, item=key[0], period=key[1])
+        order = [left[key] for key in named]
+    else:
+        from_credit = min(rest, credit_left)
+        rest -= from_credit
+        prio = {code: f.priority for code, f in books.config.fees.items()}
+        # the reverse of the allocation order: newest period first, late fees before principal,
+        # the last item in priority first
+        order = sorted(left.values(), key=lambda r: (r.period, r.item != LATE_FEE_ITEM, prio.get(r.item, 99)),
+                       reverse=True)
+    chosen: list[RefundPart] = []
+    for part in order:
+        if rest <= 0:
+            break
+        take = min(rest, part.amount)
+        chosen.append(RefundPart(part.item, part.period, part.kind, take, part.account))
+        rest -= take
+    if rest > 0:
+        most = sum((r.amount for r in order), ZERO) + (credit_left if not named else ZERO)
+        raise InputError("refund_exceeds_payment", receipt=receipt, amount=fmt(value), most=fmt(most))
+    return chosen, from_credit
+
+
+def refund_postings(unit: str, parts: list[RefundPart], from_credit: Decimal) -> list:
+    """The receivable and credit legs of a partial reversal (the money leg is the caller's)."""
+    out = []
+    for r in parts:
+        meta = {"item": r.item, "period": r.period, "kind": r.kind}
+        if r.account == acc.DEVELOPER:
+            meta = {"unit": unit, **meta}
+        out.append(beans.posting(r.account, r.amount, meta))
+    if from_credit:
+        out.append(beans.posting(acc.credit(unit), from_credit, {"kind": "refund"}))
+    return out
+
+
+def plan_partial_refund(books, unit: str, amount: str | Decimal, receipt: str, channel: str, reason: str,
+                        date: dt.date | None = None, items: str | list | None = None,
+                        numbers: numbering.Numbers | None = None) -> PartialRefund:
+    date = date or books.today()
+    if channel not in CHANNELS:
+        raise InputError("unknown_channel", channel=channel, choices=", ".join(CHANNELS))
+    reason = clean_text(books, reason, "--reason")
+    value = parse_amount(str(amount), "amount")
+    check_date(books, date)
+    orig, owner, left, credit_left = refundable(books, receipt)
+    u = books.unit(unit)
+    if owner != u.unit:
+        raise InputError(f"receipt {receipt} belongs to {owner}, not {u.unit}")
+    if date < orig.date:
+        raise InputError(f"date {date} is before the payment {receipt} of {orig.date}")
+    # money it put on credit can go back only while it is still there (later bills may have used it)
+    credit_now = credit_balances(books.cache, unit=u.unit).get(u.unit, ZERO)
+    credit_left = min(credit_left, max(credit_now - facts.discount_on_credit(books.cache, u.unit), ZERO))
+    named = items if isinstance(items, list) else parse_designated(items, books)
+    chosen, from_credit = choose_refund_parts(books, receipt, value, left, credit_left, named)
+    number = (numbers or numbering.Numbers(books.cache)).next(numbering.REFUNDS, date.year)
+    plan = PartialRefund(number, receipt, u.unit, value, channel, date, reason.strip(), chosen, from_credit)
+    postings = [beans.posting(books.config.channel_accounts[channel], -value)] + refund_postings(u.unit, chosen,
+                                                                                                 from_credit)
+    plan.entry = beans.txn(date, f"退款 {number} {u.unit}（{receipt} 部分退款）", postings,
+                           {"op": "refund", "unit": u.unit, "refunds-part": receipt, "refund-no": number,
+                            "channel": channel, "reason": reason.strip(), "collector": books.collector()},
+                           tags=("refund",), links=(receipt, number))
+    return plan
+
+
+def partial_refund_summary(plan: PartialRefund) -> str:
+    lines = [f"reopened {r.item} {r.period} ({r.kind}): {fmt(r.amount)}" for r in plan.parts]
+    if plan.from_credit:
+        lines.append(f"from the credit it paid in: {fmt(plan.from_credit)}")
+    return "\n".join(lines)
+
+
+def partial_refund_operation(*args, **kwargs):
+    def operation(books) -> Plan:
+        plan = plan_partial_refund(books, *args, **kwargs)
+        msg = (f"refund {plan.number} {plan.unit} {fmt(plan.amount)} CNY {plan.channel}, part of {plan.receipt}: "
+               f"{plan.reason}\n\n{partial_refund_summary(plan)}\n")
+        return appending([plan.entry], msg, plan)
+    return operation
+
+
+def partial_refund(books, *args, expect=NOT_SHOWN, **kwargs):
+    """-> (PartialRefund as committed, WriteResult)."""
+    result = books.commit(partial_refund_operation(*args, **kwargs), expect)
+    return result.plan.effect, result

@@ -142,13 +142,14 @@ def test_queue_assign_receipt_and_alias(books):
     item = by_ref["100004990124030500000000000105"]          # A.王, no remark, 264.00
     assert item["reason"] and any("3-0801" in s and "NOT a match" in s for s in item["suggestions"])
     assert item["payer"] == "other A**" and "A.王" not in json.dumps(q, ensure_ascii=False)
-    r = books.ok("assign", item["id"], "3-0801", "--json").json()
+    r = books.ok("assign", item["id"], "3-0801", "--learn-alias", "--json").json()
     assert r["receipt"].startswith("SJ2024-") and r["aliases_learned"] == ["nickname -> 3-0801"]
+    assert r["received"] == item["date"] and r["date"] == "2024-04-01"   # dated the day it is assigned
     rec = books.ok("receipt", r["receipt"]).out
-    assert "3-0801" in rec
+    assert "3-0801" in rec and f"到账日期：{item['date']}" in rec
     assert "¥264.00" in rec and "贰佰陆拾肆元整" in rec   # the money came out of suspense, not a channel
-    text = books.month_text()
-    assert f'queue: "{item["id"]}"' in text and "A.王" not in text
+    text = books.month_text() + books.month_text("2024-04")
+    assert f'queue: "{item["id"]}"' in books.month_text("2024-04") and "A.王" not in text
     # the assignment does not reuse the channel ref as a dedup key; both entries carry the queue link
     assert text.count(f"^queue-{item['id']}") == 2
     # gone from the open queue; a second assign is refused

@@ -116,8 +116,11 @@ def test_rows_wechat_personal(books):
     other(row(outs, "109"), "deposit", "6-0604")
     pay(row(outs, "110"), "4-1702", "86.40")
     assert "WTR" in row(outs, "110")["detail"]                 # no water charge open: on credit, noted
-    q = queued(row(outs, "111"))                               # refund 80 with no credit at 03-11 (file alone)
-    assert q["direction"] == "out" and "without matching credit" in q["reason"]
+    # refund 80 with no credit at 03-11 (file alone): the reversal of 3-1502's latest payment covering it,
+    # 102's parking fee (README: refund of 3-1502 PK -80.00)
+    o = row(outs, "111")
+    other(o, "refund", "3-1502")
+    assert o["reason"].startswith("refund of " + row(outs, "102")["receipt"]) and "reopens PK 2024-03 80.00" in o["reason"]
     skipped(row(outs, "112"), "no money moved")
     skipped(row(outs, "113"), "gift", flagged=True)
     pay(row(outs, "115"), "3-1502", "216.70")

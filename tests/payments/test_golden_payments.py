@@ -272,6 +272,37 @@ def check_payer_masked(w: Wuye):
     assert "交款人：亲属 欧阳**" in w.ok("receipt", "SJ2024-000002").out
 
 
+def check_partial_refunds(w: Wuye):
+    # 700.00 settled PF+GC 01..03 (3 x 206.59 = 619.77) and put 80.23 on credit
+    assert open_(w, "1-0302", "2024-03-11") == {("PF", "2024-01"): "0.00", ("GC", "2024-01"): "0.00",
+                                                ("PF", "2024-02"): "0.00", ("GC", "2024-02"): "0.00",
+                                                ("PF", "2024-03"): "0.00", ("GC", "2024-03"): "0.00"}
+    # TK2024-000001, 100.00: the credit it paid in (80.23), then newest first: GC 03 (10.00), PF 03 (9.77)
+    after = open_(w, "1-0302", "2024-03-12")
+    assert after[("GC", "2024-03")] == "10.00" and after[("PF", "2024-03")] == "9.77"
+    assert after[("PF", "2024-01")] == "0.00"
+    # TK2024-000002, 20.00 --items PF:2024-01: what the refund names reopens
+    final = open_(w, "1-0302")
+    assert final[("PF", "2024-01")] == "20.00" and final[("PF", "2024-03")] == "9.77"
+    assert arrears_row(w, "1-0302")["credit"] == "0.00"
+    text = ledger_snapshot(w.root)
+    assert 'refund-no: "TK2024-000001"' in text and 'refund-no: "TK2024-000002"' in text
+    assert text.count('refunds-part: "SJ2024-000001"') == 2 and "^SJ2024-000001 ^TK2024-000001" in text
+    assert w.last_message().startswith("refund TK2024-000002 1-0302 20.00 CNY cash, part of SJ2024-000001")
+    slip = w.ok("receipt", "TK2024-000001").out
+    assert "退款单" in slip and "原收据：SJ2024-000001" in slip and "¥100.00" in slip and "壹佰元整" in slip
+    assert "80.23" in slip and "9.77" in slip
+    html = w.ok("receipt", "TK2024-000002", "--html").out
+    assert "退款单" in html and "¥20.00" in html
+    # the receipt stays alive (not 作废) and cannot be reversed whole any more, nor refunded beyond what is left
+    w.refused("void", "SJ2024-000001", "--reason", "x")
+    w.refused("refund", "1-0302", "700.00", "--receipt", "SJ2024-000001", "--channel", "cash", "--reason", "x")
+    w.refused("refund", "1-0302", "5.00", "--receipt", "SJ2024-000001", "--items", "PF:2024-05", "--channel", "cash",
+              "--reason", "x")
+    w.refused("refund", "2-0101", "5.00", "--receipt", "SJ2024-000001", "--channel", "cash", "--reason", "x")
+    w.check()
+
+
 CHECKS = {name[len("check_"):]: fn for name, fn in list(globals().items()) if name.startswith("check_")}
 
 

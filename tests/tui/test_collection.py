@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from textual.widgets import DataTable, Input, OptionList, Select, Static
+from textual.widgets import DataTable, Input, OptionList, Select, Static, TabbedContent
 
 from ledger.books.folder import Books
 from tui import core
@@ -308,7 +308,7 @@ async def test_import_then_assign_from_queue(books, tmp_path):
         assert git(books, "log", "-1", "--format=%s").startswith("import 1 file(s)")
         assert export.name in git(books, "log", "-1", "--format=%b")
         await wait_for(pilot, lambda: len(screen.items) == queued, what="queue listed")
-        # assign the first item to a unit typed in
+        # assign the first item to a unit typed in: Enter previews, Enter again still writes nothing, Ctrl+S writes
         item = screen.items[0]
         await pilot.press("f9")
         table = screen.query_one("#q-table", DataTable)
@@ -318,31 +318,64 @@ async def test_import_then_assign_from_queue(books, tmp_path):
         await wait_for(pilot, lambda: isinstance(app.screen, AssignScreen), what="assign dialog")
         dialog = app.screen
         assert item.remark in text_of(dialog.query_one("#assign-head", Static))
+        arrived = books / f"txns/{item.date[:4]}/{item.date[:7]}.beancount"
+        arrived_before = arrived.read_bytes()
+        imported = head(books)
         dialog.query_one("#assign-unit", Input).value = "1-1-0101"
         dialog.query_one("#assign-unit", Input).focus()
         await pilot.press("enter")
+        await wait_for(pilot, lambda: dialog.previewed_effect is not None, what="assign preview")
+        shown = text_of(dialog.query_one("#assign-preview", Static), width=200)
+        eff = dialog.previewed_effect
+        assert eff.receipt and eff.receipt.startswith("SJ2026-") and eff.receipt in shown
+        assert item.date in shown and "2026-11-20" in shown            # both dates named
+        assert "到账日期" in shown and "认领日期" in shown
+        assert eff.effect.rows and eff.effect.rows[0][2] in shown     # the allocation rows
+        assert not dialog.query_one("#assign-learn").value             # the alias tick box starts unticked
+        await pilot.press("enter")                                      # Enter never writes: it previews again
+        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: dialog.previewed_effect is not None, what="preview again")
+        assert head(books) == imported and dialog.done is None
+        await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: dialog.done is not None, what="assigned")
         receipt = dialog.done.receipt
-        assert receipt and git(books, "log", "-1", "--format=%s").startswith(f"assign {item.id} -> 1-1-0101 {receipt}")
-        month = (books / f"txns/{item.date[:4]}/{item.date[:7]}.beancount").read_text(encoding="utf-8")
+        assert receipt == eff.receipt
+        assert git(books, "log", "-1", "--format=%s").startswith(f"assign {item.id} -> 1-1-0101 {receipt}")
+        assert git(books, "rev-list", "--count", f"{imported}..HEAD").strip() == "1"
+        # the value-date rule: dated today, in today's month file; the month the money came in is untouched
+        month = (books / "txns/2026/2026-11.beancount").read_text(encoding="utf-8")
         assert f'receipt: "{receipt}"' in month and f'queue: "{item.id}"' in month
-        assert receipt in text_of(dialog.query_one("#assign-out", Static))
+        assert f'received: "{item.date}"' in month
+        assert arrived.read_bytes() == arrived_before
+        assert "wuye-alias" not in git(books, "show", "HEAD", "--", "txns")  # nothing learned unless ticked
+        assert receipt in text_of(dialog.query_one("#assign-preview", Static))
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen and len(screen.items) == queued - 1, what="queue shrinks")
-        # assign with one key: Enter on a suggestion
-        with_sugg = [i for i in screen.items if any(core.suggestion_unit(app.books, s) for s in i.suggestions)]
-        if with_sugg:
-            it = with_sugg[0]
-            table.focus()
-            table.move_cursor(row=[i.id for i in screen.items].index(it.id))
-            await pilot.press("enter")
-            await wait_for(pilot, lambda: isinstance(app.screen, AssignScreen), what="assign dialog 2")
-            dialog = app.screen
-            assert isinstance(app.focused, OptionList)
-            await pilot.press("enter")
-            await wait_for(pilot, lambda: dialog.done is not None, what="assigned by suggestion")
-            assert dialog.done.unit == it.suggestions[0].split(" ", 1)[0]
-            await pilot.press("escape")
+        # money out (a refund paid out) is shown as out
+        outs = [i for i in screen.items if i.direction == "out"]
+        assert outs
+        cell = screen.query_one("#q-table", DataTable).get_row(outs[0].id)[2]
+        assert str(cell) == f"-{core.money(outs[0].amount)} 退款"
+        # amount-only suggestions ("amount only, NOT a match") are listed apart: nothing to pick, never focused
+        it = next(i for i in screen.items if i.suggestions and not core.split_suggestions(i.suggestions)[0])
+        table.focus()
+        table.move_cursor(row=[i.id for i in screen.items].index(it.id))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, AssignScreen) and app.screen.item.id == it.id,
+                       what="assign dialog 2")
+        dialog = app.screen
+        assert not dialog.query("#assign-sugg")                          # no list to pick an amount match from
+        apart = text_of(dialog.query_one("#assign-amount-only", Static), width=200)
+        assert "NOT a match" in apart and it.suggestions[0].split(" ", 1)[0] in apart
+        assert app.focused is dialog.query_one("#assign-unit", Input) and app.focused.value == ""
+        before = head(books)
+        await pilot.press("enter")                                        # no unit: an error, nothing written
+        await wait_for(pilot, lambda: dialog.query_one(ErrorPanel).display, what="no unit error")
+        assert head(books) == before and dialog.previewed_effect is None
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen, what="back to the queue")
+        row = screen.query_one("#q-table", DataTable).get_row(it.id)
+        assert "1-1-" not in str(row[-1])                               # the queue list names no unit for it
         await pilot.press("f2")
         await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen) and app.screen.data
                        and app.screen.data.import_queue == len(screen.items), what="dashboard queue count")
@@ -380,3 +413,173 @@ async def test_disclosure_starts_from_the_last_complete_month(books):
         assert v.spec.period == "2026-Q3"
         v = await show(pilot, screen, "rates")
         assert screen.query_one("#rep-period", Input).value == "2026-Q3"
+
+
+async def test_undo_of_an_assignment_reopens_the_item_and_aliases_can_be_forgotten(books, tmp_path):
+    from importers.queue import plan_assign
+    from tui.screens.adjust import AdjustScreen
+    from tui.screens.importer import AliasForgetScreen
+
+    export = tmp_path / "wechat_personal.csv"
+    shutil.copy(WECHAT, export)
+    app = WuyeApp(books)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("f8")
+        await wait_for(pilot, lambda: isinstance(app.screen, ImportScreen), what="import screen")
+        screen = app.screen
+        screen.query_one("#imp-path", Input).value = str(export)
+        screen.query_one("#imp-path", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: screen.plan is not None, what="preview", timeout=30)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.done is not None and screen.items, what="import written", timeout=30)
+        b = Books(books)
+        try:
+            item = next(i for i in screen.items if plan_assign(b, i.id, "1-1-0101").would_learn)
+        finally:
+            b.close()
+        # assign with the alias tick box ticked
+        await pilot.press("f9")
+        table = screen.query_one("#q-table", DataTable)
+        table.focus()
+        table.move_cursor(row=[i.id for i in screen.items].index(item.id))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, AssignScreen), what="assign dialog")
+        dialog = app.screen
+        dialog.query_one("#assign-unit", Input).value = "1-1-0101"
+        dialog.query_one("#assign-learn").value = True
+        await wait_for(pilot, lambda: dialog.previewed_effect is not None and dialog.previewed_effect.learned,
+                       what="preview with alias")
+        assert "将记住别名" in text_of(dialog.query_one("#assign-preview", Static), width=200)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: dialog.done is not None, what="assigned")
+        receipt = dialog.done.receipt
+        assert "alias learned" in git(books, "log", "-1", "--format=%b")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen and item.id not in [i.id for i in screen.items],
+                       what="item gone from the queue")
+        # void it: the preview says the item goes back and the alias stays unless ticked
+        app.push_screen(AdjustScreen("void"))
+        await wait_for(pilot, lambda: isinstance(app.screen, AdjustScreen), what="void form")
+        form = app.screen
+        form.query_one("#f-receipt", Input).value = receipt
+        form.query_one("#f-reason", Input).value = "认错房号"
+        form.query_one("#f-reason", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: form.previewed_effect is not None, what="void preview")
+        shown = text_of(form.query_one("#adj-preview", Static), width=200)
+        assert f"{item.id} 将回到待认领" in shown and "别名保留" in shown
+        assert not form.query_one("#f-forget_alias").value
+        start = head(books)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: form.written is not None, what="voided")
+        msg = git(books, "log", "-1", "--format=%B")
+        assert msg.startswith(f"void {receipt}") and f"queue item {item.id} is open again" in msg
+        assert "alias kept:" in msg
+        assert git(books, "rev-list", "--count", f"{start}..HEAD").strip() == "1"
+        month = (books / "txns/2026/2026-11.beancount").read_text(encoding="utf-8")
+        assert f'reopens: "{item.id}"' in month
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen and item.id in [i.id for i in screen.items],
+                       what="item back in the queue")
+        assert [h[1] for h in next(i for i in screen.items if i.id == item.id).history] == \
+            ["queued", "assigned", "voided", "open"]
+        # the alias it taught is listed; forget it from the list: previewed, Enter never writes, Ctrl+S writes
+        screen.query_one(TabbedContent).active = "tab-aliases"
+        al = screen.query_one("#alias-table", DataTable)
+        await wait_for(pilot, lambda: any(r.source == f"assign {item.id}" for r in screen.alias_list), what="aliases")
+        mine = next(r for r in screen.alias_list if r.source == f"assign {item.id}")
+        al.focus()
+        al.move_cursor(row=screen.alias_list.index(mine))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, AliasForgetScreen), what="forget dialog")
+        fs = app.screen
+        fs.query_one("#forget-reason", Input).value = "认错房号"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: fs.previewed_effect is not None, what="forget preview")
+        assert "1-1-0101" in text_of(fs.query_one("#forget-preview", Static), width=200)
+        before = head(books)
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: fs.previewed_effect is not None, what="forget preview again")
+        assert head(books) == before
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: fs.done is not None, what="forgotten")
+        assert git(books, "log", "-1", "--format=%s").startswith("alias forget: 1 alias(es) (认错房号)")
+        assert f'"wuye-alias-forget" "{mine.kind}" "{mine.key}" "1-1-0101"' in \
+            (books / "txns/2026/2026-11.beancount").read_text(encoding="utf-8")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen and mine.key not in [r.key for r in screen.alias_list],
+                       what="alias gone from the list")
+        # assigned again (alias ticked), then voided with the forget tick box: both in the void's one commit
+        screen.query_one(TabbedContent).active = "tab-queue"
+        table.focus()
+        table.move_cursor(row=[i.id for i in screen.items].index(item.id))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, AssignScreen), what="assign dialog again")
+        dialog = app.screen
+        dialog.query_one("#assign-unit", Input).value = "1-1-0101"
+        dialog.query_one("#assign-learn").value = True
+        await wait_for(pilot, lambda: dialog.previewed_effect is not None and dialog.previewed_effect.learned,
+                       what="preview with alias again")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: dialog.done is not None, what="assigned again")
+        receipt2 = dialog.done.receipt
+        assert receipt2 != receipt
+        await pilot.press("escape")
+        app.push_screen(AdjustScreen("void"))
+        await wait_for(pilot, lambda: isinstance(app.screen, AdjustScreen), what="void form again")
+        form = app.screen
+        form.query_one("#f-receipt", Input).value = receipt2
+        form.query_one("#f-reason", Input).value = "仍然认错"
+        form.query_one("#f-forget_alias").value = True
+        form.query_one("#f-reason", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: form.previewed_effect is not None, what="void preview again")
+        assert "别名将被忘记" in text_of(form.query_one("#adj-preview", Static), width=200)
+        start = head(books)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: form.written is not None, what="voided again")
+        msg = git(books, "log", "-1", "--format=%B")
+        assert "alias forgotten:" in msg and f"queue item {item.id} is open again" in msg
+        assert git(books, "rev-list", "--count", f"{start}..HEAD").strip() == "1"
+        assert "wuye-alias-forget" in git(books, "show", "HEAD", "--", "txns")
+        assert git(books, "status", "--porcelain") == ""
+
+
+async def test_partial_refund_of_a_payment_from_the_refund_form(books):
+    from tui.screens.adjust import AdjustScreen
+
+    b = Books(books)
+    try:
+        receipt, unit = b.cache.q("SELECT receipt, unit FROM txns WHERE op='pay' AND date LIKE '2026-11-%' "
+                                  "ORDER BY date DESC, id DESC LIMIT 1")[0]
+    finally:
+        b.close()
+    app = WuyeApp(books)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        app.push_screen(AdjustScreen("refund"))
+        await wait_for(pilot, lambda: isinstance(app.screen, AdjustScreen), what="refund form")
+        form = app.screen
+        form.query_one("#f-unit", Input).value = unit
+        form.query_one("#f-amount", Input).value = "10.00"
+        form.query_one("#f-receipt", Input).value = receipt
+        form.query_one("#f-reason", Input).value = "多收部分退回"
+        form.query_one("#f-reason", Input).focus()
+        start = head(books)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: form.previewed_effect is not None, what="refund preview")
+        shown = text_of(form.query_one("#adj-preview", Static), width=200)
+        assert "TK2026-000001" in shown and "10.00" in shown
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: form.previewed_effect is not None, what="preview again")
+        assert head(books) == start                       # Enter never writes
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: form.written is not None, what="refunded")
+        assert git(books, "log", "-1", "--format=%s").startswith(f"refund TK2026-000001 {unit} 10.00 CNY cash, part of {receipt}")
+        month = (books / "txns/2026/2026-11.beancount").read_text(encoding="utf-8")
+        assert f'refunds-part: "{receipt}"' in month and 'refund-no: "TK2026-000001"' in month
+        assert git(books, "status", "--porcelain") == ""

@@ -4,7 +4,7 @@ Called from worker threads only (see tui/core/__init__.py)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ledger.basics import periods
@@ -56,6 +56,7 @@ class Effect:
     credit_after: Decimal
     receipt: str | None = None
     note: str = ""
+    lines: list = field(default_factory=list)  # (label key, params): further lines the preview shows
 
 
 def _item_name(books: Books, item: str) -> str:
@@ -177,8 +178,8 @@ def receipt_html_file(books: Books, number: str) -> str:
 ADJUST_FIELDS = {
     "waive": ("unit", "amount", "item", "period", "reason", "approved_by", "date"),
     "compensate": ("unit", "amount", "dispute", "mode", "channel", "reason", "approved_by", "date"),
-    "refund": ("unit", "amount", "receipt", "channel", "reason", "date"),
-    "void": ("receipt", "reason", "date"),
+    "refund": ("unit", "amount", "receipt", "channel", "reason", "date", "forget_alias"),
+    "void": ("receipt", "reason", "date", "forget_alias"),
     "writeoff": ("unit", "periods", "reason", "approved_by", "date"),
     "latefees": ("date",),
 }
@@ -252,13 +253,20 @@ def adjust_preview(books: Books, kind: str, values: dict):
         return effect_of(books, e.meta["unit"], e)
     if kind == "void":
         e = payments.reversal(books, v["receipt"], date, "void", v["reason"])
-        return effect_of(books, e.meta["unit"], e, receipt=v["receipt"])
+        return _undo_lines(books, effect_of(books, e.meta["unit"], e, receipt=v["receipt"]), e, v)
     if kind == "refund":
+        if v.get("receipt") and v.get("amount"):  # part of a payment: a partial reversal, its own TK number
+            unit = v.get("unit") or _unit_of_receipt(books, v["receipt"])
+            plan = payments.plan_partial_refund(books, unit, v["amount"], v["receipt"], v.get("channel") or "cash",
+                                                v["reason"], date)
+            eff = effect_of(books, plan.unit, plan.entry, plan.amount, receipt=v["receipt"])
+            eff.lines.append(("refund_no", {"number": plan.number}))
+            return eff
         if v.get("receipt"):
             e = payments.reversal(books, v["receipt"], date, "refund", v["reason"], v.get("channel") or "cash")
             if v.get("unit") and books.unit(v["unit"]).unit != e.meta["unit"]:
                 raise InputError(f"receipt {v['receipt']} belongs to {e.meta['unit']}, not {v['unit']}")
-            return effect_of(books, e.meta["unit"], e, receipt=v["receipt"])
+            return _undo_lines(books, effect_of(books, e.meta["unit"], e, receipt=v["receipt"]), e, v)
         u = books.unit(v["unit"])
         value = parse_amount(v["amount"], "amount")
         payments.check_date(books, date)
@@ -268,6 +276,18 @@ def adjust_preview(books: Books, kind: str, values: dict):
         return Effect(u.unit, value, [], ZERO, ZERO, owed, owed, credit, credit - value,
                       note="refund from credit")
     raise InputError(f"unknown operation {kind}")
+
+
+def _undo_lines(books: Books, eff: Effect, entry, v: dict) -> Effect:
+    """A void or refund of an assigned queue item: say it opens again, and what becomes of its alias."""
+    from importers.queue import taught_by
+
+    qid = entry.meta.get("reopens")
+    if qid:
+        eff.lines.append(("q_reopens", {"id": qid}))
+        for a in taught_by(books, qid):
+            eff.lines.append(("q_alias_forget" if v.get("forget_alias") else "q_alias_kept", {"alias": a.label}))
+    return eff
 
 
 def adjust_write(books: Books, kind: str, values: dict) -> WriteDone:
@@ -290,8 +310,17 @@ def adjust_write(books: Books, kind: str, values: dict) -> WriteDone:
     elif kind == "writeoff":
         _e, result = adjustments.writeoff(books, v["unit"], _periods_list(v["periods"]), v["reason"],
                                           v["approved_by"], date)
-    elif kind == "void":
-        _e, result = payments.void(books, v["receipt"], v["reason"], date)
+    elif kind == "void" or (kind == "refund" and v.get("receipt") and not v.get("amount")):
+        # through the queue's undo: an assigned queue item opens again, its alias forgotten if ticked
+        from importers.queue import undo_payment
+
+        unit = v.get("unit") or _unit_of_receipt(books, v["receipt"])
+        _e, result = undo_payment(books, v["receipt"], kind, v["reason"], v.get("channel") or "cash", date,
+                                  forget_alias=bool(v.get("forget_alias")), unit=unit)
+    elif kind == "refund" and v.get("receipt"):
+        unit = v.get("unit") or _unit_of_receipt(books, v["receipt"])
+        _e, result = payments.partial_refund(books, unit, v["amount"], v["receipt"], v.get("channel") or "cash",
+                                             v["reason"], date)
     elif kind == "refund":
         unit = v.get("unit") or _unit_of_receipt(books, v["receipt"])
         _e, result = payments.refund(books, unit, v.get("amount") or None, v.get("channel") or "cash", v["reason"],

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from ledger.books.folder import Books
 from ledger.basics.errors import InputError
+from ledger.books.plan import PlanChanged
+from .forms import Effect, effect_of
 from .units import WriteDone  # noqa: F401
 
 
@@ -73,6 +75,75 @@ def suggestion_unit(books: Books, text: str) -> str | None:
     return first if first in books.units else None
 
 
+def split_suggestions(suggestions: list[str]) -> tuple[list[str], list[str]]:
+    """(suggestions from the payer's text/alias/name, amount-only ones). Pure: no books, any thread."""
+    from importers.queue import split_suggestions as split
+
+    return split(suggestions)
+
+
+@dataclass
+class AssignForm:
+    queue_id: str
+    unit: str
+    designated: str = ""
+    learn_alias: bool = False
+
+
+@dataclass
+class AssignEffect:
+    """An assignment as the person previews it: the unit's change, both dates, the alias question."""
+    queue_id: str
+    direction: str          # in: a payment with a receipt; out: money paid out of the unit's credit
+    amount: Decimal
+    received: str           # the day the money came in
+    date: str               # the day it is assigned: the entry's and the receipt's date
+    receipt: str | None
+    effect: Effect
+    would_learn: list[str]
+    learned: list[str]
+    summary: str
+
+
+def _assign_args(books: Books, form: AssignForm) -> tuple:
+    unit = (form.unit or "").strip().upper()
+    if not unit:
+        raise InputError("type a unit or pick a suggestion")
+    return (form.queue_id, unit, form.designated.strip() or None)
+
+
+def _assign_effect(books: Books, ap) -> AssignEffect:
+    entry = ap.entries[0]
+    if ap.payment is not None:
+        eff = effect_of(books, ap.unit, entry, ap.payment.amount, ap.receipt, ap.payment.discount)
+    else:
+        eff = effect_of(books, ap.unit, entry, ap.item.amount)
+    return AssignEffect(ap.item.id, ap.item.direction, ap.item.amount, ap.received, ap.date.isoformat(), ap.receipt,
+                        eff, list(ap.would_learn), list(ap.learned), ap.summary)
+
+
+def assign_preview(books: Books, form: AssignForm) -> AssignEffect:
+    """importers.queue.plan_assign on the books as they are; writes nothing."""
+    from importers.queue import plan_assign
+
+    return _assign_effect(books, plan_assign(books, *_assign_args(books, form), learn_alias=form.learn_alias))
+
+
+def assign_write(books: Books, form: AssignForm) -> AssignDone:
+    """The previewed assignment, committed with the plan as `expect` (a changed re-plan is refused)."""
+    from importers.queue import assign, plan_assign
+
+    args = _assign_args(books, form)
+    shown = plan_assign(books, *args, learn_alias=form.learn_alias)
+    try:
+        ap, r = assign(books, *args, learn_alias=form.learn_alias, expect=shown)
+    except PlanChanged as exc:
+        exc.effect = _assign_effect(books, exc.plan.effect)
+        raise
+    return AssignDone(ap.item.id, ap.unit, ap.receipt, ap.item.amount, ap.summary, ap.learned,
+                      WriteDone(r.commit, r.message, r.files), ap.received, ap.date.isoformat())
+
+
 @dataclass
 class AssignDone:
     queue_id: str
@@ -82,14 +153,48 @@ class AssignDone:
     summary: str
     learned: list[str]
     write: WriteDone
+    received: str = ""
+    date: str = ""
 
 
-def queue_assign(books: Books, queue_id: str, unit: str, designated: str = "") -> AssignDone:
-    from importers.queue import assign
+# --- learned payer aliases (importers/aliases.py, importers/queue.py) -------------------------------
 
-    unit = (unit or "").strip().upper()
-    if not unit:
-        raise InputError("type a unit or pick a suggestion")
-    ap, r = assign(books, queue_id, unit, designated.strip() or None)
-    return AssignDone(ap.item.id, ap.unit, ap.receipt, ap.item.amount, ap.summary, ap.learned,
-                      WriteDone(r.commit, r.message, r.files))
+@dataclass
+class AliasRow:
+    key: str
+    kind: str
+    display: str
+    unit: str
+    learned: str
+    source: str
+
+
+def alias_rows(books: Books) -> list[AliasRow]:
+    from importers.aliases import live_aliases
+
+    return [AliasRow(a.key, a.kind, a.display, a.unit, a.date, a.source) for a in live_aliases(books)]
+
+
+@dataclass
+class ForgetForm:
+    key: str
+    reason: str = ""
+
+
+def alias_forget_preview(books: Books, form: ForgetForm) -> list[str]:
+    """The aliases the form would forget (their labels); writes nothing."""
+    from importers.queue import forget_operation
+
+    return [a.label for a in forget_operation(form.key, None, form.reason)(books).effect]
+
+
+def alias_forget_write(books: Books, form: ForgetForm) -> WriteDone:
+    from importers.queue import find_aliases, forget_aliases
+
+    shown = find_aliases(books, form.key)
+    try:
+        _gone, r = forget_aliases(books, form.key, None, form.reason, expect=shown)
+    except PlanChanged as exc:
+        exc.effect = [a.label for a in exc.plan.effect]
+        raise
+    return WriteDone(r.commit, r.message, r.files)

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.suggester import SuggestFromList
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from .. import core
 from ..i18n import error_text, error_title, t
@@ -67,6 +67,8 @@ class AdjustScreen(PlanForm, WuyeModal):
         if name == "mode":
             return Select([(t("mode_offset"), "offset"), (t("mode_cash"), "cash")], value="offset",
                           allow_blank=False, id="f-mode")
+        if name == "forget_alias":  # unticked: forgetting an alias is a choice, asked on every undo
+            return Checkbox(t("q_forget_alias_box"), False, id="f-forget_alias")
         if name == "channel":
             return Select([(t(f"ch_{c}"), c) for c in core.CHANNELS], value="cash", allow_blank=False, id="f-channel")
         return Input(str(value), id=f"f-{name}", placeholder=PLACEHOLDERS.get(name, ""))
@@ -74,7 +76,7 @@ class AdjustScreen(PlanForm, WuyeModal):
     def on_mount(self) -> None:
         self.core("init", lambda books: (core.unit_ids(books), core.fee_items(books), core.today(books)))
         for name in self.fields:
-            if not self.preset.get(name) and name not in ("item", "mode", "channel"):
+            if not self.preset.get(name) and name not in ("item", "mode", "channel", "forget_alias"):
                 self.query_one(f"#f-{name}").focus()
                 break
 
@@ -96,7 +98,9 @@ class AdjustScreen(PlanForm, WuyeModal):
         out = {}
         for name in self.fields:
             w = self.query_one(f"#f-{name}")
-            if isinstance(w, Select):
+            if isinstance(w, Checkbox):
+                out[name] = bool(w.value)
+            elif isinstance(w, Select):
                 out[name] = "" if w.value is Select.NULL else str(w.value)
             else:
                 out[name] = w.value.strip()
@@ -123,6 +127,7 @@ class AdjustScreen(PlanForm, WuyeModal):
 
     @on(Input.Changed)
     @on(Select.Changed)
+    @on(Checkbox.Changed)
     def _changed(self) -> None:
         self.plan_invalidate()
 

@@ -40,6 +40,8 @@ def render_effect(e: core.Effect, title: str = "effect") -> Group:
         parts.append(Text(f"{t('to_credit')}: {core.money(e.to_credit)}", style="green"))
     if e.discount:
         parts.append(Text(f"{t('prepay_discount')}: {core.money(e.discount)}", style="green"))
+    for key, params in getattr(e, "lines", ()):
+        parts.append(Text(t(key, **params), style="bold yellow"))
     if e.note:
         parts.append(Text(t(e.note.replace(" ", "_")) if t(e.note.replace(" ", "_")) != e.note.replace(" ", "_")
                           else e.note, style="dim"))
