@@ -38,7 +38,7 @@ from ledger.reports import assemble as reports
 from ledger.reports.aging import BUCKET_LABELS, BUCKETS, LEGAL_RISK, bucket_of
 from ledger.books.folder import Books
 from ledger.basics.errors import InputError, WuyeError
-from ledger.basics.labels import label
+from ledger.basics.labels import KINDS, label
 from ledger.basics.money import fmt
 from ledger.basics.periods import parse_date
 from ledger.reports.rates import FIGURE_LABELS, ReportPeriod, excluded_items, parse_period, period_from_dates
@@ -330,8 +330,9 @@ class WuyeDisclosure(_Page, FavaExtensionBase):
             return self.error_page(exc)
         return {"rep": rep, "d": rep.data, "source": self.as_of_source(), "filtered": self.filtered()}
 
-    _ITEM_COLUMNS = {"计费": "billed", "减免": "waived", "补偿抵扣": "compensated", "应收": "receivable",
-                     "实收": "collected", "核销": "written_off", "未收": "open"}
+    # the 公示's item table headers (the kind words come from the label table, as the report spells them)
+    _ITEM_COLUMNS = {"计费": "billed", KINDS["waived"].zh: "waived", KINDS["compensated"].zh: "compensated",
+                     "应收": "receivable", "实收": "collected", KINDS["written_off"].zh: "written_off", "未收": "open"}
     _RATE_ROWS = {"当期收缴率": ("collected", "receivable"), "清欠率": ("recovered", "opening_arrears"),
                   "综合收缴率": ("overall_num", "overall_den")}
 
@@ -351,7 +352,8 @@ class WuyeDisclosure(_Page, FavaExtensionBase):
             return self.query(links.rate_where(figure, p.first, p.last, p.start, p.end, as_of, excluded, dev))
         if headers[:1] == ["楼栋"] and h == "欠费金额":
             units = {u for u, x in self.books.units.items() if x.building == str(row[0])}
-            return self.open_link(as_of, developer=dev, units=units) if units else None
+            # the 公示's buildings are the owners' arrears; the developer's stand apart (developer_arrears)
+            return self.open_link(as_of, developer=False, units=units) if units else None
         return None
 
     @extension_endpoint("html")
