@@ -5,8 +5,11 @@ dispute) drawn from a fixed seed, so every build of the demo is the same for the
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import os
 import random
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 
@@ -17,7 +20,7 @@ from ledger.books.plan import Plan, appending
 from ledger.billing import latefees
 from ledger.basics import periods
 from ledger.billing.run import run_bill
-from ledger.books.folder import Books
+from ledger.books.folder import BOOKS_TZ, Books
 from ledger.books.create import DEMO_CONFIG, init_books
 from ledger.basics.errors import InputError
 from ledger.basics.money import ZERO
@@ -29,6 +32,28 @@ GIVEN = ["建国", "晓梅", "小红", "伟", "芳", "娜", "敏", "静", "强",
 CHANNELS = ["wechat", "wechat", "wechat", "alipay", "alipay", "bank", "cash", "pos", "autodebit"]
 CASH_TO_BANK = Decimal("3000")  # the cash box is banked once it holds this much
 HABITS = ["monthly"] * 14 + ["quarterly"] * 2 + ["yearly", "late", "late", "never"]
+ENTERED_AT = dt.time(17, 30)  # the demo office enters the day's work before closing the counter
+
+
+def _entered(entry):
+    """`entry` stamped as recorded at the end of its own day: the demo plays three years of an office's work
+    in one go, and a build-day stamp would make every entry 'backdated' (wuye report backdated)."""
+    when = dt.datetime.combine(entry.date, ENTERED_AT, BOOKS_TZ).isoformat(timespec="seconds")
+    return entry._replace(meta={**entry.meta, "recorded": when}) if entry.meta is not None else entry
+
+
+@contextmanager
+def _clock(day: dt.date, at: dt.time = ENTERED_AT):
+    """The books' clock (WUYE_NOW) set to `day` while the demo does that day's work."""
+    old = os.environ.get("WUYE_NOW")
+    os.environ["WUYE_NOW"] = dt.datetime.combine(day, at, BOOKS_TZ).isoformat(timespec="seconds")
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("WUYE_NOW", None)
+        else:
+            os.environ["WUYE_NOW"] = old
 
 
 def demo_owners(units) -> dict[str, Owner]:
@@ -83,7 +108,7 @@ def _write_payments(books, specs, period: str) -> int:
             plan = payments.plan_payment(b, uid, amount, channel, day, ref=ref, prepay=prepay,
                                          collector=b.config.collector_of(b.units[uid].building) or "前台",
                                          state=state)
-            entries += plan.entries
+            entries += [_entered(e) for e in plan.entries]
         return appending(entries, f"demo: {len(entries)} payments in {period}\n", len(entries))
     result = books.commit(operation) if specs else None
     return result.plan.effect if result else 0
@@ -97,12 +122,11 @@ def _readings(books, period: str, meters: dict[str, Decimal], rnd) -> None:
     for uid in sorted(meters):
         meters[uid] += Decimal(rnd.randint(18, 45))
         entries.append(beans.custom(day, "wuye-reading", [uid, "WTR", meters[uid]], {"by": "王敏"}))
-    books.commit(lambda b: appending(entries, f"readings {period}: {len(entries)} meters\n"))
+    with _clock(day):
+        books.commit(lambda b: appending(entries, f"readings {period}: {len(entries)} meters\n"))
 
 
 def build_demo(target: str | Path, today: dt.date | None = None, progress=print) -> Path:
-    import os
-
     today = today or dt.date.fromisoformat(os.environ.get("WUYE_TODAY") or dt.date.today().isoformat())
     os.environ.setdefault("WUYE_TODAY", today.isoformat())
     root = init_books(target, DEMO_CONFIG)
@@ -115,16 +139,19 @@ def build_demo(target: str | Path, today: dt.date | None = None, progress=print)
     start = books.config.books_start
     # baseline readings on the books' first day, so the first month has a usage
     baseline = [beans.custom(start, "wuye-reading", [uid, "WTR", v], {"by": "王敏"}) for uid, v in sorted(meters.items())]
-    books.commit(lambda b: appending(baseline, "readings: meters at the start of the books\n"))
+    with _clock(start):
+        books.commit(lambda b: appending(baseline, "readings: meters at the start of the books\n"))
     last = periods.period_of(today)
     total_pay = 0
     for period in periods.span(periods.period_of(start), last):
         _readings(books, period, meters, rnd)
-        run_bill(books, [period])
+        with _clock(periods.start(period), dt.time(9, 0)):  # the billing run on the 1st
+            run_bill(books, [period])
         total_pay += _write_payments(books, _month_payments(books, rnd, period, habits, today), period)
         qend = periods.end(period)
         if period >= "2025-03" and period[5:] in ("03", "06", "09", "12") and qend <= today:
-            latefees.assess(books, qend)
+            with _clock(min(qend + dt.timedelta(days=1), today)):
+                latefees.assess(books, qend)
         if period.endswith("12") or period == last:
             progress(f"demo: {period[:4]} done, {total_pay} payments so far")
     _corrections(books, today)
@@ -216,7 +243,7 @@ def _bank_the_money(books, today: dt.date) -> None:
             paid = day + dt.timedelta(days=1)
             if net > 0 and paid <= cutoff:
                 t = transfers.settle_entry(books, channel, net, paid, day, ref=f"ST{day:%Y%m%d}{channel[:2].upper()}")
-                by_year.setdefault(paid.year, []).append(t)
+                by_year.setdefault(paid.year, []).append(dataclasses.replace(t, entry=_entered(t.entry)))
     cash = facts.daily_movements(books.cache, acc.CASH, today)
     banked, balance = ZERO, ZERO
     day = books.config.books_start
@@ -224,7 +251,7 @@ def _bank_the_money(books, today: dt.date) -> None:
         if day.weekday() == 0 and balance - banked >= CASH_TO_BANK:  # Monday: Sunday's cash goes to the bank
             t = transfers.deposit_entry(books, balance - banked, "cash", None, day, f"JK{day:%Y%m%d}")
             banked += t.amount
-            by_year.setdefault(day.year, []).append(t)
+            by_year.setdefault(day.year, []).append(dataclasses.replace(t, entry=_entered(t.entry)))
         balance += cash.get(day, ZERO)
         day += dt.timedelta(days=1)
     for year, ts in sorted(by_year.items()):
@@ -270,5 +297,6 @@ def _spend_a_year(books, today: dt.date) -> None:
             spent.append(expenses.expense_entry(books, office, "Office", "bank", f"{period} 办公用品", "会计",
                                                 start + dt.timedelta(days=25)))
     if spent:
+        spent = [dataclasses.replace(x, entry=_entered(x.entry)) for x in spent]
         books.commit(lambda b: expenses.plan_of(b, sorted(spent, key=lambda s: s.entry.date),
                                                 f"demo: {months[0]}..{months[-1]} spending and 公共收益\n"))
