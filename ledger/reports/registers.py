@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 from decimal import Decimal
 
-from ledger.basics import accounts as acc, labels
+from ledger.basics import accounts as acc, labels, periods
 from ledger.basics.errors import InputError
 from ledger.basics.money import ZERO
 from ledger.books import entries as beans, facts, git as vcs, layout, verified
@@ -55,7 +55,10 @@ def backdated_report(books, days: int | None = None) -> "Report":
                 undated += 1
                 continue
             by_git += 1
-        late = (at.astimezone(BOOKS_TZ).date() - r.date).days
+        # a bill is dated the 1st of its month and the run is made some days into it: it is on time
+        # within its month and counts as late only after the month's last day
+        due = periods.end(periods.period_of(r.date)) if r.what == "bill" else r.date
+        late = (at.astimezone(BOOKS_TZ).date() - due).days
         if late > days:
             rows.append({"date": r.date, "recorded": at.isoformat(timespec="seconds"), "days_late": late,
                          "what": r.what, "unit": r.unit or "", "number": r.number or "", "by": r.by or "",
@@ -68,7 +71,7 @@ def backdated_report(books, days: int | None = None) -> "Report":
     for x in rows:
         table.rows.append([x["date"].isoformat(), x["recorded"], x["days_late"], _what(x["what"]), x["unit"],
                            x["number"], x["by"], x["where"], "记录时间" if x["source"] == "recorded" else "git 提交"])
-    notes = [f"记录时间晚于业务日期 {days} 天以上的记录。共 {len(found)} 条记录，列出 {len(rows)} 条；{by_git} 条记于开始记录时间之前，按 git 提交时间计；"
+    notes = [f"记录时间晚于业务日期 {days} 天以上的记录（账单按其所属月份的最后一天计）。共 {len(found)} 条记录，列出 {len(rows)} 条；{by_git} 条记于开始记录时间之前，按 git 提交时间计；"
              f"{undated} 条无法确定记录时间，未列出。"]
     return _report("backdated", f"{books.config.name} 补录记录", data, [table], notes)
 

@@ -47,3 +47,15 @@ def test_backdated_entries(tmp_path, monkeypatch):
     assert d["undated"] == 1 and d["entries"] == 8 and len(d["rows"]) == 3
     text = w.ok("report", "backdated").out
     assert "补录记录" in text and "1 条无法确定记录时间" in text
+
+
+def test_a_bill_is_on_time_within_its_month(tmp_path, monkeypatch):
+    # bills are dated the 1st; a run on the 10th is the normal practice, a run after the month is not
+    w = Wuye(make_books(tmp_path), monkeypatch)
+    w.today("2024-01-10")
+    w.ok("bill", "2024-01")
+    assert report(w)["rows"] == []
+    w.today("2024-03-05")
+    w.ok("bill", "2024-02")  # recorded 5 days after February's last day
+    rows = report(w)["rows"]
+    assert rows and {(r["what"], r["date"], r["days_late"]) for r in rows} == {("bill", "2024-02-01", 5)}
