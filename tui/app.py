@@ -22,6 +22,7 @@ from .screens.dashboard import DashboardScreen
 from .screens.help import HelpScreen
 from .screens.history import HistoryScreen
 from .screens.importer import ImportScreen
+from .screens.operator import OperatorScreen
 from .screens.reports import ReportsScreen
 from .screens.start import StartScreen
 from .screens.units import UnitsScreen
@@ -67,15 +68,60 @@ class WuyeApp(App):
     def open_books(self) -> None:
         try:
             books = core.open_books(self.books_path)
+            choice = core.operator_choice(books)
         except BaseException as exc:
             self.call_from_thread(self._open_failed, exc)
             return
-        self.call_from_thread(self._opened, books)
+        self.call_from_thread(self._opened, books, choice)
 
-    def _opened(self, books) -> None:
+    def _opened(self, books, choice) -> None:
+        if choice.given:  # $WUYE_USER names who works (scripts, tests): no question to ask
+            books.operator = choice.given
+            self._working(books)
+            return
+        self.push_screen(OperatorScreen(choice), lambda who: self._picked(books, who))
+
+    def _picked(self, books, who: str | None) -> None:
+        if who:
+            self._set_operator(books, who)
+
+    @work(thread=True, exit_on_error=False, group="operator")
+    def _set_operator(self, books, who: str) -> None:
+        try:
+            core.set_operator(books, who)
+        except BaseException as exc:
+            self.call_from_thread(self.report_error, exc)
+            return
+        self.call_from_thread(self._working, books)
+
+    def _working(self, books) -> None:
+        first = self.books is None
         self.books = books
-        self.sub_title = f"{books.config.name} · {books.root.name}"
-        self.switch_mode("dashboard")
+        self.show_operator()
+        if first:
+            self.switch_mode("dashboard")
+
+    def show_operator(self) -> None:
+        """The header names the books and who is working (receipts and commits carry that name)."""
+        books = self.books
+        who = books.operator or t("op_none")
+        self.sub_title = f"{books.config.name} · {books.root.name} · {t('operator')}: {who}"
+
+    def action_operator(self) -> None:
+        if self.books is None:
+            return
+        self._ask_operator()
+
+    @work(thread=True, exit_on_error=False, group="operator")
+    def _ask_operator(self) -> None:
+        try:
+            choice = core.operator_choice(self.books)
+        except BaseException as exc:
+            self.call_from_thread(self.report_error, exc)
+            return
+        choice.remembered = self.books.operator or choice.remembered
+        self.call_from_thread(self.push_screen, OperatorScreen(choice, cancel=True),
+                              lambda who: self._picked(self.books, who))
 
     def _open_failed(self, exc: BaseException) -> None:
         screen = self.screen
@@ -157,6 +203,8 @@ class WuyeApp(App):
         i18n.set_lang("en" if i18n.lang() == "zh" else "zh")
         localize_bindings(self)
         self.title = t("app_title")
+        if self.books is not None:
+            self.show_operator()
         current = self.current_mode
         if current not in MAIN_MODES:
             self.refresh_bindings()
@@ -202,6 +250,7 @@ class WuyeApp(App):
             for kind in KINDS:
                 yield SystemCommand(t(f"adj_{kind}"), t(f"adj_{kind}_help"),
                                     lambda kind=kind: self.action_adjust(kind))
+            yield SystemCommand(t("op_switch"), t("cmd_help_operator"), self.action_operator)
             yield SystemCommand(t("reload") + " (Ctrl+R)", t("cmd_help_reload"), self.action_reload)
         yield SystemCommand(t("help") + " (F1)", t("cmd_help_help"), self.action_help)
         yield SystemCommand(t("switch_lang") + " (Ctrl+L)", t("cmd_help_lang"), self.action_toggle_lang)

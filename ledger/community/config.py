@@ -128,6 +128,7 @@ class Config:
     targets: tuple[Target, ...] = ()
     templates: dict[str, str] = field(default_factory=dict)
     office: dict[str, str] = field(default_factory=dict)
+    desk_channel: str = "cash"  # the channel the desk's payment forms start from (desk.default_channel)
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
     def items_by_priority(self) -> list[FeeItem]:
@@ -272,7 +273,7 @@ def load_config(path: str | Path) -> Config:
 
 
 TOP_KEYS = {"community", "units_file", "fees", "channels", "receipts", "policies", "vacancies",
-            "collectors", "staff", "targets", "templates", "office"}
+            "collectors", "staff", "targets", "templates", "office", "desk"}
 
 
 def units_path(root: str | Path, cfg: Config) -> Path:
@@ -409,10 +410,16 @@ def parse_config(raw: Any, path: str) -> Config:
     office = {str(k): str(v) for k, v in (r.mapping(raw.get("office", {}) or {}, "office",
                                                      {"name", "address", "phone", "hours", "bank_account",
                                                       "complaint_phone"})).items()}
+    desk_channel = "cash"
+    if "desk" in raw:
+        desk = r.mapping(raw["desk"] or {}, "desk", {"default_channel"})
+        desk_channel = str(desk.get("default_channel", "cash"))
+        if desk_channel not in CHANNELS:
+            raise r.fail("desk.default_channel", f"'{desk_channel}' must be one of {', '.join(CHANNELS)}")
     return Config(path=path, name=r.ledger(check_text, com["name"], "community.name", MAX_NAME), currency=currency,
                   books_start=books_start, regime=regime, units_file=r.units_file(raw.get("units_file", "units.csv"),
                                                                                  "units_file"),
                   fees=fees, channel_accounts=channels, receipt_prefix=prefix, late_fees=tuple(late),
                   prepay_discounts=tuple(discounts), vacancies=tuple(vacancies), collectors=tuple(collectors),
                   staff=staff,
-                  targets=tuple(targets), templates=templates, office=office, raw=raw)
+                  targets=tuple(targets), templates=templates, office=office, desk_channel=desk_channel, raw=raw)

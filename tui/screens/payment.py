@@ -50,7 +50,7 @@ class PaymentScreen(PlanForm, WuyeModal):
                 yield Input(id="pay-amount", placeholder="1,234.50")
             with Horizontal(classes="form-row"):
                 yield Label(t("channel"), classes="form-label")
-                yield Select(channel_options(), value="wechat", allow_blank=False, id="pay-channel")
+                yield Select(channel_options(), value="cash", allow_blank=False, id="pay-channel")
                 yield Label(t("reference"), classes="form-label")
                 yield Input(id="pay-ref", placeholder="4200001234…")
             with Horizontal(classes="form-row"):
@@ -72,12 +72,13 @@ class PaymentScreen(PlanForm, WuyeModal):
                 yield Static("", id="pay-preview")
 
     def on_mount(self) -> None:
-        self.core("init", lambda books: (core.unit_ids(books), core.today(books)))
+        self.core("init", lambda books: (core.unit_ids(books), core.today(books), core.desk_channel(books)))
         self.query_one("#pay-amount" if self.unit else "#pay-unit", Input).focus()
 
     def done_init(self, result) -> None:
-        ids, today = result
+        ids, today, channel = result
         self.query_one("#pay-unit", Input).suggester = SuggestFromList(ids, case_sensitive=False)
+        self.query_one("#pay-channel", Select).value = channel  # the office's channel at this desk
         date = self.query_one("#pay-date", Input)
         if not date.value:
             date.value = today.isoformat()
