@@ -14,6 +14,7 @@ from ledger.basics.catalog import N_, gettext
 # code -> message template (str.format fields are the error's parameters)
 MESSAGES: dict[str, str] = {
     "unknown_unit": N_("房号 '{unit}' 不存在（{file} 中没有）"),
+    "unknown_unit_near": N_("房号 '{unit}' 不存在（{file} 中没有）；是不是：{candidates}？"),
     "bad_amount": N_("{what}：'{text}' 不是金额（最多两位小数）"),
     "negative_amount": N_("{what}：{value} 不能为负数"),
     "zero_amount": N_("{what}：不能为零"),

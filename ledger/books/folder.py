@@ -120,12 +120,24 @@ class Books:
 
     # --- reading helpers ------------------------------------------------------------------
     def unit(self, uid: str) -> Unit:
-        from ledger.basics.parse import normalise_unit_id
+        """The unit a typed text names: its id, or a spelling of it (4-103, 4栋103, S01; see
+        ledger/basics/unitref.py); otherwise refused with the units it may have meant."""
+        from ledger.basics.parse import normalise_unit_id, resolve_unit_id
 
         key = normalise_unit_id(uid)
-        if key not in self.units:
-            raise InputError("unknown_unit", unit=uid, file=self.config.units_file)
-        return self.units[key]
+        if key in self.units:
+            return self.units[key]
+        return self.units[resolve_unit_id(uid, self.unit_names(), file=self.config.units_file)]
+
+    def unit_names(self):
+        """The register's ids by their parts, built again when the register changed."""
+        from ledger.basics.unitref import UnitNames
+
+        cached = getattr(self, "_unit_names", None)
+        if cached is None or cached[0] is not self.units:
+            cached = (self.units, UnitNames(self.units))
+            self._unit_names = cached
+        return cached[1]
 
     def owners(self) -> dict[str, Owner]:
         return load_owners(self.root)

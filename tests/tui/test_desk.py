@@ -88,3 +88,26 @@ def test_cli_refuses_a_receipt_without_an_operator(books, monkeypatch, capsys):
     monkeypatch.setenv("WUYE_USER", "会计")
     assert wuye(["--books", str(books), "pay", "5-0403", "50", "--channel", "cash"]) == 0
     assert git(books, "log", "-1", "--format=%an").strip() == "会计"
+
+
+# --- 2. unit text ---------------------------------------------------------------------------------
+
+async def test_payment_form_reads_4_103_and_offers_did_you_mean(books):
+    app = WuyeApp(books)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        form = await payment_form(pilot, "4栋103", "50")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: form.previewed is not None, what="preview")
+        assert "4-0103" in text_of(form.query_one("#pay-preview", Static))  # the register id, shown before writing
+        form.query_one("#pay-unit", Input).value = "1-201"
+        form.query_one("#pay-amount", Input).focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: form.query_one("#pay-error").has_class("-shown"), what="error")
+        shown = text_of(form.query_one("#pay-error"))
+        assert "是不是" in shown and "1-1-0201" in shown and "1-2-0201" in shown
+        assert form.previewed is None
+        start = git(books, "rev-parse", "HEAD")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert git(books, "rev-parse", "HEAD") == start
