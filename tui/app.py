@@ -17,6 +17,7 @@ from textual.screen import Screen
 
 from . import core, i18n
 from .i18n import localize_bindings, t
+from .palette import DeskCommands
 from .screens.billing import BillingScreen
 from .screens.dashboard import DashboardScreen
 from .screens.help import HelpScreen
@@ -33,17 +34,21 @@ MAIN_MODES = {"dashboard": DashboardScreen, "units": UnitsScreen, "billing": Bil
 
 class WuyeApp(App):
     CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {DeskCommands}
     MODES = {"start": StartScreen, **MAIN_MODES}
+    # F1-F9 are priority bindings: they work over forms and pages too (a modal screen hides the app's
+    # ordinary bindings)
     BINDINGS = [
-        Binding("f1", "help", "help", key_display="F1"),
+        Binding("f1", "help", "help", key_display="F1", priority=True),
         Binding("question_mark", "help", "help", show=False),
-        Binding("f2", "goto('dashboard')", "dashboard", key_display="F2"),
-        Binding("f3", "goto('units')", "units", key_display="F3"),
-        Binding("f4", "pay", "pay", key_display="F4"),
-        Binding("f5", "goto('billing')", "billing", key_display="F5"),
-        Binding("f6", "goto('history')", "history", key_display="F6"),
-        Binding("f7", "goto('reports')", "reports", key_display="F7"),
-        Binding("f8", "goto('import')", "import", key_display="F8"),
+        Binding("f2", "goto('dashboard')", "dashboard", key_display="F2", priority=True),
+        Binding("f3", "goto('units')", "units", key_display="F3", priority=True),
+        Binding("f4", "pay", "pay", key_display="F4", priority=True),
+        Binding("f5", "goto('billing')", "billing", key_display="F5", priority=True),
+        Binding("f6", "goto('history')", "history", key_display="F6", priority=True),
+        Binding("f7", "goto('reports')", "reports", key_display="F7", priority=True),
+        Binding("f8", "goto('import')", "import", key_display="F8", priority=True),
+        Binding("f9", "queue", "queue", key_display="F9", priority=True),
         Binding("ctrl+r", "reload", "reload", show=False),
         Binding("ctrl+l", "toggle_lang", "switch_lang", show=False),
         Binding("ctrl+q", "quit", "quit", key_display="^q", priority=True),
@@ -129,14 +134,29 @@ class WuyeApp(App):
             screen.failed(exc)
 
     # --- navigation -------------------------------------------------------------------------
-    def action_goto(self, mode: str) -> None:
-        if self.books is None:
+    def _to_base(self) -> bool:
+        """Close every form and page above the current main screen (Esc on each); False while a form
+        is writing (its commit must be seen through)."""
+        if any(getattr(s, "busy", False) for s in self.screen_stack[1:]):
+            self.notify(t("busy_writing"), severity="warning")
+            return False
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        return True
+
+    async def action_goto(self, mode: str) -> None:
+        """F2-F8: that main screen as it is at its base (F3 is the units list, never a unit left open)."""
+        if self.books is None or not self._to_base():
             return
-        if self.current_mode == mode and len(self.screen_stack) > 1:
-            while len(self.screen_stack) > 1:
-                self.pop_screen()
-            return
-        self.switch_mode(mode)
+        if self.current_mode != mode:
+            await self.switch_mode(mode)
+            self._to_base()
+
+    async def action_queue(self) -> None:
+        """F9: the 待认领 queue, from anywhere."""
+        await self.action_goto("import")
+        if self.current_mode == "import" and hasattr(self.screen, "action_queue_tab"):
+            self.screen.action_queue_tab()
 
     async def action_report(self, kind: str) -> None:
         if self.books is None:
@@ -147,7 +167,9 @@ class WuyeApp(App):
         self.screen.query_one("#rep-kind", Select).value = kind
 
     def action_help(self) -> None:
-        if not isinstance(self.screen, HelpScreen):
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()  # F1 again closes it
+        else:
             self.push_screen(HelpScreen())
 
     def action_pay(self, unit: str | None = None) -> None:
@@ -155,8 +177,10 @@ class WuyeApp(App):
             return
         from .screens.payment import PaymentScreen
 
+        if isinstance(self.screen, PaymentScreen):
+            return  # already in front
         if unit is None:
-            unit = getattr(self.screen, "current_unit", lambda: None)()
+            unit = self._unit_on_screen()
         self.push_screen(PaymentScreen(unit))
 
     def action_adjust(self, kind: str, unit: str | None = None) -> None:
@@ -165,8 +189,15 @@ class WuyeApp(App):
         from .screens.adjust import AdjustScreen
 
         if unit is None:
-            unit = getattr(self.screen, "current_unit", lambda: None)()
+            unit = self._unit_on_screen()
         self.push_screen(AdjustScreen(kind, unit))
+
+    def _unit_on_screen(self) -> str | None:
+        """A form starts with a unit only when that unit's page is the screen in front (a unit page left
+        behind, or a highlighted row, is not the person's choice)."""
+        from .screens.unit_detail import UnitDetailScreen
+
+        return self.screen.current_unit() if isinstance(self.screen, UnitDetailScreen) else None
 
     def action_open_unit(self, unit: str) -> None:
         from .screens.unit_detail import UnitDetailScreen
@@ -234,27 +265,20 @@ class WuyeApp(App):
 
     # --- command palette -----------------------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        if self.books is not None:
-            yield SystemCommand(f"{t('dashboard')} (F2)", t("cmd_help_dashboard"), lambda: self.action_goto("dashboard"))
-            yield SystemCommand(f"{t('units')} (F3)", t("cmd_help_units"), lambda: self.action_goto("units"))
-            yield SystemCommand(f"{t('pay')} (F4)", t("cmd_help_pay"), self.action_pay)
-            yield SystemCommand(f"{t('billing')} (F5)", t("cmd_help_billing"), lambda: self.action_goto("billing"))
-            yield SystemCommand(f"{t('history')} (F6)", t("cmd_help_history"), lambda: self.action_goto("history"))
-            yield SystemCommand(f"{t('reports')} (F7)", t("cmd_help_reports"), lambda: self.action_goto("reports"))
-            yield SystemCommand(f"{t('import')} (F8)", t("cmd_help_import"), lambda: self.action_goto("import"))
-            for kind in ("rates", "arrears", "disclosure", "targets", "limitation"):
-                yield SystemCommand(f"{t('reports')}: {t('rep_' + kind)}", t("cmd_help_reports"),
-                                    lambda kind=kind: self.action_report(kind))
-            from .screens.adjust import KINDS
-
-            for kind in KINDS:
-                yield SystemCommand(t(f"adj_{kind}"), t(f"adj_{kind}_help"),
-                                    lambda kind=kind: self.action_adjust(kind))
-            yield SystemCommand(t("op_switch"), t("cmd_help_operator"), self.action_operator)
-            yield SystemCommand(t("reload") + " (Ctrl+R)", t("cmd_help_reload"), self.action_reload)
-        yield SystemCommand(t("help") + " (F1)", t("cmd_help_help"), self.action_help)
-        yield SystemCommand(t("switch_lang") + " (Ctrl+L)", t("cmd_help_lang"), self.action_toggle_lang)
+        # ours are found by tui/palette.py (Chinese, pinyin initials, English, units); textual's own stay
         yield from super().get_system_commands(screen)
+
+    def action_show_unit(self, unit: str) -> None:
+        """A unit's page from the palette: on top of the units list, as Enter on its row opens it."""
+        if self.books is None:
+            return
+
+        async def show() -> None:
+            await self.action_goto("units")
+            if self.current_mode == "units":
+                self.action_open_unit(unit)
+
+        self.call_later(show)
 
 
 def run_app(args) -> int:

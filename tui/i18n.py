@@ -44,6 +44,8 @@ LABELS: dict[str, str] = {
     "cmd_help_lang": "中文 / English",
     "cmd_help_pay": "登记一笔收款",
     "cmd_help_quit": "退出程序",
+    "busy_writing": "正在写入，请稍候",
+    "cmd_help_unit": "打开该房屋的明细",
     "operator": "操作员",
     "op_none": "未选择",
     "op_pick": "谁在操作？",
@@ -353,9 +355,9 @@ LABELS: dict[str, str] = {
 }
 
 HELP_SECTIONS = [
-    ("help_global", [("F1 / ?", "help"), ("Ctrl+P", "k_palette"), ("F2 / d", "dashboard"), ("F3 / u", "units"),
-                     ("F4 / p", "pay"), ("F5 / b", "billing"), ("F6 / h", "history"), ("F7", "reports"),
-                     ("F8", "import"), ("Ctrl+R", "reload"),
+    ("help_global", [("F1 / ?", "help"), ("Ctrl+P", "k_palette"), ("F2", "dashboard"), ("F3", "units"),
+                     ("F4", "pay"), ("F5", "billing"), ("F6", "history"), ("F7", "reports"),
+                     ("F8", "import"), ("F9", "queue"), ("Ctrl+R", "reload"),
                      ("Ctrl+L", "switch_lang"), ("Esc", "back"), ("Ctrl+Q", "quit")]),
     ("units", [("/", "k_filter"), ("s", "k_sort"), ("S", "k_reverse"), ("Enter", "k_open")]),
     ("unit_detail", [("v", "k_reveal"), ("p", "pay"), ("w", "adj_waive"), ("c", "adj_compensate"),

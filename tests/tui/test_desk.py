@@ -111,3 +111,148 @@ async def test_payment_form_reads_4_103_and_offers_did_you_mean(books):
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert git(books, "rev-parse", "HEAD") == start
+
+
+# --- 3. keys, screens, Esc and the palette ---------------------------------------------------------
+
+from tui.i18n import HELP_SECTIONS  # noqa: E402
+from tui.screens.adjust import AdjustScreen  # noqa: E402
+from tui.screens.billing import BillingScreen  # noqa: E402
+from tui.screens.dashboard import DashboardScreen  # noqa: E402
+from tui.screens.help import HelpScreen  # noqa: E402
+from tui.screens.history import HistoryScreen  # noqa: E402
+from tui.screens.importer import ImportScreen  # noqa: E402
+from tui.screens.reports import ReportsScreen  # noqa: E402
+from tui.screens.unit_detail import UnitDetailScreen  # noqa: E402
+from tui.screens.units import UnitsScreen  # noqa: E402
+
+F_KEYS = {"f2": DashboardScreen, "f3": UnitsScreen, "f5": BillingScreen, "f6": HistoryScreen,
+          "f7": ReportsScreen, "f8": ImportScreen, "f9": ImportScreen}
+
+
+async def open_unit(pilot, unit: str) -> UnitDetailScreen:
+    app = pilot.app
+    await pilot.press("f3")
+    await wait_for(pilot, lambda: isinstance(app.screen, UnitsScreen) and app.screen.rows, what="units")
+    await pilot.press("slash", *unit, "enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, UnitDetailScreen) and app.screen.detail, what="detail")
+    return app.screen
+
+
+async def test_f_keys_work_from_every_screen_even_over_a_form(books):
+    app = WuyeApp(books)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        for key, screen in F_KEYS.items():
+            for start in ("unit+form", "help"):  # the modal cases: a form and the help over a page
+                if start == "unit+form":
+                    await open_unit(pilot, "5-0403")
+                    await pilot.press("p")
+                    await wait_for(pilot, lambda: isinstance(app.screen, PaymentScreen), what="form")
+                elif start == "help":
+                    await pilot.press("f1")
+                    await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen), what="help")
+                else:
+                    await pilot.press(start)
+                    await wait_for(pilot, lambda s=F_KEYS[start]: isinstance(app.screen, s), what=start)
+                await pilot.press(key)
+                await wait_for(pilot, lambda: isinstance(app.screen, screen) and len(app.screen_stack) == 1,
+                               what=f"{key} from {start}")
+        # F9 is the queue tab of F8, from anywhere
+        from textual.widgets import TabbedContent
+
+        await pilot.press("f2", "f9")
+        await wait_for(pilot, lambda: isinstance(app.screen, ImportScreen), what="import")
+        assert app.screen.query_one(TabbedContent).active == "tab-queue"
+
+
+async def test_f3_is_the_units_list_and_f4_prefills_only_on_a_unit_page(books):
+    app = WuyeApp(books)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await open_unit(pilot, "5-0403")
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: isinstance(app.screen, PaymentScreen), what="form")
+        assert app.screen.query_one("#pay-unit", Input).value == "5-0403"  # the unit page in front
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, UnitDetailScreen), what="back on the unit")
+        await pilot.press("f2")
+        await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), what="dashboard")
+        await pilot.press("f3")
+        await wait_for(pilot, lambda: isinstance(app.screen, UnitsScreen), what="units list")
+        await settle(pilot)
+        assert isinstance(app.screen, UnitsScreen)  # not the unit left a moment ago
+        await pilot.press("f4")
+        await wait_for(pilot, lambda: isinstance(app.screen, PaymentScreen), what="form")
+        assert app.screen.query_one("#pay-unit", Input).value == ""  # a highlighted row is no choice
+
+
+def test_help_lists_only_keys_that_are_bound():
+    from tui.app import WuyeApp as App_
+    from tui.screens.payment import PaymentScreen as Pay
+
+    def keys(*classes):
+        out = set()
+        for cls in classes:
+            for b in cls.BINDINGS:
+                out.update(k.strip() for k in b.key.split(","))
+        return out
+
+    bound = {"help_global": keys(App_) | {"ctrl+p", "escape"}, "units": keys(UnitsScreen) | {"enter"},
+             "unit_detail": keys(UnitDetailScreen) | {"enter"}, "billing": keys(BillingScreen) | {"enter"},
+             "forms": keys(Pay, AdjustScreen) | {"enter"}, "history": keys(HistoryScreen) | {"enter"},
+             "reports": keys(ReportsScreen) | {"enter"}, "import": keys(ImportScreen) | {"enter"}}
+    names = {"?": "question_mark", "/": "slash", "Esc": "escape", "Enter": "enter", "S": "S"}
+    for section, rows in HELP_SECTIONS:
+        for shown, _label in rows:
+            for key in shown.split(" / "):
+                k = names.get(key) or key.lower()
+                assert k in bound[section], f"help lists {key} under {section}, but nothing binds it"
+
+
+async def test_esc_closes_the_top_form(books):
+    app = WuyeApp(books)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        detail = await open_unit(pilot, "5-0403")
+        for key, form in (("p", PaymentScreen), ("w", AdjustScreen), ("f", AdjustScreen), ("f1", HelpScreen)):
+            await pilot.press(key)
+            await wait_for(pilot, lambda form=form: isinstance(app.screen, form), what=key)
+            await settle(pilot)
+            await pilot.press("tab")  # focus somewhere inside the form: Esc still closes it
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: app.screen is detail, what=f"Esc closes {form.__name__}")
+        await pilot.press("ctrl+p")
+        await pilot.press(*"jm")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, AdjustScreen), what="waiver from the palette")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is detail, what="Esc closes the palette's form")
+
+
+async def _palette(pilot, text: str) -> None:
+    await pilot.press("ctrl+p")
+    await pilot.pause(0.2)
+    await pilot.press(*text)
+    await pilot.pause(0.8)
+    await pilot.press("enter")
+
+
+async def test_palette_finds_units_by_any_spelling_and_commands_by_pinyin_and_english(books):
+    app = WuyeApp(books)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        for text, unit in (("4-103", "4-0103"), ("S01", "S-01"), ("4栋103", "4-0103")):
+            await _palette(pilot, text)
+            await wait_for(pilot, lambda unit=unit: isinstance(app.screen, UnitDetailScreen)
+                           and app.screen.unit == unit, what=f"palette {text}")
+            await pilot.press("f2")
+            await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), what="dashboard")
+        for text in ("jf", "pay", "收款"):
+            await _palette(pilot, text)
+            await wait_for(pilot, lambda: isinstance(app.screen, PaymentScreen), what=f"palette {text}")
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), what="closed")
+        await _palette(pilot, "czjl")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="palette czjl")

@@ -93,3 +93,25 @@ def set_operator(books: Books, who: str, remember: bool = True) -> str:
 
 def desk_channel(books: Books) -> str:
     return books.config.desk_channel
+
+
+def find_units(books: Books, text: str, limit: int = 8) -> list[str]:
+    """Units a typed text may name, for the command palette: the unit it names (4-103, 4栋103, S01),
+    then ids starting with it, then the "did you mean" candidates."""
+    from ledger.basics.errors import InputError as _InputError
+    from ledger.basics.parse import normalise_unit_id
+
+    try:
+        key = normalise_unit_id(text)
+    except _InputError:
+        return []
+    if not key:
+        return []
+    names = books.unit_names()
+    out = []
+    named = names.resolve(key)
+    if named:
+        out.append(named)
+    out += [u for u in names.ids if u.startswith(key) and u not in out]
+    out += [u for u in names.near(key) if u not in out]
+    return out[:limit]
