@@ -2,6 +2,8 @@
 implausible amounts. Pilot tests on demo books, checked on the ledger text and the git commits."""
 from __future__ import annotations
 
+import re
+
 from textual.widgets import Input, OptionList, Select, Static
 
 from cli.main import main as wuye
@@ -256,3 +258,30 @@ async def test_palette_finds_units_by_any_spelling_and_commands_by_pinyin_and_en
             await wait_for(pilot, lambda: isinstance(app.screen, DashboardScreen), what="closed")
         await _palette(pilot, "czjl")
         await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="palette czjl")
+
+
+# --- 4. 80x24 ------------------------------------------------------------------------------------
+
+async def test_dashboard_at_80x24_shows_every_amount_whole(books):
+    from tui import core
+
+    app = WuyeApp(books)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        d = app.screen.data
+        amounts = {
+            "#dash-today": [a for _, a in d.collected_today] + [sum((a for _, a in d.collected_today), core.ZERO)],
+            "#dash-month": [a for _, a in d.collected_month] + [sum((a for _, a in d.collected_month), core.ZERO)],
+            "#dash-billed": [a for *_, a in d.billed_items],
+            "#dash-arrears": [d.arrears_total, d.credit_total],
+        }
+        for wid, values in amounts.items():
+            panel = app.screen.query_one(wid, Static)
+            shown = text_of(panel, width=panel.content_size.width)
+            for value in values:
+                assert core.money(value) in shown, f"{wid}: {core.money(value)} not whole in\n{shown}"
+            assert not re.search(r"¥[\d,.]*…", shown), shown  # no amount cut short
+        chart = app.screen.query_one("#dash-chart", Static)
+        lines = text_of(chart, width=chart.content_size.width).rstrip("\n").splitlines()
+        assert len(lines) == 7  # the value row, five bar rows, the month row: no row wrapped
+        assert lines[-1].split() == [k[5:7] for k, _ in (d.rate_months or d.months)]
