@@ -45,6 +45,8 @@ LABELS: dict[str, str] = {
     "cmd_help_pay": "登记一笔收款",
     "cmd_help_quit": "退出程序",
     "busy_writing": "正在写入，请稍候",
+    "large_amount": "⚠ 金额 {amount} 远超该户合理金额 {limit}（欠费×3＋一年费用）：请核对，确认需按两次 Ctrl+S",
+    "large_again": "金额 {amount} 异常大：核对无误请再按一次 Ctrl+S 写入",
     "cmd_help_unit": "打开该房屋的明细",
     "operator": "操作员",
     "op_none": "未选择",

@@ -31,6 +31,7 @@ MESSAGES: dict[str, str] = {
     "books_changed": N_("{root}：账本在读取后已被修改（HEAD {old} -> {new}）；请重新读取后再试"),
     "file_changed": N_("{path} 在读取后已在磁盘上被修改；请重新读取后再试"),
     "validation_failed": N_("账本校验失败，未写入任何内容：\n{problems}"),
+    "implausible_amount": N_("{unit} 收款 {amount} 远超合理金额（欠费×3＋一年费用 = {limit}）；核对无误请加 --yes-large"),
     "no_operator": N_("未指定操作员：收据须写明收款人；请用 --by 或 WUYE_USER 指定（可选：{known}）"),
 }
 

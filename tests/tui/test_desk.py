@@ -285,3 +285,36 @@ async def test_dashboard_at_80x24_shows_every_amount_whole(books):
         lines = text_of(chart, width=chart.content_size.width).rstrip("\n").splitlines()
         assert len(lines) == 7  # the value row, five bar rows, the month row: no row wrapped
         assert lines[-1].split() == [k[5:7] for k, _ in (d.rate_months or d.months)]
+
+
+# --- 5. implausible amounts ------------------------------------------------------------------------
+
+async def test_an_implausible_payment_needs_a_second_ctrl_s(books):
+    app = WuyeApp(books)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        start = git(books, "rev-parse", "HEAD")
+        form = await payment_form(pilot, "5-0403", "9,999,999.00")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: form.previewed is not None, what="preview")
+        assert form.previewed_effect.implausible
+        assert "远超该户合理金额" in text_of(form.query_one("#pay-preview", Static))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert git(books, "rev-parse", "HEAD") == start and form.done is None  # the first Ctrl+S only warns
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: form.done is not None, what="written on the second Ctrl+S")
+        assert git(books, "log", "-1", "--format=%s").startswith("pay 5-0403 9,999,999.00 CNY")
+        # an ordinary amount is written on the first Ctrl+S
+        form = await pay(pilot, "5-0403", "100")
+        assert not form.done.effect.implausible and form.done.effect.amount == 100
+
+
+def test_cli_wants_yes_large_for_an_implausible_amount(books, capsys):
+    start = git(books, "rev-parse", "HEAD")
+    assert wuye(["--books", str(books), "pay", "5-0403", "999999", "--channel", "cash"]) == 2
+    err = capsys.readouterr().err
+    assert "--yes-large" in err and "5-0403" in err
+    assert git(books, "rev-parse", "HEAD") == start
+    assert wuye(["--books", str(books), "pay", "5-0403", "999999", "--channel", "cash", "--yes-large"]) == 0
+    assert wuye(["--books", str(books), "pay", "5-0403", "300", "--channel", "cash"]) == 0

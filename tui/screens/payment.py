@@ -96,10 +96,18 @@ class PaymentScreen(PlanForm, WuyeModal):
     def plan_calls(self):
         return core.payment_preview, core.payment_record, (self.form(),)
 
+    large_confirmed = False  # an implausible amount takes a second Ctrl+S
+
     def plan_show_preview(self, effect: core.Effect):
         self.done = None
+        self.large_confirmed = False
         self.query_one("#pay-print-btn", Button).disabled = True
-        return render_effect(effect, "allocation")
+        shown = render_effect(effect, "allocation")
+        if effect.implausible:
+            warn = Text(t("large_amount", amount=core.money(effect.amount), limit=core.money(effect.limit)),
+                        style="bold red")
+            return Group(warn, shown)
+        return shown
 
     def plan_written(self, done: core.PaymentDone) -> None:
         self.done = done
@@ -113,6 +121,7 @@ class PaymentScreen(PlanForm, WuyeModal):
     @on(Select.Changed)
     @on(Checkbox.Changed)
     def _changed(self) -> None:
+        self.large_confirmed = False
         self.plan_invalidate()
 
     @on(Input.Submitted)
@@ -122,6 +131,11 @@ class PaymentScreen(PlanForm, WuyeModal):
 
     @on(Button.Pressed, "#pay-record-btn")
     def action_record(self) -> None:
+        effect = self.previewed_effect
+        if effect is not None and effect.implausible and not self.large_confirmed and not self.busy:
+            self.large_confirmed = True
+            self.notify(t("large_again", amount=core.money(effect.amount)), severity="warning", timeout=10)
+            return
         self.plan_confirm()
 
     @on(Button.Pressed, "#pay-print-btn")
