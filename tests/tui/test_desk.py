@@ -318,3 +318,22 @@ def test_cli_wants_yes_large_for_an_implausible_amount(books, capsys):
     assert git(books, "rev-parse", "HEAD") == start
     assert wuye(["--books", str(books), "pay", "5-0403", "999999", "--channel", "cash", "--yes-large"]) == 0
     assert wuye(["--books", str(books), "pay", "5-0403", "300", "--channel", "cash"]) == 0
+
+
+async def test_placeholders_are_hints_and_prepay_shows_its_state_by_a_mark(books):
+    from textual.widgets import Checkbox
+
+    app = WuyeApp(books)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        form = await payment_form(pilot, "", "")
+        for wid in ("#pay-unit", "#pay-amount", "#pay-ref", "#pay-for"):
+            assert form.query_one(wid, Input).placeholder.startswith("例："), wid
+        box = form.query_one("#pay-prepay", Checkbox)
+        assert str(box.label).startswith("☐")
+        box.value = True
+        await pilot.pause(0.1)
+        assert str(box.label).startswith("☑")
+        box.value = False
+        await pilot.pause(0.1)
+        assert str(box.label).startswith("☐")

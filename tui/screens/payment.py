@@ -18,6 +18,11 @@ from ..widgets.plan_form import ConfirmButton, PlanForm
 from .base import WuyeModal
 
 
+def prepay_label(on: bool) -> str:
+    """The 预交 box says its state with a mark, not by colour alone."""
+    return ("☑ " if on else "☐ ") + t("prepay")
+
+
 def channel_options():
     return [(t(f"ch_{c}"), c) for c in core.CHANNELS]
 
@@ -45,14 +50,14 @@ class PaymentScreen(PlanForm, WuyeModal):
             box.border_subtitle = t("pay_hint")
             with Horizontal(classes="form-row"):
                 yield Label(t("unit"), classes="form-label")
-                yield Input(self.unit, id="pay-unit", placeholder="3-1502")
+                yield Input(self.unit, id="pay-unit", placeholder=t("ph_unit"))
                 yield Label(t("amount"), classes="form-label")
-                yield Input(id="pay-amount", placeholder="1,234.50")
+                yield Input(id="pay-amount", placeholder=t("ph_amount"))
             with Horizontal(classes="form-row"):
                 yield Label(t("channel"), classes="form-label")
                 yield Select(channel_options(), value="cash", allow_blank=False, id="pay-channel")
                 yield Label(t("reference"), classes="form-label")
-                yield Input(id="pay-ref", placeholder="4200001234…")
+                yield Input(id="pay-ref", placeholder=t("ph_ref"))
             with Horizontal(classes="form-row"):
                 yield Label(t("pay_date"), classes="form-label")
                 yield Input(id="pay-date", placeholder="YYYY-MM-DD", max_length=10)
@@ -60,8 +65,8 @@ class PaymentScreen(PlanForm, WuyeModal):
                 yield Input(id="pay-payer", placeholder=t("payer_hint"))
             with Horizontal(classes="form-row"):
                 yield Label(t("designated"), classes="form-label")
-                yield Input(id="pay-for", placeholder="PF:2026-10,PK:2026-10")
-                yield Checkbox(t("prepay"), id="pay-prepay")
+                yield Input(id="pay-for", placeholder=t("ph_for"))
+                yield Checkbox(prepay_label(False), id="pay-prepay")
             with Horizontal(classes="form-buttons"):
                 yield Button(t("preview"), id="pay-preview-btn")
                 yield ConfirmButton(t("confirm_write"), id="pay-record-btn", variant="warning", disabled=True)
@@ -116,6 +121,10 @@ class PaymentScreen(PlanForm, WuyeModal):
 
     def plan_show_done(self, done: core.PaymentDone):
         return Group(Text(t("committed", sha=done.write.commit[:10]), style="bold green"), Text(done.receipt_text))
+
+    @on(Checkbox.Changed, "#pay-prepay")
+    def _prepay_mark(self, event: Checkbox.Changed) -> None:
+        event.checkbox.label = prepay_label(event.value)
 
     @on(Input.Changed)
     @on(Select.Changed)
