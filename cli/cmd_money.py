@@ -29,7 +29,10 @@ def register(sub) -> None:
     p.add_argument("--payer", help="owner | tenant[:name] | relative[:name] | developer | other[:name]")
     p.add_argument("--for", dest="designated", help="ITEM:PERIOD,... the payer said the money is for")
     p.add_argument("--prepay", action="store_true", help="allow paying periods not billed yet")
-    p.add_argument("--by", help="collector (default: $WUYE_USER or git user)")
+    p.add_argument("--by", help="who takes the money (receipt 收款人, commit author; default: $WUYE_USER); "
+                                "required to print a receipt")
+    p.add_argument("--yes-large", action="store_true",
+                   help="confirm an amount above 3x the unit's arrears plus a year of its charges")
     p.add_argument("--dry-run", action="store_true")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_pay)
@@ -106,7 +109,17 @@ def register(sub) -> None:
 
 def cmd_pay(args) -> int:
     books = open_books(args)
+    if not args.dry_run:
+        books.unit(args.unit)  # a mistyped unit is named first, then the missing operator
+        # a receipt names who took the money: the program is no person
+        books.operator = books.person(args.by)
     kw = dict(ref=args.ref, payer=args.payer, designated=args.designated, prepay=args.prepay, collector=args.by)
+    if not args.dry_run and not args.yes_large:
+        from ledger.billing.plausible import check_plausible
+
+        # planned first, so a wrong date or amount is named before the size of the amount
+        plan = payments.plan_payment(books, args.unit, args.amount, args.channel, _date(args, books), **kw)
+        check_plausible(books, plan.unit, plan.amount, plan.date)
     if args.dry_run:
         plan = payments.plan_payment(books, args.unit, args.amount, args.channel, _date(args, books), **kw)
         print(f"would record {plan.receipt}:\n{plan.summary()}")

@@ -19,7 +19,11 @@ def books_dir(args) -> Path:
 
 
 def open_books(args) -> Books:
-    return Books(books_dir(args))
+    books = Books(books_dir(args))
+    by = getattr(args, "by", None)
+    if by and str(by).strip():
+        books.operator = books.collector(by)  # who works is also the commit author
+    return books
 
 
 def _default(o):

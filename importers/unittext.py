@@ -7,15 +7,11 @@ match is only ever a suggestion made elsewhere.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from typing import Iterable
 
-_ZW = re.compile('[\u200b-\u200f\u2060\ufeff\u00ad]')
-_DIGIT = {'零': 0, '〇': 0, '○': 0, '一': 1, '壹': 1, '二': 2, '贰': 2, '两': 2, '三': 3, '叁': 3,
-          '四': 4, '肆': 4, '五': 5, '伍': 5, '六': 6, '陆': 6, '七': 7, '柒': 7, '八': 8, '捌': 8,
-          '九': 9, '玖': 9}
-_CN_RUN = re.compile('[零〇○一壹二贰两三叁四肆五伍六陆七柒八捌九玖十拾百佰]+')
+from ledger.basics.unitref import UnitNames, cn_number as _cn_number, normalise  # noqa: F401  (one spelling)
+
 # Building/entrance/room grammar on normalised text ('栋' is the only building word left).
 _SEP = r'\s*(?:-|栋|#)\s*'
 _THREE = re.compile(r'(?<![\dA-Z])(\d{1,2})' + _SEP + r'(\d{1,2})\s*(?:-|单元)\s*(\d{3,4})(?![\d年月])')
@@ -23,7 +19,7 @@ _FLOOR = re.compile(r'(?<![\dA-Z])(\d{1,2})' + _SEP + r'(\d{1,2})楼(\d{1,2})(?!
 _TWO = re.compile(r'(?<![\dA-Z])(\d{1,2})' + _SEP + r'(\d{3,4})(?![\d年月])')
 _ZONE = re.compile(r'(?<![A-Z0-9])([A-Z])(区)?\s*(\d{1,2})\s*(?:-|栋|#|\s)\s*(\d{3,4})(?![\d年月])')
 _BARE = re.compile(r'(?<![\d.\-/A-Z])(\d{3,4})(?![\d年月日季Q.]|[-/]\d)')
-_OTHER_ID = re.compile(r'(?<![A-Z0-9])([A-Z]{1,2}-?\d{1,4})(?!\d)')
+_OTHER_ID = re.compile(r'(?<![A-Z0-9])([A-Z]{1,2} ?-? ?\d{1,4})(?!\d)')
 _ITEMS = [('PK', '车位管理费|车位费|车位|停车'), ('PF', '物业服务费|物业管理费|物业费|物管费'),
           ('WTR', '水电|水费'), ('DEP', '装修押金|押金'), ('FUND', '维修基金|维修资金'),
           ('LATE', '滞纳金|违约金')]
@@ -52,6 +48,7 @@ class UnitIndex:
 
     def __init__(self, units: Iterable[str]):
         self.units = frozenset(normalise(u).replace(' ', '') for u in units)
+        self.names = UnitNames(self.units)  # the forms' resolver: S01 / S 01 are S-01
         self.by_room: dict[str, list[str]] = {}
         for u in sorted(self.units):
             self.by_room.setdefault(u.rsplit('-', 1)[-1], []).append(u)
@@ -89,32 +86,6 @@ def _index_for(units) -> UnitIndex:
     else:
         _CONTENT_CACHE[key] = idx
     return idx
-
-
-def _cn_number(run: str) -> str:
-    if not re.search('[十拾百佰]', run):
-        return ''.join(str(_DIGIT[c]) for c in run)   # 八零一 → 801 (digit by digit)
-    total, cur = 0, 0
-    for c in run:
-        if c in '百佰':
-            total += (cur or 1) * 100
-            cur = 0
-        elif c in '十拾':
-            total += (cur or 1) * 10
-            cur = 0
-        else:
-            cur = _DIGIT[c]
-    return str(total + cur)
-
-
-def normalise(text: str) -> str:
-    s = unicodedata.normalize('NFKC', _ZW.sub('', text or '')).upper()
-    s = re.sub(r'[‐‑‒–—―−－~～]', lambda m: '~' if m.group() in '~～' else '-', s)
-    s = _CN_RUN.sub(lambda m: _cn_number(m.group()), s)
-    s = re.sub(r'号楼|幢|座|栋', '栋', s)
-    s = re.sub(r'(\d)\s*号(?!楼)', r'\1', s)        # 1502号 → 1502
-    s = s.replace('室', ' ')
-    return s
 
 
 def _uid(b: str, r: str, e: str | None = None) -> str:
@@ -202,8 +173,9 @@ def match_unit(text: str, units: Iterable[str] | UnitIndex) -> UnitMatch:
                          needs_review=True, **res)
     for m in _OTHER_ID.finditer(rest):
         code = m.group(1)
-        if code in idx.units:
-            return UnitMatch(code, (code,), 'exact', needs_review=False, **res)
+        named = idx.names.resolve(code)
+        if named:
+            return UnitMatch(named, (named,), 'exact', needs_review=False, **res)
         if not re.fullmatch(r'Q[1-4]', code):
             return UnitMatch(None, (), f'unknown unit {code}', needs_review=True, **res)
     return UnitMatch(None, (), 'no unit text', needs_review=True, **res)

@@ -17,11 +17,13 @@ from textual.screen import Screen
 
 from . import core, i18n
 from .i18n import localize_bindings, t
+from .palette import DeskCommands
 from .screens.billing import BillingScreen
 from .screens.dashboard import DashboardScreen
 from .screens.help import HelpScreen
 from .screens.history import HistoryScreen
 from .screens.importer import ImportScreen
+from .screens.operator import OperatorScreen
 from .screens.reports import ReportsScreen
 from .screens.start import StartScreen
 from .screens.units import UnitsScreen
@@ -32,17 +34,21 @@ MAIN_MODES = {"dashboard": DashboardScreen, "units": UnitsScreen, "billing": Bil
 
 class WuyeApp(App):
     CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {DeskCommands}
     MODES = {"start": StartScreen, **MAIN_MODES}
+    # F1-F9 are priority bindings: they work over forms and pages too (a modal screen hides the app's
+    # ordinary bindings)
     BINDINGS = [
-        Binding("f1", "help", "help", key_display="F1"),
+        Binding("f1", "help", "help", key_display="F1", priority=True),
         Binding("question_mark", "help", "help", show=False),
-        Binding("f2", "goto('dashboard')", "dashboard", key_display="F2"),
-        Binding("f3", "goto('units')", "units", key_display="F3"),
-        Binding("f4", "pay", "pay", key_display="F4"),
-        Binding("f5", "goto('billing')", "billing", key_display="F5"),
-        Binding("f6", "goto('history')", "history", key_display="F6"),
-        Binding("f7", "goto('reports')", "reports", key_display="F7"),
-        Binding("f8", "goto('import')", "import", key_display="F8"),
+        Binding("f2", "goto('dashboard')", "dashboard", key_display="F2", priority=True),
+        Binding("f3", "goto('units')", "units", key_display="F3", priority=True),
+        Binding("f4", "pay", "pay", key_display="F4", priority=True),
+        Binding("f5", "goto('billing')", "billing", key_display="F5", priority=True),
+        Binding("f6", "goto('history')", "history", key_display="F6", priority=True),
+        Binding("f7", "goto('reports')", "reports", key_display="F7", priority=True),
+        Binding("f8", "goto('import')", "import", key_display="F8", priority=True),
+        Binding("f9", "queue", "queue", key_display="F9", priority=True),
         Binding("ctrl+r", "reload", "reload", show=False),
         Binding("ctrl+l", "toggle_lang", "switch_lang", show=False),
         Binding("ctrl+y", "sync", "sync", show=False),
@@ -68,16 +74,65 @@ class WuyeApp(App):
     def open_books(self) -> None:
         try:
             books = core.open_books(self.books_path)
+            choice = core.operator_choice(books)
         except BaseException as exc:
             self.call_from_thread(self._open_failed, exc)
             return
-        self.call_from_thread(self._opened, books)
+        self.call_from_thread(self._opened, books, choice)
 
-    def _opened(self, books) -> None:
+    def _opened(self, books, choice) -> None:
+        if choice.given:  # $WUYE_USER names who works (scripts, tests): no question to ask
+            books.operator = choice.given
+            self._working(books)
+            return
+        self.push_screen(OperatorScreen(choice), lambda who: self._picked(books, who))
+
+    def _picked(self, books, who: str | None) -> None:
+        if who:
+            self._set_operator(books, who)
+
+    @work(thread=True, exit_on_error=False, group="operator")
+    def _set_operator(self, books, who: str) -> None:
+        try:
+            core.set_operator(books, who)
+        except BaseException as exc:
+            self.call_from_thread(self.report_error, exc)
+            return
+        self.call_from_thread(self._working, books)
+
+    def _working(self, books) -> None:
+        first = self.books is None
         self.books = books
-        self.sub_title = f"{books.config.name} · {books.root.name}"
-        self.switch_mode("dashboard")
-        self._sync_in_background(start=True)
+        self.show_operator()
+        if first:
+            self.switch_mode("dashboard")
+            self._sync_in_background(start=True)
+
+    def show_operator(self) -> None:
+        """The header names the books and who is working (receipts and commits carry that name)."""
+        books = self.books
+        self.sub_title = self._header_base() + getattr(self, "_sync_text", "")
+
+    def _header_base(self) -> str:
+        books = self.books
+        who = books.operator or t("op_none")
+        return f"{books.config.name} · {books.root.name} · {t('operator')}: {who}"
+
+    def action_operator(self) -> None:
+        if self.books is None:
+            return
+        self._ask_operator()
+
+    @work(thread=True, exit_on_error=False, group="operator")
+    def _ask_operator(self) -> None:
+        try:
+            choice = core.operator_choice(self.books)
+        except BaseException as exc:
+            self.call_from_thread(self.report_error, exc)
+            return
+        choice.remembered = self.books.operator or choice.remembered
+        self.call_from_thread(self.push_screen, OperatorScreen(choice, cancel=True),
+                              lambda who: self._picked(self.books, who))
 
     # --- sync with the other offices (ledger/books/sync.py) ------------------------------------
     def action_sync(self) -> None:
@@ -126,9 +181,9 @@ class WuyeApp(App):
             pass
 
     def _show_sync(self, state) -> None:
-        base = f"{self.books.config.name} · {self.books.root.name}"
-        if state is None:  # no remote: the header stays as it always was
-            self.sub_title = base
+        if state is None:  # no remote: the header names the books and the operator only
+            self._sync_text = ""
+            self.show_operator()
             return
         last = (state.last_sync or t("sync_never")).replace("T", " ")
         parts = [t("sync_state", ahead=state.ahead, behind=state.behind, last=last)]
@@ -136,7 +191,8 @@ class WuyeApp(App):
             parts.append(t("sync_conflicts", n=state.conflicts))
         if state.pull_only:
             parts.append(t("sync_pull_only"))
-        self.sub_title = f"{base} · {' · '.join(parts)}"
+        self._sync_text = " · " + " · ".join(parts)
+        self.show_operator()
 
     def _open_failed(self, exc: BaseException) -> None:
         screen = self.screen
@@ -144,14 +200,29 @@ class WuyeApp(App):
             screen.failed(exc)
 
     # --- navigation -------------------------------------------------------------------------
-    def action_goto(self, mode: str) -> None:
-        if self.books is None:
+    def _to_base(self) -> bool:
+        """Close every form and page above the current main screen (Esc on each); False while a form
+        is writing (its commit must be seen through)."""
+        if any(getattr(s, "busy", False) for s in self.screen_stack[1:]):
+            self.notify(t("busy_writing"), severity="warning")
+            return False
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        return True
+
+    async def action_goto(self, mode: str) -> None:
+        """F2-F8: that main screen as it is at its base (F3 is the units list, never a unit left open)."""
+        if self.books is None or not self._to_base():
             return
-        if self.current_mode == mode and len(self.screen_stack) > 1:
-            while len(self.screen_stack) > 1:
-                self.pop_screen()
-            return
-        self.switch_mode(mode)
+        if self.current_mode != mode:
+            await self.switch_mode(mode)
+            self._to_base()
+
+    async def action_queue(self) -> None:
+        """F9: the 待认领 queue, from anywhere."""
+        await self.action_goto("import")
+        if self.current_mode == "import" and hasattr(self.screen, "action_queue_tab"):
+            self.screen.action_queue_tab()
 
     async def action_report(self, kind: str) -> None:
         if self.books is None:
@@ -162,7 +233,9 @@ class WuyeApp(App):
         self.screen.query_one("#rep-kind", Select).value = kind
 
     def action_help(self) -> None:
-        if not isinstance(self.screen, HelpScreen):
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()  # F1 again closes it
+        else:
             self.push_screen(HelpScreen())
 
     def action_pay(self, unit: str | None = None) -> None:
@@ -170,8 +243,10 @@ class WuyeApp(App):
             return
         from .screens.payment import PaymentScreen
 
+        if isinstance(self.screen, PaymentScreen):
+            return  # already in front
         if unit is None:
-            unit = getattr(self.screen, "current_unit", lambda: None)()
+            unit = self._unit_on_screen()
         self.push_screen(PaymentScreen(unit))
 
     def action_adjust(self, kind: str, unit: str | None = None) -> None:
@@ -180,8 +255,15 @@ class WuyeApp(App):
         from .screens.adjust import AdjustScreen
 
         if unit is None:
-            unit = getattr(self.screen, "current_unit", lambda: None)()
+            unit = self._unit_on_screen()
         self.push_screen(AdjustScreen(kind, unit))
+
+    def _unit_on_screen(self) -> str | None:
+        """A form starts with a unit only when that unit's page is the screen in front (a unit page left
+        behind, or a highlighted row, is not the person's choice)."""
+        from .screens.unit_detail import UnitDetailScreen
+
+        return self.screen.current_unit() if isinstance(self.screen, UnitDetailScreen) else None
 
     def action_open_unit(self, unit: str) -> None:
         from .screens.unit_detail import UnitDetailScreen
@@ -220,6 +302,8 @@ class WuyeApp(App):
         i18n.set_lang("en" if i18n.lang() == "zh" else "zh")
         localize_bindings(self)
         self.title = t("app_title")
+        if self.books is not None:
+            self.show_operator()
         current = self.current_mode
         if current not in MAIN_MODES:
             self.refresh_bindings()
@@ -249,6 +333,7 @@ class WuyeApp(App):
 
     # --- command palette -----------------------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+<<<<<<< HEAD
         if self.books is not None:
             yield SystemCommand(f"{t('dashboard')} (F2)", t("cmd_help_dashboard"), lambda: self.action_goto("dashboard"))
             yield SystemCommand(f"{t('units')} (F3)", t("cmd_help_units"), lambda: self.action_goto("units"))
@@ -269,7 +354,22 @@ class WuyeApp(App):
             yield SystemCommand(t("sync") + " (Ctrl+Y)", t("cmd_help_sync"), self.action_sync)
         yield SystemCommand(t("help") + " (F1)", t("cmd_help_help"), self.action_help)
         yield SystemCommand(t("switch_lang") + " (Ctrl+L)", t("cmd_help_lang"), self.action_toggle_lang)
+=======
+        # ours are found by tui/palette.py (Chinese, pinyin initials, English, units); textual's own stay
+>>>>>>> desk
         yield from super().get_system_commands(screen)
+
+    def action_show_unit(self, unit: str) -> None:
+        """A unit's page from the palette: on top of the units list, as Enter on its row opens it."""
+        if self.books is None:
+            return
+
+        async def show() -> None:
+            await self.action_goto("units")
+            if self.current_mode == "units":
+                self.action_open_unit(unit)
+
+        self.call_later(show)
 
 
 def run_app(args) -> int:

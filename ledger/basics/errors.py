@@ -14,6 +14,7 @@ from ledger.basics.catalog import N_, gettext
 # code -> message template (str.format fields are the error's parameters)
 MESSAGES: dict[str, str] = {
     "unknown_unit": N_("房号 '{unit}' 不存在（{file} 中没有）"),
+    "unknown_unit_near": N_("房号 '{unit}' 不存在（{file} 中没有）；是不是：{candidates}？"),
     "bad_amount": N_("{what}：'{text}' 不是金额（最多两位小数）"),
     "negative_amount": N_("{what}：{value} 不能为负数"),
     "zero_amount": N_("{what}：不能为零"),
@@ -69,6 +70,8 @@ MESSAGES: dict[str, str] = {
     "alias_none_for_unit": N_("{unit} 没有记住的付款人别名"),
     "refund_item_not_paid": N_("收据 {receipt} 没有可退的 {item} {period}"),
     "refund_exceeds_payment": N_("退款 {amount} 超过收据 {receipt} 还可退的 {most}"),
+    "implausible_amount": N_("{unit} 收款 {amount} 远超合理金额（欠费×3＋一年费用 = {limit}）；核对无误请加 --yes-large"),
+    "no_operator": N_("未指定操作员：收据须写明收款人；请用 --by 或 WUYE_USER 指定（可选：{known}）"),
 }
 
 

@@ -104,6 +104,19 @@ def normalise_unit_id(text, what: str = "unit") -> str:
     return ascii_input(text, what).upper()
 
 
+def resolve_unit_id(text, names, what: str = "unit", file: str = "units.csv") -> str:
+    """The register id a typed unit text names (`4-103`, `4栋103`, `S01` ... by ledger/basics/unitref.py);
+    a text that names none is refused with the units it may have meant ("did you mean")."""
+    key = normalise_unit_id(text, what)
+    found = names.resolve(key)
+    if found:
+        return found
+    near = names.near(key)
+    if near:
+        raise InputError("unknown_unit_near", unit=str(text).strip(), file=file, candidates=", ".join(near))
+    raise InputError("unknown_unit", unit=str(text).strip(), file=file)
+
+
 def is_unit_id(uid: str) -> bool:
     return bool(_UNIT_RE.match(uid))
 

@@ -43,6 +43,9 @@ class Books:
         if not (self.root / ".git").exists():
             raise WuyeError(f"{self.root}: not a git repository")
         self.cache_stale = False
+        # who is working in this session (the TUI's operator picker, the CLI's --by): the default `by`,
+        # receipt 收款人 and commit author; None until someone is named
+        self.operator: str | None = None
         self.recover()
         self.cache = self._open_cache()
         self.reload()
@@ -134,12 +137,24 @@ class Books:
 
     # --- reading helpers ------------------------------------------------------------------
     def unit(self, uid: str) -> Unit:
-        from ledger.basics.parse import normalise_unit_id
+        """The unit a typed text names: its id, or a spelling of it (4-103, 4栋103, S01; see
+        ledger/basics/unitref.py); otherwise refused with the units it may have meant."""
+        from ledger.basics.parse import normalise_unit_id, resolve_unit_id
 
         key = normalise_unit_id(uid)
-        if key not in self.units:
-            raise InputError("unknown_unit", unit=uid, file=self.config.units_file)
-        return self.units[key]
+        if key in self.units:
+            return self.units[key]
+        return self.units[resolve_unit_id(uid, self.unit_names(), file=self.config.units_file)]
+
+    def unit_names(self):
+        """The register's ids by their parts, built again when the register changed."""
+        from ledger.basics.unitref import UnitNames
+
+        cached = getattr(self, "_unit_names", None)
+        if cached is None or cached[0] is not self.units:
+            cached = (self.units, UnitNames(self.units))
+            self._unit_names = cached
+        return cached[1]
 
     def owners(self) -> dict[str, Owner]:
         return load_owners(self.root)
@@ -149,17 +164,48 @@ class Books:
         return path.read_text(encoding="utf-8") if path.exists() else ""
 
     def collector(self, by: str | None = None, what: str = "--by") -> str:
-        """Who records: `by`, else $WUYE_USER, else the program; always an operator id from config.yaml."""
+        """Who records: `by`, else the session's operator, else $WUYE_USER, else the program; always an
+        operator id from config.yaml."""
         from ledger.community.privacy import operator
 
+        if (by is None or not str(by).strip()) and self.operator:
+            by, what = self.operator, "operator"
         return operator(self.config, by, what)
+
+    def person(self, by: str | None = None, what: str = "--by") -> str:
+        """The person working (`by`, the session's operator or $WUYE_USER), never the program: a receipt
+        names who took the money, so it is refused without one. Books whose config lists no operator at
+        all have no one to name: there the program signs, as before."""
+        from ledger.community.privacy import SYSTEM_OPERATOR
+
+        given = (by and str(by).strip()) or self.operator
+        if not given:
+            given, what = (os.environ.get("WUYE_USER") or "").strip(), "WUYE_USER"
+        if not given and not self.operator_ids():
+            return self.collector(None, what)
+        if not given:
+            raise InputError("no_operator", known=", ".join(self.operator_ids()))
+        who = self.collector(given, what)
+        if who == SYSTEM_OPERATOR:
+            raise InputError("no_operator", known=", ".join(self.operator_ids()))
+        return who
+
+    def operator_ids(self) -> list[str]:
+        """The people who may work at the desk, in config order: staff, then the collectors."""
+        out = list(self.config.staff) + [c.name for c in self.config.collectors]
+        return list(dict.fromkeys(out))
 
     @property
     def author(self) -> str | None:
-        """The commit author from $WUYE_AUTHOR ('OPERATOR <email>'), checked when a commit is made."""
-        from ledger.community.privacy import commit_author
+        """The commit author: $WUYE_AUTHOR ('OPERATOR <email>'), else the session's operator (with the
+        program's own address, as `wuye init` gives a machine without a git identity: no personal email
+        enters the permanent history); checked when a commit is made."""
+        from ledger.community.privacy import commit_author, operator
 
-        return commit_author(self.config, os.environ.get("WUYE_AUTHOR"))
+        given = commit_author(self.config, os.environ.get("WUYE_AUTHOR"))
+        if given is None and self.operator:
+            return f"{operator(self.config, self.operator, 'operator')} <wuye@localhost>"
+        return given
 
     def today(self) -> dt.date:
         fixed = os.environ.get("WUYE_TODAY")  # lets demos and tests pin "today"

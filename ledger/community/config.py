@@ -149,6 +149,7 @@ class Config:
     sync: dict[str, bool] = field(default_factory=dict)  # on_start, after_write: when the TUI syncs by itself
     expense_categories: dict[str, ExpenseCategory] = field(default_factory=dict)
     remuneration: Remuneration | None = None
+    desk_channel: str = "cash"  # the channel the desk's payment forms start from (desk.default_channel)
     raw: dict = field(default_factory=dict, compare=False, repr=False)
 
     def items_by_priority(self) -> list[FeeItem]:
@@ -293,7 +294,7 @@ def load_config(path: str | Path) -> Config:
 
 
 TOP_KEYS = {"community", "units_file", "fees", "channels", "receipts", "policies", "vacancies",
-            "collectors", "staff", "targets", "templates", "office", "offices", "sync", "expenses"}
+            "collectors", "staff", "targets", "templates", "office", "offices", "sync", "expenses", "desk"}
 
 
 def units_path(root: str | Path, cfg: Config) -> Path:
@@ -442,6 +443,12 @@ def parse_config(raw: Any, path: str) -> Config:
     sync = {str(k): r.boolean(v, f"sync.{k}") for k, v in
             r.mapping(raw.get("sync", {}) or {}, "sync", {"on_start", "after_write"}).items()}
     categories, remuneration = _expenses(r, raw.get("expenses", {}) or {}, regime)
+    desk_channel = "cash"
+    if "desk" in raw:
+        desk = r.mapping(raw["desk"] or {}, "desk", {"default_channel"})
+        desk_channel = str(desk.get("default_channel", "cash"))
+        if desk_channel not in CHANNELS:
+            raise r.fail("desk.default_channel", f"'{desk_channel}' must be one of {', '.join(CHANNELS)}")
     return Config(path=path, name=r.ledger(check_text, com["name"], "community.name", MAX_NAME), currency=currency,
                   books_start=books_start, regime=regime, units_file=r.units_file(raw.get("units_file", "units.csv"),
                                                                                  "units_file"),
@@ -450,7 +457,7 @@ def parse_config(raw: Any, path: str) -> Config:
                   staff=staff,
                   targets=tuple(targets), templates=templates, office=office,
                   offices=tuple(offices), sync=sync,
-                  expense_categories=categories, remuneration=remuneration, raw=raw)
+                  expense_categories=categories, remuneration=remuneration, desk_channel=desk_channel, raw=raw)
 
 
 _ACCOUNT_PART = re.compile(r"^[A-Z][A-Za-z0-9]{0,29}$")

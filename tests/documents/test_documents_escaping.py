@@ -32,7 +32,8 @@ def books(make_books, run_cli, monkeypatch, tmp_path):
     for period in ("2026-01", "2026-02"):
         assert run_cli("bill", period, books=root).rc == 0
     unit = sorted(Books(root).units)[0]
-    ok = run_cli("pay", unit, "50", "--channel", "wechat", "--ref", f"R1{SCRIPT}", "--date", "2026-03-02", books=root)
+    ok = run_cli("pay", unit, "50", "--channel", "wechat", "--ref", f"R1{SCRIPT}", "--date", "2026-03-02",
+                 "--by", "前台", books=root)
     assert ok.rc == 0, ok.err
     number = receipts.load_receipt(Books(root), "SJ2026-000001").number
     ok = run_cli("void", number, "--reason", f"录错{SCRIPT}", "--date", "2026-03-03", books=root)

@@ -83,7 +83,7 @@ async def test_ctrl_s_writes_the_previewed_payment_once_then_the_form_clears(boo
         await settle(pilot)
         assert commits(books) == n + 1
         assert form.done.receipt == receipt        # exactly the previewed receipt number
-        assert git(books, "log", "-1", "--format=%s").startswith(f"pay 5-0403 300.00 CNY wechat {receipt}")
+        assert git(books, "log", "-1", "--format=%s").startswith(f"pay 5-0403 300.00 CNY cash {receipt}")
         assert (books / MONTH).read_text(encoding="utf-8").count(f'receipt: "{receipt}"') == 1
         assert git(books, "status", "--porcelain") == ""
         # cleared, and the result stays on screen: receipt and commit

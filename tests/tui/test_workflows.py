@@ -164,7 +164,7 @@ async def test_payment_form_previews_then_writes_receipt(books):
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: form.done is not None, what="payment written")
         receipt = form.done.receipt
-        assert git(books, "log", "-1", "--format=%s").startswith(f"pay 5-0403 500.00 CNY wechat {receipt}")
+        assert git(books, "log", "-1", "--format=%s").startswith(f"pay 5-0403 500.00 CNY cash {receipt}")
         month = (books / "txns/2026/2026-11.beancount").read_text(encoding="utf-8")
         assert receipt in month
         assert owed(books, "5-0403") == before - Decimal("500.00")

@@ -35,6 +35,7 @@ def receipts(root: Path) -> list[str]:
 def books(tmp_path, make_books, monkeypatch):
     """The demo community (122 units), June 2026 billed; `wuye` runs on 2026-06-15."""
     monkeypatch.setenv("WUYE_TODAY", TODAY)
+    monkeypatch.setenv("WUYE_USER", "前台")  # a receipt names who took the money (the demo's desk)
     root = make_books(tmp_path)
     res = wuye(root, "bill", "2026-06")
     assert res.returncode == 0, res.stderr

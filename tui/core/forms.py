@@ -57,6 +57,11 @@ class Effect:
     receipt: str | None = None
     note: str = ""
     lines: list = field(default_factory=list)  # (label key, params): further lines the preview shows
+    limit: Decimal | None = None  # a payment above this needs a second confirmation (ledger/billing/plausible.py)
+
+    @property
+    def implausible(self) -> bool:
+        return self.limit is not None and self.amount > self.limit
 
 
 def _item_name(books: Books, item: str) -> str:
@@ -123,7 +128,12 @@ def payment_preview(books: Books, form: PaymentForm) -> Effect:
 
     args, kw = _payment_args(form)
     plan = payments.plan_payment(books, *args, **kw)
-    return effect_of(books, plan.unit, plan.entry, plan.amount, plan.receipt, plan.discount)
+    from dataclasses import replace
+
+    from ledger.billing.plausible import plausible_limit
+
+    effect = effect_of(books, plan.unit, plan.entry, plan.amount, plan.receipt, plan.discount)
+    return replace(effect, limit=plausible_limit(books, plan.unit, args[3]))
 
 
 @dataclass
@@ -146,7 +156,12 @@ def payment_record(books: Books, form: PaymentForm) -> PaymentDone:
         plan, result = payments.record_payment(books, *args, expect=shown, **kw)
     except PlanChanged as exc:
         new = exc.plan.effect
-        exc.effect = effect_of(books, new.unit, new.entry, new.amount, new.receipt, new.discount)  # as the form draws it
+        from dataclasses import replace
+
+        from ledger.billing.plausible import plausible_limit
+
+        exc.effect = replace(effect_of(books, new.unit, new.entry, new.amount, new.receipt, new.discount),
+                             limit=plausible_limit(books, new.unit, args[3]))  # as the form draws it
         raise
     eff = Effect(plan.unit, plan.amount,
                  [(p.item, _item_name(books, p.item), p.period, p.kind, p.amount) for p in plan.parts],

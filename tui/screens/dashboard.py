@@ -21,18 +21,27 @@ def _pct(v) -> str:
     return "—" if v is None else f"{Decimal(v) * 100:.1f}%"
 
 
+def figure_grid(rows: list[tuple], texts: int = 1) -> Table:
+    """Label columns, then a figure: in a narrow panel the labels are shortened (…), never the figure
+    (an amount is shown whole or not at all)."""
+    table = Table.grid(padding=(0, 1), expand=True)
+    for _ in range(texts):
+        table.add_column(no_wrap=True, overflow="ellipsis", ratio=1)
+    width = max((len(r[-1].plain if isinstance(r[-1], Text) else str(r[-1])) for r in rows), default=1)
+    table.add_column(justify="right", no_wrap=True, min_width=width)
+    for r in rows:
+        table.add_row(*r)
+    return table
+
+
 def money_table(rows, empty: str) -> Table | Text:
     if not rows:
         return Text(empty, style="dim")
-    table = Table.grid(padding=(0, 1), expand=True)
-    table.add_column()
-    table.add_column(justify="right")
-    for label, amount in rows:
-        table.add_row(label, core.money(amount))
+    lines = [(label, core.money(amount)) for label, amount in rows]
     if len(rows) > 1:
-        table.add_row(Text(t("total"), style="bold"),
-                      Text(core.money(sum((a for _, a in rows), core.ZERO)), style="bold"))
-    return table
+        lines.append((Text(t("total"), style="bold"),
+                      Text(core.money(sum((a for _, a in rows), core.ZERO)), style="bold")))
+    return figure_grid(lines)
 
 
 def channel_label(ch: str) -> str:
@@ -126,6 +135,26 @@ class DashboardScreen(WuyeScreen):
         panel.border_title = f"{t('my_list')} · {v.name} · {v.period}"
         panel.update(render_mine(v))
 
+    def draw_chart(self) -> None:
+        """Twelve bars as wide as the panel allows (4-8 cells), so a narrow terminal never wraps a row."""
+        d = getattr(self, "data", None)
+        if d is None:
+            return
+        chart = self.query_one("#dash-chart", Static)
+        months = d.rate_months or d.months
+        room = (chart.content_size.width or 96) - 1
+        width = max(4, min(8, room // max(len(months), 1)))
+        if d.rate_months:
+            chart.border_title = t("chart_rate")
+            chart.update(bars(d.rate_months, height=5, width=width, value_fmt=lambda v: f"{Decimal(v) * 100:.0f}%",
+                              top=1.0))
+        else:
+            chart.border_title = t("chart_billed")
+            chart.update(bars(d.months, height=5, width=width, value_fmt=lambda v: f"{Decimal(v) / 1000:.0f}k"))
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.draw_chart)
+
     def show_dashboard(self, d: core.Dashboard) -> None:
         self.data = d
         s = d.summary
@@ -143,38 +172,19 @@ class DashboardScreen(WuyeScreen):
         if d.rates is None:
             rates = Text(t("rates_pending"), style="dim")
         else:
-            rates = Table.grid(padding=(0, 1), expand=True)
-            rates.add_column()
-            rates.add_column(justify="right")
-            rates.add_row(t("rate_current"), Text(_pct(d.rates.get("current")), style="bold"))
-            rates.add_row(t("rate_arrears"), Text(_pct(d.rates.get("arrears")), style="bold"))
-            rates.add_row(t("rate_overall"), Text(_pct(d.rates.get("overall")), style="bold"))
-            rates.add_row(t("rate_households"), Text(_pct(d.rates.get("households")), style="bold"))
+            rates = figure_grid([(t(f"rate_{k}"), Text(_pct(d.rates.get(k)), style="bold"))
+                                 for k in ("current", "arrears", "overall", "households")])
         self.query_one("#dash-rates", Static).update(rates)
         self.query_one("#dash-billed", Static).update(
             money_table([(f"{code} {name}", a) for code, name, a in d.billed_items], t("none")))
-        chart = self.query_one("#dash-chart", Static)
-        if d.rate_months:
-            chart.border_title = t("chart_rate")
-            chart.update(bars(d.rate_months, height=5, width=8, value_fmt=lambda v: f"{Decimal(v) * 100:.0f}%", top=1.0))
-        else:
-            chart.border_title = t("chart_billed")
-            chart.update(bars(d.months, height=5, width=8, value_fmt=lambda v: f"{Decimal(v) / 1000:.0f}k"))
-        arrears = Table.grid(padding=(0, 1), expand=True)
-        arrears.add_column()
-        arrears.add_column(justify="right")
-        arrears.add_row(t("arrears_units"), str(d.arrears_units))
-        arrears.add_row(t("arrears_total"), Text(core.money(d.arrears_total), style="bold red"))
-        arrears.add_row(t("credit_total"), core.money(d.credit_total))
-        arrears.add_row(t("import_queue"), "—" if d.import_queue is None else str(d.import_queue))
+        self.draw_chart()
+        arrears = figure_grid([(t("arrears_units"), str(d.arrears_units)),
+                               (t("arrears_total"), Text(core.money(d.arrears_total), style="bold red")),
+                               (t("credit_total"), core.money(d.credit_total)),
+                               (t("import_queue"), "—" if d.import_queue is None else str(d.import_queue))])
         self.query_one("#dash-arrears", Static).update(arrears)
         for wid, rows in (("#dash-largest", d.largest), ("#dash-oldest", d.oldest)):
-            table = Table.grid(padding=(0, 1), expand=True)
-            table.add_column()
-            table.add_column()
-            table.add_column(justify="right")
-            for unit, amount, oldest in rows:
-                table.add_row(unit, oldest or "", core.money(amount))
+            table = figure_grid([(unit, oldest or "", core.money(amount)) for unit, amount, oldest in rows], texts=2)
             self.query_one(wid, Static).update(table if rows else Text(t("none"), style="dim"))
         ops = Table.grid(padding=(0, 1), expand=True)
         ops.add_column(no_wrap=True, style="dim", min_width=10)

@@ -18,6 +18,11 @@ from ..widgets.plan_form import ConfirmButton, PlanForm
 from .base import WuyeModal
 
 
+def prepay_label(on: bool) -> str:
+    """The 预交 box says its state with a mark, not by colour alone."""
+    return ("☑ " if on else "☐ ") + t("prepay")
+
+
 def channel_options():
     return [(t(f"ch_{c}"), c) for c in core.CHANNELS]
 
@@ -45,14 +50,14 @@ class PaymentScreen(PlanForm, WuyeModal):
             box.border_subtitle = t("pay_hint")
             with Horizontal(classes="form-row"):
                 yield Label(t("unit"), classes="form-label")
-                yield Input(self.unit, id="pay-unit", placeholder="3-1502")
+                yield Input(self.unit, id="pay-unit", placeholder=t("ph_unit"))
                 yield Label(t("amount"), classes="form-label")
-                yield Input(id="pay-amount", placeholder="1,234.50")
+                yield Input(id="pay-amount", placeholder=t("ph_amount"))
             with Horizontal(classes="form-row"):
                 yield Label(t("channel"), classes="form-label")
-                yield Select(channel_options(), value="wechat", allow_blank=False, id="pay-channel")
+                yield Select(channel_options(), value="cash", allow_blank=False, id="pay-channel")
                 yield Label(t("reference"), classes="form-label")
-                yield Input(id="pay-ref", placeholder="4200001234…")
+                yield Input(id="pay-ref", placeholder=t("ph_ref"))
             with Horizontal(classes="form-row"):
                 yield Label(t("pay_date"), classes="form-label")
                 yield Input(id="pay-date", placeholder="YYYY-MM-DD", max_length=10)
@@ -60,8 +65,8 @@ class PaymentScreen(PlanForm, WuyeModal):
                 yield Input(id="pay-payer", placeholder=t("payer_hint"))
             with Horizontal(classes="form-row"):
                 yield Label(t("designated"), classes="form-label")
-                yield Input(id="pay-for", placeholder="PF:2026-10,PK:2026-10")
-                yield Checkbox(t("prepay"), id="pay-prepay")
+                yield Input(id="pay-for", placeholder=t("ph_for"))
+                yield Checkbox(prepay_label(False), id="pay-prepay")
             with Horizontal(classes="form-buttons"):
                 yield Button(t("preview"), id="pay-preview-btn")
                 yield ConfirmButton(t("confirm_write"), id="pay-record-btn", variant="warning", disabled=True)
@@ -72,12 +77,13 @@ class PaymentScreen(PlanForm, WuyeModal):
                 yield Static("", id="pay-preview")
 
     def on_mount(self) -> None:
-        self.core("init", lambda books: (core.unit_ids(books), core.today(books)))
+        self.core("init", lambda books: (core.unit_ids(books), core.today(books), core.desk_channel(books)))
         self.query_one("#pay-amount" if self.unit else "#pay-unit", Input).focus()
 
     def done_init(self, result) -> None:
-        ids, today = result
+        ids, today, channel = result
         self.query_one("#pay-unit", Input).suggester = SuggestFromList(ids, case_sensitive=False)
+        self.query_one("#pay-channel", Select).value = channel  # the office's channel at this desk
         date = self.query_one("#pay-date", Input)
         if not date.value:
             date.value = today.isoformat()
@@ -95,10 +101,18 @@ class PaymentScreen(PlanForm, WuyeModal):
     def plan_calls(self):
         return core.payment_preview, core.payment_record, (self.form(),)
 
+    large_confirmed = False  # an implausible amount takes a second Ctrl+S
+
     def plan_show_preview(self, effect: core.Effect):
         self.done = None
+        self.large_confirmed = False
         self.query_one("#pay-print-btn", Button).disabled = True
-        return render_effect(effect, "allocation")
+        shown = render_effect(effect, "allocation")
+        if effect.implausible:
+            warn = Text(t("large_amount", amount=core.money(effect.amount), limit=core.money(effect.limit)),
+                        style="bold red")
+            return Group(warn, shown)
+        return shown
 
     def plan_written(self, done: core.PaymentDone) -> None:
         self.done = done
@@ -108,10 +122,15 @@ class PaymentScreen(PlanForm, WuyeModal):
     def plan_show_done(self, done: core.PaymentDone):
         return Group(Text(t("committed", sha=done.write.commit[:10]), style="bold green"), Text(done.receipt_text))
 
+    @on(Checkbox.Changed, "#pay-prepay")
+    def _prepay_mark(self, event: Checkbox.Changed) -> None:
+        event.checkbox.label = prepay_label(event.value)
+
     @on(Input.Changed)
     @on(Select.Changed)
     @on(Checkbox.Changed)
     def _changed(self) -> None:
+        self.large_confirmed = False
         self.plan_invalidate()
 
     @on(Input.Submitted)
@@ -121,6 +140,11 @@ class PaymentScreen(PlanForm, WuyeModal):
 
     @on(Button.Pressed, "#pay-record-btn")
     def action_record(self) -> None:
+        effect = self.previewed_effect
+        if effect is not None and effect.implausible and not self.large_confirmed and not self.busy:
+            self.large_confirmed = True
+            self.notify(t("large_again", amount=core.money(effect.amount)), severity="warning", timeout=10)
+            return
         self.plan_confirm()
 
     @on(Button.Pressed, "#pay-print-btn")

@@ -23,7 +23,6 @@ NEEDS_PERIOD = ("rates", "disclosure", "targets", "receipts")
 class ReportsScreen(WuyeScreen):
     BINDINGS = [
         Binding("ctrl+o", "export", "export", key_display="^o"),
-        Binding("f9", "show", "rep_show", show=False),
     ]
 
     def __init__(self) -> None:
