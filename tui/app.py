@@ -333,30 +333,7 @@ class WuyeApp(App):
 
     # --- command palette -----------------------------------------------------------------------
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-<<<<<<< HEAD
-        if self.books is not None:
-            yield SystemCommand(f"{t('dashboard')} (F2)", t("cmd_help_dashboard"), lambda: self.action_goto("dashboard"))
-            yield SystemCommand(f"{t('units')} (F3)", t("cmd_help_units"), lambda: self.action_goto("units"))
-            yield SystemCommand(f"{t('pay')} (F4)", t("cmd_help_pay"), self.action_pay)
-            yield SystemCommand(f"{t('billing')} (F5)", t("cmd_help_billing"), lambda: self.action_goto("billing"))
-            yield SystemCommand(f"{t('history')} (F6)", t("cmd_help_history"), lambda: self.action_goto("history"))
-            yield SystemCommand(f"{t('reports')} (F7)", t("cmd_help_reports"), lambda: self.action_goto("reports"))
-            yield SystemCommand(f"{t('import')} (F8)", t("cmd_help_import"), lambda: self.action_goto("import"))
-            for kind in ("rates", "arrears", "disclosure", "targets", "limitation"):
-                yield SystemCommand(f"{t('reports')}: {t('rep_' + kind)}", t("cmd_help_reports"),
-                                    lambda kind=kind: self.action_report(kind))
-            from .screens.adjust import KINDS
-
-            for kind in KINDS:
-                yield SystemCommand(t(f"adj_{kind}"), t(f"adj_{kind}_help"),
-                                    lambda kind=kind: self.action_adjust(kind))
-            yield SystemCommand(t("reload") + " (Ctrl+R)", t("cmd_help_reload"), self.action_reload)
-            yield SystemCommand(t("sync") + " (Ctrl+Y)", t("cmd_help_sync"), self.action_sync)
-        yield SystemCommand(t("help") + " (F1)", t("cmd_help_help"), self.action_help)
-        yield SystemCommand(t("switch_lang") + " (Ctrl+L)", t("cmd_help_lang"), self.action_toggle_lang)
-=======
         # ours are found by tui/palette.py (Chinese, pinyin initials, English, units); textual's own stay
->>>>>>> desk
         yield from super().get_system_commands(screen)
 
     def action_show_unit(self, unit: str) -> None:

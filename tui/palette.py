@@ -16,7 +16,7 @@ from .i18n import t
 PINYIN: dict[str, tuple[str, ...]] = {
     "dashboard": ("gl",), "units": ("fw",), "pay": ("sk", "jf", "sf"), "billing": ("kz",),
     "history": ("czjl",), "reports": ("bb",), "import": ("dr",), "queue": ("drl",), "help": ("bz", "kjj"),
-    "reload": ("cxdq",), "switch_lang": ("qhyy",), "op_switch": ("qhczy",),
+    "reload": ("cxdq",), "switch_lang": ("qhyy",), "op_switch": ("qhczy",), "sync": ("tb",),
     "rep_rates": ("sjl",), "rep_arrears": ("qfzl",), "rep_disclosure": ("gs",), "rep_targets": ("sfymb",),
     "rep_limitation": ("sssx",),
     "adj_waive": ("jm",), "adj_compensate": ("bc",), "adj_refund": ("tk",), "adj_void": ("zfsj", "zf"),
@@ -60,7 +60,8 @@ def commands(app) -> list[Command]:
         for kind in KINDS:
             out.append(Command(f"adj_{kind}", f"adj_{kind}_help", lambda kind=kind: app.action_adjust(kind)))
         out += [Command("op_switch", "cmd_help_operator", app.action_operator),
-                Command("reload", "cmd_help_reload", app.action_reload, "Ctrl+R")]
+                Command("reload", "cmd_help_reload", app.action_reload, "Ctrl+R"),
+                Command("sync", "cmd_help_sync", app.action_sync, "Ctrl+Y")]
     out += [Command("help", "cmd_help_help", app.action_help, "F1"),
             Command("switch_lang", "cmd_help_lang", app.action_toggle_lang, "Ctrl+L")]
     return out
