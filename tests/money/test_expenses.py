@@ -65,6 +65,7 @@ def subjects(root) -> list[str]:
 
 def build(tmp_path, make_books, run_cli, monkeypatch, regime: str, remuneration: str = ""):
     monkeypatch.setenv("WUYE_TODAY", "2026-04-02")
+    monkeypatch.setenv("WUYE_USER", "会计")  # the one who records (a receipt names who took the money)
     root = make_books(tmp_path, CONFIG.format(regime=regime, remuneration=remuneration), UNITS)
     salt = root / ".wuye" / "alias.salt"  # a fixed alias salt: the hashed alias keys in the goldens are stable
     salt.parent.mkdir(exist_ok=True)

@@ -35,6 +35,7 @@ def ledger_text(root) -> str:
 @pytest.fixture
 def books(make_books, run_cli, tmp_path, monkeypatch):
     monkeypatch.setenv("WUYE_TODAY", "2026-03-20")
+    monkeypatch.setenv("WUYE_USER", "会计")  # the one who records (a receipt names who took the money)
     root = make_books(tmp_path, units_text=UNITS)
 
     def wuye(*args, ok=True):
@@ -63,7 +64,7 @@ def test_cash_banked_clearing_settled_statement_ties_to_zero(books, tmp_path):
 
     r = wuye("bank-deposit", "230.00", "--from", "cash", "--to", "CMB", "--date", "2026-03-03", "--slip", "JK0303")
     assert "Assets:Cash -> Assets:Bank:CMB" in r.out
-    assert git_log(root)[0] == "bank-deposit 230.00 CNY cash -> Assets:Bank:CMB on 2026-03-03, slip JK0303 (by wuye)"
+    assert git_log(root)[0] == "bank-deposit 230.00 CNY cash -> Assets:Bank:CMB on 2026-03-03, slip JK0303 (by 会计)"
     # the statement: opening 10,000.00, the cash hand-over, WeChat's payout of 03-05 (120.00 + 186.00) on 03-06
     path = statement(tmp_path, [
         "20260303,10:00:00,,230.00,\"10,230.00\",现金存入,K001,现金缴存,",
@@ -155,7 +156,7 @@ def test_refusals(books):
     assert len(git_log(root)) == n and "bank-deposit" not in ledger_text(root)
     r = wuye("settle", "wechat", "306.00", "--date", "2026-03-06", "--ref", "WXS0305")
     assert git_log(root)[0] == ("settle wechat 306.00 CNY for 2026-03-05: Assets:Clearing:WeChat -> Assets:Bank:CMB "
-                                "on 2026-03-06 (by wuye)")
+                                "on 2026-03-06 (by 会计)")
     data = report(wuye)
     assert [i["kind"] for i in data["items"]] == ["cash"]
     assert D(data["totals"]["clearing_not_settled"]) == 0

@@ -99,6 +99,7 @@ def offices(request, tmp_path, make_books, monkeypatch):
     repository, cloned by each office."""
     monkeypatch.setenv("WUYE_TODAY", TODAY)
     monkeypatch.setenv("WUYE_LOCK_TIMEOUT", "60")
+    monkeypatch.setenv("WUYE_USER", "前台")  # the one who records (a receipt names who took the money)
     origin = make_books(tmp_path, name="first")
     for args in (("bill", "2026-11"), ("bill", "2026-12"), ("migrate-offices", "A", "B")):
         res = wuye(origin, *args)

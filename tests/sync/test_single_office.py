@@ -28,6 +28,7 @@ def test_multi_office_books_refuse_writes_until_migrated(tmp_path, make_books, m
     from ledger.books.create import DEMO_CONFIG
 
     monkeypatch.setenv("WUYE_TODAY", "2026-12-02")
+    monkeypatch.setenv("WUYE_USER", "前台")  # the one who records (a receipt names who took the money)
     text = DEMO_CONFIG.read_text(encoding="utf-8") + "\noffices: [A, B]\n"
     root = make_books(tmp_path, config_text=text)
     res = wuye(root, "bill", "2026-12")
