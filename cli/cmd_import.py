@@ -30,6 +30,7 @@ def register(sub) -> None:
     p.add_argument("--learn-alias", action="store_true",
                    help="remember the payer (nickname, openid, account) as this unit's for later imports")
     p.add_argument("--dry-run", action="store_true", help="show what would be written; write nothing")
+    p.add_argument("--by", help="who assigns it (receipt 收款人, commit author; default: $WUYE_USER)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_assign)
 
@@ -97,6 +98,8 @@ def cmd_assign(args) -> int:
 
     books = open_books(args)
     date = parse_date(args.date, "--date") if args.date else None
+    if not args.dry_run:  # an assignment issues a receipt, and a receipt names who took the money
+        books.operator = books.person(args.by)
     if args.dry_run:
         ap, result = plan_assign(books, args.queue_id, args.unit, args.designated, args.prepay, date,
                                  learn_alias=args.learn_alias), None

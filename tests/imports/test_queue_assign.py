@@ -188,3 +188,15 @@ def test_assign_of_a_queued_outflow_offers_the_refund_of_a_payment(books):
     assert status[q["queue"]] == "refunded"
     assert "¥50.00" in books.ok("receipt", "TK2024-000001").out
     books.ok("check")
+
+
+def test_assignment_names_who_took_the_money(books, monkeypatch):
+    # an assignment issues a receipt: without --by or WUYE_USER it is refused and nothing is written
+    item = _queued(books)
+    head = git(books.root, "rev-parse", "HEAD")
+    monkeypatch.delenv("WUYE_USER", raising=False)
+    res = books.run("assign", item["id"], "3-0801")
+    assert res.rc != 0 and "no operator" in res.err
+    assert git(books.root, "rev-parse", "HEAD") == head
+    books.ok("assign", item["id"], "3-0801", "--by", "林小红")
+    assert git(books.root, "log", "-1", "--format=%an").strip() == "林小红"
