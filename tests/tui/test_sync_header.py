@@ -17,9 +17,9 @@ SIZE = (150, 45)
 
 async def test_header_sync_state_and_ctrl_y(books, tmp_path):
     app = WuyeApp(books)
-    async with app.run_test(size=SIZE) as pilot:  # no remote: the header is the one it always was
+    async with app.run_test(size=SIZE) as pilot:  # no remote: the books and who works, no sync state
         await ready(pilot)
-        assert app.sub_title == f"{app.books.config.name} · {books.name}"
+        assert app.sub_title == f"{app.books.config.name} · {books.name} · 操作员: {app.books.operator}"
     bare = tmp_path / "remote.git"
     subprocess.run(["git", "clone", "-q", "--bare", str(books), str(bare)], check=True)
     sync.add_remote(books, str(bare))
@@ -33,6 +33,7 @@ async def test_header_sync_state_and_ctrl_y(books, tmp_path):
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await wait_for(pilot, lambda: "待推送 0 · 待拉取 0" in app.sub_title, what="sync state in the header")
+        assert "操作员: " in app.sub_title  # the sync state is added to the header, the operator stays
         assert head(books) != head(other)
         await pilot.press("ctrl+y")
         await wait_for(pilot, lambda: head(books) == head(other), what="ctrl+y pulled the other clone's commit")
