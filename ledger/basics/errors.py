@@ -69,6 +69,12 @@ MESSAGES: dict[str, str] = {
     "alias_none_for_unit": N_("{unit} 没有记住的付款人别名"),
     "refund_item_not_paid": N_("收据 {receipt} 没有可退的 {item} {period}"),
     "refund_exceeds_payment": N_("退款 {amount} 超过收据 {receipt} 还可退的 {most}"),
+    # compensation names an open dispute of its unit (branch disputes)
+    "dispute_not_found": N_("纠纷 {dispute} 不存在（见 wuye dispute list；或用 --open-dispute 类别 同时立案）"),
+    "dispute_other_unit": N_("纠纷 {dispute} 属于 {owner}，不是 {unit}"),
+    "dispute_closed": N_("纠纷 {dispute} 已于 {closed} 结案；不能再补偿"),
+    "dispute_not_yet_open": N_("纠纷 {dispute} 于 {opened} 才立案，不能在 {date} 补偿"),
+    "dispute_or_open": N_("请给出 --dispute 纠纷编号 或 --open-dispute 类别（只选一个）"),
 }
 
 
