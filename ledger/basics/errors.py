@@ -75,6 +75,7 @@ MESSAGES: dict[str, str] = {
     "dispute_closed": N_("纠纷 {dispute} 已于 {closed} 结案；不能再补偿"),
     "dispute_not_yet_open": N_("纠纷 {dispute} 于 {opened} 才立案，不能在 {date} 补偿"),
     "dispute_or_open": N_("请给出 --dispute 纠纷编号 或 --open-dispute 类别（只选一个）"),
+    "notice_dispute_open": N_("{unit} 有未结纠纷 {dispute}（{label}，自 {opened}）；请先结案，或写明原因后照发（--force --reason ..）"),
 }
 
 
