@@ -94,6 +94,7 @@ def register(sub) -> None:
     p.add_argument("--output")
     p.add_argument("--dry-run", action="store_true", help="render a draft without numbering or logging it")
     p.add_argument("--force", action="store_true", help="issue to a single unit despite an open dispute")
+    p.add_argument("--reason", help="why it is sent despite the dispute (implies --force; kept on the notice entry)")
     p.add_argument("--by")
     p.set_defaults(func=cmd_notice)
 
@@ -243,7 +244,8 @@ def cmd_notice(args) -> int:
     books = open_books(args)
     as_of = _date(books, args.as_of, "--as-of")
     run = notices.issue_notices(books, as_of, args.unit, args.building, args.overdue_days, args.deadline_days,
-                                dry_run=args.dry_run, force=args.force, by=args.by)
+                                dry_run=args.dry_run, force=args.force, by=args.by,
+                                reason=args.reason)
     emit(run.html, args.output)
     for u, d in sorted(run.held_out.items()):
         print(f"held out {u}: open dispute {d['id']} ({d['label']}, since {d['opened']})", file=sys.stderr)

@@ -10,6 +10,8 @@ from ledger.reports import statement
 from ledger.basics.money import fmt
 from ledger.basics.periods import parse_date
 from ledger.community.config import CHANNELS
+from ledger.collection.disputes import CATEGORIES as DISPUTE_CATEGORIES
+from ledger.basics.errors import InputError
 
 from .common import emit, open_books, print_json, say_commit
 
@@ -78,11 +80,16 @@ def register(sub) -> None:
     p.add_argument("unit")
     p.add_argument("amount")
     p.add_argument("--reason", required=True)
-    p.add_argument("--dispute", required=True)
+    p.add_argument("--dispute", help="id of the unit's open dispute (TS2026-0001)")
+    p.add_argument("--open-dispute", metavar="CATEGORY", choices=list(DISPUTE_CATEGORIES),
+                   help="open a dispute of this category and compensate it in one commit")
+    p.add_argument("--claim", help="with --open-dispute: amount the owner claims")
+    p.add_argument("--note", help="with --open-dispute: the dispute's note (default: the reason)")
     p.add_argument("--approved-by", required=True)
     p.add_argument("--mode", choices=("offset", "cash"), default="offset")
     p.add_argument("--channel", choices=CHANNELS, default="cash")
     p.add_argument("--date")
+    p.add_argument("--by", help="with --open-dispute: who opened it")
     p.set_defaults(func=cmd_compensate)
 
     p = sub.add_parser("write-off", help="write off (核销) arrear periods")
@@ -208,9 +215,18 @@ def cmd_waive(args) -> int:
 
 
 def cmd_compensate(args) -> int:
+    if (args.dispute is None) == (args.open_dispute is None):
+        raise InputError("dispute_or_open")
     books = open_books(args)
-    _, result = adjustments.compensate(books, args.unit, args.amount, args.reason, args.dispute, args.approved_by,
-                                       args.mode, args.channel, _date(args, books))
+    if args.open_dispute is None:
+        if args.claim is not None or args.note is not None:
+            raise InputError("--claim/--note only go with --open-dispute")
+        _, result = adjustments.compensate(books, args.unit, args.amount, args.reason, args.dispute,
+                                           args.approved_by, args.mode, args.channel, _date(args, books))
+    else:
+        _, result = adjustments.compensate_opening(
+            books, args.unit, args.amount, args.reason, args.approved_by, args.open_dispute, claim=args.claim,
+            note=args.note, mode=args.mode, channel=args.channel, date=_date(args, books), by=args.by)
     say_commit(result)
     return 0
 

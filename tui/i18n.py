@@ -301,6 +301,16 @@ LABELS: dict[str, str] = {
     "f_claim": "诉求金额",
     "f_note": "说明",
     "f_deadline_days": "缴费期限(天)",
+    "close_dispute": "纠纷结案",
+    "set_stage": "设催缴阶段",
+    "coll_close": "纠纷结案",
+    "coll_close_help": "结案并可同时补偿（填补偿金额、方式与批准人）：结案与补偿一次写入。",
+    "coll_stage": "催缴阶段",
+    "coll_stage_help": "记录本户所处的催缴阶段（提醒、书面催缴、业委会督促、律师函、诉讼等）。",
+    "f_resolution": "处理结果",
+    "f_compensation": "补偿金额",
+    "f_stage": "阶段",
+    "f_force_reason": "照发原因",
     "interrupts": "将中断诉讼时效（民法典195条）",
     "dispute_opened": "纠纷 {id} 已登记",
     "open_since": "未结，自 {d}",
@@ -407,7 +417,7 @@ HELP_SECTIONS = [
     ("units", [("/", "k_filter"), ("s", "k_sort"), ("S", "k_reverse"), ("Enter", "k_open")]),
     ("unit_detail", [("v", "k_reveal"), ("p", "pay"), ("w", "adj_waive"), ("c", "adj_compensate"),
                      ("f", "adj_refund"), ("x", "adj_writeoff"), ("o", "adj_void"), ("l", "log_contact"),
-                     ("d", "open_dispute"), ("t", "print_statement"), ("n", "issue_notice"), ("Enter", "k_receipt"),
+                     ("d", "open_dispute"), ("e", "close_dispute"), ("g", "set_stage"), ("t", "print_statement"), ("n", "issue_notice"), ("Enter", "k_receipt"),
                      ("Esc", "back")]),
     ("billing", [("Enter", "k_preview"), ("Ctrl+S", "k_confirm")]),
     ("forms", [("Enter", "k_preview"), ("Ctrl+S", "k_confirm"), ("Ctrl+O", "print_receipt"), ("Esc", "close")]),
@@ -420,7 +430,7 @@ HELP_SECTIONS = [
 
 # t("ch_wechat") and the like: a domain word of the label table, by prefix
 LABEL_GROUPS = {"ch_": "channel", "kind_": "kind", "st_": "status", "cc_": "contact_channel",
-                "cat_": "dispute_category", "op_": "op"}
+                "cat_": "dispute_category", "op_": "op", "sg_": "stage"}
 
 
 def set_lang(lang: str | None) -> str:

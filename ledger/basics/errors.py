@@ -72,6 +72,13 @@ MESSAGES: dict[str, str] = {
     "refund_exceeds_payment": N_("退款 {amount} 超过收据 {receipt} 还可退的 {most}"),
     "implausible_amount": N_("{unit} 收款 {amount} 远超合理金额（欠费×3＋一年费用 = {limit}）；核对无误请加 --yes-large"),
     "no_operator": N_("未指定操作员：收据须写明收款人；请用 --by 或 WUYE_USER 指定（可选：{known}）"),
+    # compensation names an open dispute of its unit (branch disputes)
+    "dispute_not_found": N_("纠纷 {dispute} 不存在（见 wuye dispute list；或用 --open-dispute 类别 同时立案）"),
+    "dispute_other_unit": N_("纠纷 {dispute} 属于 {owner}，不是 {unit}"),
+    "dispute_closed": N_("纠纷 {dispute} 已于 {closed} 结案；不能再补偿"),
+    "dispute_not_yet_open": N_("纠纷 {dispute} 于 {opened} 才立案，不能在 {date} 补偿"),
+    "dispute_or_open": N_("请给出 --dispute 纠纷编号 或 --open-dispute 类别（只选一个）"),
+    "notice_dispute_open": N_("{unit} 有未结纠纷 {dispute}（{label}，自 {opened}）；请先结案，或写明原因后照发（--force --reason ..）"),
 }
 
 

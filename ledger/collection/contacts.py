@@ -84,8 +84,9 @@ class Contact:
 
 def contact_entry(books, unit: str, channel: str, outcome: str, *, date: dt.date | None = None,
                   by: str | None = None, promise_date: dt.date | None = None, promise_amount=None,
-                  proof: str | None = None, doc: str | None = None, acknowledged: bool = False):
-    """A validated `wuye-contact` directive (not written)."""
+                  proof: str | None = None, doc: str | None = None, acknowledged: bool = False,
+                  extra: dict | None = None):
+    """A validated `wuye-contact` directive (not written); `extra` is further meta its caller checked."""
     u = books.unit(unit)
     if channel not in CHANNELS:
         raise InputError("unknown_channel", channel=channel, choices=", ".join(CHANNELS))
@@ -106,7 +107,7 @@ def contact_entry(books, unit: str, channel: str, outcome: str, *, date: dt.date
         raise InputError(f"--promise-date {promise_date} is before the contact date {date}")
     meta = {"by": by, "proof": proof or None, "interrupts": interrupts(channel, proof, acknowledged),
             "acknowledged": True if acknowledged else None, "doc": doc or None,
-            "promise-date": promise_date, "promise-amount": amount}
+            "promise-date": promise_date, "promise-amount": amount, **(extra or {})}
     return beans.custom(date, CONTACT, [u.unit, channel, outcome], meta)
 
 

@@ -150,15 +150,17 @@ def close_entries(books, dispute_id: str, resolution: str, date: dt.date | None 
     return [close] + entries
 
 
+def close_message(entries) -> str:
+    close = entries[0]
+    unit, dispute_id, resolution = beans.custom_values(close)[:3]
+    comp = close.meta.get("compensation")
+    msg = f"dispute {dispute_id} closed: {unit}" + (f", compensation {fmt(comp)} CNY ({close.meta['mode']}, "
+                                                    f"approved by {close.meta['approved-by']})" if comp else "")
+    return msg + f"\n\n{resolution}\n"
+
+
 def close_dispute(books, dispute_id: str, resolution: str, **kw):
-    def message(entries) -> str:
-        close = entries[0]
-        unit = beans.custom_values(close)[0]
-        comp = close.meta.get("compensation")
-        msg = f"dispute {dispute_id} closed: {unit}" + (f", compensation {fmt(comp)} CNY ({close.meta['mode']}, "
-                                                        f"approved by {close.meta['approved-by']})" if comp else "")
-        return msg + f"\n\n{beans.custom_values(close)[2]}\n"
-    return commit_entries(books, lambda b: close_entries(b, dispute_id, resolution, **kw), message)
+    return commit_entries(books, lambda b: close_entries(b, dispute_id, resolution, **kw), close_message)
 
 
 def disputed_units(books, as_of: dt.date) -> dict[str, dict]:

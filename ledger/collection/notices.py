@@ -34,6 +34,7 @@ from ledger.basics.labels import ITEMS, label
 from ledger.basics.money import ZERO, plain
 from ledger.reports.openitems import credit_balances, item_lines
 from ledger.community.units import mask_name
+from ledger.community.privacy import clean_text
 from ledger.documents.render import render
 
 DOC_PREFIX = "CJ"
@@ -103,8 +104,8 @@ def select_units(books, as_of: dt.date, unit: str | None = None, building: str |
             raise InputError(f"{u.unit} has nothing overdue on {as_of}; no notice to issue")
         if u.unit in disputed and not force:
             d = disputed[u.unit]
-            raise InputError(f"{u.unit} has an open dispute {d['id']} ({d['label']}, since {d['opened']}); "
-                             "resolve it first or pass --force")
+            raise InputError("notice_dispute_open", unit=u.unit, dispute=d["id"], label=d["label"],
+                             opened=d["opened"])
         return Selection([u.unit], {})
     if building is None and overdue_days is None:
         raise InputError("give a UNIT, --building B or --overdue-days N")
@@ -194,19 +195,28 @@ class NoticeRun:
     result: object = None  # WriteResult when issued
 
 
-def notice_contact(books, n: Notice, by: str | None = None):
+def notice_contact(books, n: Notice, by: str | None = None, extra: dict | None = None):
     from ledger.collection.contacts import contact_entry
 
     outcome = f"发出催缴通知书 {n.doc}：欠费 {plain(n.total)} 元（{n.periods}），限 {n.deadline} 前缴纳"
-    return contact_entry(books, n.unit, "letter", outcome, date=n.as_of, by=by, doc=n.doc)
+    return contact_entry(books, n.unit, "letter", outcome, date=n.as_of, by=by, doc=n.doc, extra=extra)
 
 
 def issue_notices(books, as_of: dt.date, unit: str | None = None, building: str | None = None,
                   overdue_days: int | None = None, deadline_days: int = DEFAULT_DEADLINE_DAYS,
-                  dry_run: bool = False, force: bool = False, by: str | None = None) -> NoticeRun:
-    """Render the notices and (unless dry_run) log each as a contact, the whole batch in one commit."""
+                  dry_run: bool = False, force: bool = False, by: str | None = None,
+                  reason: str | None = None) -> NoticeRun:
+    """Render the notices and (unless dry_run) log each as a contact, the whole batch in one commit.
+
+    A single unit whose open dispute holds its notice is sent one only with `force`; a `reason` (why it is
+    sent anyway) implies force and is recorded on the notice's contact entry with the dispute id."""
     if deadline_days < 1:
         raise InputError("--deadline-days must be at least 1")
+    if reason not in (None, ""):
+        reason = clean_text(books, reason, "--reason")
+        force = True
+    else:
+        reason = None
     def make_run(books) -> NoticeRun:
         sel = select_units(books, as_of, unit, building, overdue_days, force)
         if not sel.units:
@@ -229,7 +239,15 @@ def issue_notices(books, as_of: dt.date, unit: str | None = None, building: str 
                + "".join(f"{n.doc} {n.unit} {plain(n.total)} CNY ({n.periods})\n" for n in notices))
         if run.held_out:
             msg += "\nheld out (open dispute):\n" + "".join(f"{u} {d['id']}\n" for u, d in sorted(run.held_out.items()))
-        return appending([notice_contact(b, n, by) for n in notices], msg, run)
+        disputed = disputed_units(b, as_of) if force else {}
+
+        def held(unit: str) -> dict | None:  # sent despite an open dispute: which one, and why
+            d = disputed.get(unit)
+            return {"dispute": d["id"], "sent-despite-dispute": reason or "--force"} if d else None
+        for n in notices:
+            if n.unit in disputed:
+                msg += f"\nsent despite open dispute {disputed[n.unit]['id']}: {reason or '--force'}\n"
+        return appending([notice_contact(b, n, by, held(n.unit)) for n in notices], msg, run)
     result = books.commit(operation)
     run = result.plan.effect
     run.result = result

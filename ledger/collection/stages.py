@@ -78,13 +78,15 @@ def stage_entry(books, unit: str, stage: str, date: dt.date | None = None, note:
     return beans.custom(date, STAGE, [u.unit, stage], {"note": note or None, "by": by})
 
 
+def stage_message(es) -> str:
+    vals = beans.custom_values(es[0])
+    return (f"stage {vals[0]} -> {vals[1]} on {es[0].date}"
+            + (f": {es[0].meta['note']}" if es[0].meta.get("note") else "") + "\n")
+
+
 def set_stage(books, unit: str, stage: str, date: dt.date | None = None, note: str | None = None,
               by: str | None = None):
-    def message(es) -> str:
-        vals = beans.custom_values(es[0])
-        return (f"stage {vals[0]} -> {vals[1]} on {es[0].date}"
-                + (f": {es[0].meta['note']}" if es[0].meta.get("note") else "") + "\n")
-    entries, result = commit_entries(books, lambda b: [stage_entry(b, unit, stage, date, note, by)], message)
+    entries, result = commit_entries(books, lambda b: [stage_entry(b, unit, stage, date, note, by)], stage_message)
     return entries[0], result
 
 

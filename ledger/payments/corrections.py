@@ -63,13 +63,37 @@ def waive(books, *args, **kwargs):
 
 def compensation_entry(books, unit: str, amount, reason: str, dispute: str, approved_by: str,
                        mode: str = "offset", channel: str = "cash", date: dt.date | None = None):
-    """补偿: an expense of the office linked to the dispute; never counted as fees collected."""
+    """补偿: an expense of the office linked to the dispute; never counted as fees collected.
+
+    The dispute must be open on `date` and be the same unit's (a compensation settles a complaint)."""
     u = books.unit(unit)
+    parse_amount(str(amount), "amount")  # a mistyped amount is named before the dispute
+    dispute = _need(dispute, "--dispute")
+    date = date or books.today()
+    check_date(books, date)
+    _check_dispute(books, u.unit, dispute, date)
+    return _compensation(books, u, amount, reason, dispute, approved_by, mode, channel, date)
+
+
+def _check_dispute(books, unit: str, dispute: str, date: dt.date) -> None:
+    from ledger.collection.disputes import load_disputes  # collection builds on payments, not the reverse
+
+    d = load_disputes(books).get(dispute)
+    if d is None:
+        raise InputError("dispute_not_found", dispute=dispute, unit=unit)
+    if d.unit != unit:
+        raise InputError("dispute_other_unit", dispute=dispute, owner=d.unit, unit=unit)
+    if d.closed is not None:
+        raise InputError("dispute_closed", dispute=dispute, closed=d.closed)
+    if d.opened > date:
+        raise InputError("dispute_not_yet_open", dispute=dispute, opened=d.opened, date=date)
+
+
+def _compensation(books, u, amount, reason, dispute, approved_by, mode, channel, date):
     value = parse_amount(str(amount), "amount")
-    reason, approved_by, dispute = _need(reason, "--reason", books), _need(approved_by, "--approved-by", books), _need(dispute, "--dispute")
+    reason, approved_by = _need(reason, "--reason", books), _need(approved_by, "--approved-by", books)
     if mode not in ("offset", "cash"):
         raise InputError(f"--mode must be offset or cash, not '{mode}'")
-    date = date or books.today()
     check_date(books, date)
     postings = [beans.posting(acc.COMPENSATION, value)]
     if mode == "cash":
@@ -91,6 +115,20 @@ def compensation_entry(books, unit: str, amount, reason: str, dispute: str, appr
                      links=(beans.link("dispute", dispute),))
 
 
+def compensation_with_opening(books, unit: str, amount, reason: str, approved_by: str, category: str,
+                              claim=None, note: str | None = None, mode: str = "offset", channel: str = "cash",
+                              date: dt.date | None = None, by: str | None = None) -> list:
+    """[dispute-open, compensation]: a dispute opened and compensated the same day, for one commit.
+    The note of the dispute is the reason unless one is given."""
+    from ledger.collection.disputes import open_entry
+
+    u = books.unit(unit)
+    date = date or books.today()
+    opening = open_entry(books, u.unit, category, claim, note if note not in (None, "") else reason, date, by)
+    dispute = beans.custom_values(opening)[1]
+    return [opening, _compensation(books, u, amount, reason, dispute, approved_by, mode, channel, date)]
+
+
 def _compensate_message(e) -> str:
     return (f"compensate {e.meta['unit']} {fmt(e.postings[0].units.number)} CNY ({e.meta['mode']}) dispute "
             f"{e.meta['dispute']}: {e.meta['reason']} (approved by {e.meta['approved-by']})\n")
@@ -98,6 +136,18 @@ def _compensate_message(e) -> str:
 
 def compensate(books, *args, **kwargs):
     return _commit(books, compensation_entry, _compensate_message, *args, **kwargs)
+
+
+def compensate_opening(books, *args, **kwargs):
+    """A dispute opened and compensated in one commit -> (entries, WriteResult)."""
+    def message(es) -> str:
+        did, cat = beans.custom_values(es[0])[1:3]
+        return f"dispute {did} opened ({cat}) and " + _compensate_message(es[1])
+    def operation(b):
+        es = compensation_with_opening(b, *args, **kwargs)
+        return appending(es, message(es), es)
+    result = books.commit(operation)
+    return result.plan.effect, result
 
 
 def writeoff_entry(books, unit: str, period_list: list[str], reason: str, approved_by: str,

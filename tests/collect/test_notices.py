@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import os
 import stat
+import subprocess
 
 import pytest
 from collect_helpers import check_golden, d, pay
@@ -157,3 +158,21 @@ def test_cli_messages(books_dir, run_cli, tmp_path):
     assert "wrote 6 message(s)" in r.out and "1 without a phone" in r.out
     r = run_cli("messages", "--template", "sms_reminder", "--output", str(books_dir / "x.csv"), books=books_dir)
     assert r.rc == 2 and "not git-ignored" in r.err
+
+
+def test_cli_notice_held_by_a_dispute_is_sent_with_its_reason(books_dir, run_cli):
+    r = run_cli("dispute", "open", "S-01", "--category", "cleaning", "--note", "门前保洁", "--date", "2026-10-01",
+                books=books_dir)
+    assert r.rc == 0, r.err
+    before = subprocess.run(["git", "-C", str(books_dir), "rev-parse", "HEAD"], capture_output=True, text=True,
+                            check=True).stdout
+    r = run_cli("notice", "S-01", "--as-of", "2026-11-15", books=books_dir)
+    assert r.rc != 0 and "open dispute TS2026-0001" in r.err and "--force --reason" in r.err
+    after = subprocess.run(["git", "-C", str(books_dir), "rev-parse", "HEAD"], capture_output=True, text=True,
+                           check=True).stdout
+    assert after == before  # refused: nothing written
+    r = run_cli("notice", "S-01", "--as-of", "2026-11-15", "--reason", "业主要求书面账单", books=books_dir)
+    assert r.rc == 0, r.err
+    text = (books_dir / "txns/2026/2026-11.beancount").read_text(encoding="utf-8")
+    block = next(b for b in text.split("\n\n") if '"wuye-contact" "S-01" "letter"' in b)
+    assert 'dispute: "TS2026-0001"' in block and 'sent-despite-dispute: "业主要求书面账单"' in block

@@ -157,3 +157,29 @@ def test_registers_on_the_demo(demo, books):
     back = json.loads(run_cli(demo, "report", "backdated", "--format", "json").out)
     assert back["undated"] == 0 and back["dated_from_git"] == 0
     assert {r["recorded"] for r in back["rows"]} == {"2026-12-01T09:00:00+08:00"}
+
+
+def test_demo_has_a_real_waiver_compensation_writeoff_and_void(demo, books):
+    """Each correction of the demo is its own case, picked from what is open on its date; none is lost
+    to another's refusal."""
+    import subprocess
+
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted((demo / "txns").rglob("*.beancount")))
+    for op in ("waive", "compensate", "writeoff", "void"):
+        assert text.count(f'op: "{op}"') == 1, op
+    # the compensation names the 1-1-0301 leak, opened before and closed by it in the same commit
+    did = books.cache.q("SELECT json_extract(meta,'$.dispute') FROM txns WHERE op='compensate'")[0][0]
+    assert f'custom "wuye-dispute-open" "1-1-0301" "{did}" "leak"' in text
+    assert f'custom "wuye-dispute-close" "1-1-0301" "{did}"' in text
+    log = subprocess.run(["git", "-C", str(demo), "log", "--format=%s"], capture_output=True, text=True,
+                         check=True).stdout.splitlines()
+    assert any(s.startswith(f"dispute {did} closed: 1-1-0301, compensation 300.00 CNY") for s in log)
+    assert any(s.startswith("waive ") for s in log) and any(s.startswith("write-off ") for s in log)
+    assert any(s.startswith("void SJ2026-") for s in log)
+    # the waiver and the write-off took off what was open on their dates: nothing went below zero
+    spent = dict(books.cache.q("SELECT op, SUM(cents) FROM postings WHERE acct='expense' AND op IN "
+                               "('waive', 'writeoff', 'compensate') GROUP BY op"))
+    assert spent["waive"] == 10000 and spent["compensate"] == 30000 and spent["writeoff"] > 0, spent
+    # a waiver takes off a charge that was open on its day; the write-off's month was open then too
+    wv = books.cache.q("SELECT unit, date FROM txns WHERE op='waive'")[0]
+    assert wv[1] == "2025-03-10"

@@ -139,7 +139,7 @@ def test_month_end_figures_reconcile(base_books, tmp_path, monkeypatch, script):
             args = ["waive", unit, amount, "--item", item, "--period", period, "--reason", "测试",
                     "--approved-by", "经理", "--date", day]
         elif kind == "compensate":
-            args = ["compensate", op[1], op[2], "--reason", "渗漏", "--dispute", "TS2024-0001",
+            args = ["compensate", op[1], op[2], "--reason", "渗漏", "--open-dispute", "leak",
                     "--approved-by", "经理", "--mode", "offset", "--date", day]
         elif kind == "writeoff":
             args = ["write-off", op[1], "--period", op[2], "--reason", "失联", "--approved-by", "业委会",

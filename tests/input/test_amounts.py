@@ -50,7 +50,7 @@ def test_grouped_thousands_and_the_limit_itself_are_accepted():
 @pytest.mark.parametrize("cmd", [
     ("waive", "1-0101", "{}", "--item", "PF", "--period", "2026-01", "--reason", "漏水", "--approved-by", "会计"),
     ("refund", "1-0101", "{}", "--channel", "cash", "--reason", "多交"),
-    ("compensate", "1-0101", "{}", "--reason", "漏水", "--dispute", "D1", "--approved-by", "会计"),
+    ("compensate", "1-0101", "{}", "--reason", "漏水", "--open-dispute", "leak", "--approved-by", "会计"),
 ])
 @pytest.mark.parametrize("amount,words", [("20000000.00", "above the limit"), ("100,00", "comma"),
                                           ("٥", "DIGIT")])

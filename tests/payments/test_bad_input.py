@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from .conftest import BASE_CONFIG
+from .conftest import BASE_CONFIG, git
 
 LATE_CONFIG = BASE_CONFIG.replace("office:", """policies:
   late_fee:
@@ -36,7 +36,8 @@ def test_bad_amounts_elsewhere(w):
     w.ok("pay", "1-0302", "1000", "--channel", "cash", "--date", "2024-03-12")  # some credit for refunds
     assert "zero" in w.refused("refund", "1-0302", "0", "--channel", "cash", "--reason", "x").err
     assert "two decimals" in w.refused("refund", "1-0302", "1.234", "--channel", "cash", "--reason", "x").err
-    assert "two decimals" in w.refused("compensate", "1-0401", "5.555", "--reason", "x", "--dispute", "D1",
+    w.ok("dispute", "open", "1-0401", "--category", "leak", "--note", "渗漏", "--date", "2024-03-01")
+    assert "two decimals" in w.refused("compensate", "1-0401", "5.555", "--reason", "x", "--dispute", "TS2024-0001",
                                        "--approved-by", "y").err
     assert "negative" in w.refused("waive", "1-0401", "-1", "--item", "PF", "--period", "2024-01",
                                    "--reason", "x", "--approved-by", "y").err
@@ -63,6 +64,7 @@ def test_unknown_channel(w):
 
 
 def test_dates(w):
+    w.ok("dispute", "open", "1-0302", "--category", "leak", "--note", "渗漏", "--date", "2024-01-05")
     r = w.refused(*PAY, "10", "--channel", "cash", "--date", "2023-12-31")
     assert "before the books start 2024-01-01" in r.err
     r = w.refused(*PAY, "10", "--channel", "cash", "--date", "2024-04-16")  # today 2024-03-15 + 32 days
@@ -70,7 +72,7 @@ def test_dates(w):
     w.ok(*PAY, "10", "--channel", "cash", "--date", "2024-04-15")  # exactly 31 days ahead is allowed
     assert "not a date" in w.refused(*PAY, "10", "--channel", "cash", "--date", "2024-02-30").err
     for cmd in (("waive", "1-0302", "1", "--item", "PF", "--period", "2024-02", "--reason", "x", "--approved-by", "y"),
-                ("compensate", "1-0302", "1", "--reason", "x", "--dispute", "D", "--approved-by", "y"),
+                ("compensate", "1-0302", "1", "--reason", "x", "--dispute", "TS2024-0001", "--approved-by", "y"),
                 ("refund", "1-0302", "1", "--channel", "cash", "--reason", "x")):
         assert "before the books start" in w.refused(*cmd, "--date", "2023-06-01").err
         assert "31 days ahead" in w.refused(*cmd, "--date", "2025-01-01").err
@@ -190,10 +192,53 @@ def test_writeoff_errors(w):
 
 
 def test_compensation_errors(w):
+    w.ok("dispute", "open", "1-0302", "--category", "leak", "--note", "渗漏", "--date", "2024-03-01")
     assert "--dispute is required" in w.refused("compensate", "1-0302", "10", "--reason", "x", "--dispute", " ",
                                                 "--approved-by", "y").err
-    assert "invalid choice" in w.refused("compensate", "1-0302", "10", "--reason", "x", "--dispute", "D",
+    assert "invalid choice" in w.refused("compensate", "1-0302", "10", "--reason", "x", "--dispute", "TS2024-0001",
                                          "--approved-by", "y", "--mode", "gift").err
+
+
+def test_compensation_names_an_open_dispute_of_the_same_unit(w):
+    """Refused, books unchanged: an unknown id, another unit's dispute, a closed one, one opened later."""
+    comp = ("--reason", "渗漏补偿", "--approved-by", "经理", "--mode", "cash")
+    r = w.refused("compensate", "1-0302", "10", "--dispute", "TS2024-0009", *comp)
+    assert "dispute TS2024-0009 does not exist" in r.err
+    w.ok("dispute", "open", "1-0401", "--category", "leak", "--note", "渗漏", "--date", "2024-03-01")
+    r = w.refused("compensate", "1-0302", "10", "--dispute", "TS2024-0001", *comp)
+    assert "dispute TS2024-0001 belongs to 1-0401, not 1-0302" in r.err
+    r = w.refused("compensate", "1-0401", "10", "--dispute", "TS2024-0001", *comp, "--date", "2024-02-28")
+    assert "TS2024-0001 was opened on 2024-03-01" in r.err
+    w.ok("dispute", "close", "TS2024-0001", "--resolution", "已修复", "--date", "2024-03-05")
+    r = w.refused("compensate", "1-0401", "10", "--dispute", "TS2024-0001", *comp)
+    assert "dispute TS2024-0001 was closed on 2024-03-05" in r.err
+    # neither or both of --dispute / --open-dispute
+    assert "--open-dispute" in w.refused("compensate", "1-0401", "10", *comp).err
+    assert "--open-dispute" in w.refused("compensate", "1-0401", "10", "--dispute", "TS2024-0001",
+                                         "--open-dispute", "leak", *comp).err
+    assert "only go with --open-dispute" in w.refused("compensate", "1-0401", "10", "--dispute", "TS2024-0001",
+                                                      "--claim", "5", *comp).err
+    # a Chinese screen words the refusal in Chinese
+    from ledger.basics.errors import InputError
+    assert InputError("dispute_other_unit", dispute="TS2024-0001", owner="1-0401", unit="1-0302").text("zh") == \
+        "纠纷 TS2024-0001 属于 1-0401，不是 1-0302"
+
+
+def test_compensation_opens_its_dispute_in_the_same_commit(w):
+    before = git(w.root, "rev-list", "--count", "HEAD").strip()
+    r = w.ok("compensate", "1-0302", "50", "--reason", "渗漏补偿", "--approved-by", "经理", "--mode", "cash",
+             "--open-dispute", "leak", "--claim", "300", "--date", "2024-03-15")
+    assert "dispute TS2024-0001 opened (leak)" in r.out
+    assert int(git(w.root, "rev-list", "--count", "HEAD").strip()) == int(before) + 1
+    changed = git(w.root, "show", "--format=", "HEAD").splitlines()
+    added = "\n".join(ln for ln in changed if ln.startswith("+"))
+    assert 'custom "wuye-dispute-open" "1-0302" "TS2024-0001" "leak"' in added
+    assert "claim: 300.00" in added and 'note: "渗漏补偿"' in added
+    assert 'op: "compensate"' in added and 'dispute: "TS2024-0001"' in added and "^dispute-TS2024-0001" in added
+    # the dispute stays open until closed; a second compensation may name it
+    w.ok("compensate", "1-0302", "20", "--reason", "补差", "--approved-by", "经理", "--mode", "cash",
+         "--dispute", "TS2024-0001")
+    w.check()
 
 
 def test_payer_with_phone_number(w):

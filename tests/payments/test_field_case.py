@@ -23,6 +23,8 @@ def three_years(books_factory):
     w = books_factory(BASE_CONFIG, UNITS, today="2024-01-05")
     w.ok("bill", "--from", "2024-01", "--to", "2026-12", "--allow-future")  # three years billed ahead
     w.today(DAY)
+    # the family complained of the leak before the settlement: the compensation names that dispute
+    w.ok("dispute", "open", "3-1502", "--category", "leak", "--note", "设备平台雨水管渗漏致卧室墙面起皮", "--date", "2026-03-02")
     st = w.statement("3-1502")
     assert len(st["lines"]) == 72 and {ln["status"] for ln in st["lines"]} == {"open"}
     assert D(st["outstanding"]) == OWED
@@ -39,7 +41,7 @@ def test_leak_case_payment_and_cash_compensation_same_day(books_factory):
     assert paid["receipt"] == "SJ2027-000001" and paid["credit"] == "0.00"
     assert {p["kind"] for p in paid["parts"]} == {"arrears"} and len(paid["parts"]) == 72
     w.ok("compensate", "3-1502", "1000", "--reason", "设备平台雨水管渗漏致卧室墙面起皮，协商补偿",
-         "--dispute", "LEAK-2026-03", "--approved-by", "客服中心主任", "--mode", "cash", "--date", DAY)
+         "--dispute", "TS2026-0001", "--approved-by", "客服中心主任", "--mode", "cash", "--date", DAY)
 
     st = w.statement("3-1502")
     assert {ln["status"] for ln in st["lines"]} == {"paid"}
@@ -48,17 +50,17 @@ def test_leak_case_payment_and_cash_compensation_same_day(books_factory):
     assert st["outstanding"] == "0.00" and st["credit"] == "0.00"
     events = [(e["date"], e["op"], e["amount"], e["receipt"], e["dispute"]) for e in st["events"]]
     assert events == [(DAY, "pay", "10008.00", "SJ2027-000001", None),
-                      (DAY, "compensate", "1000.00", None, "LEAK-2026-03")]
+                      (DAY, "compensate", "1000.00", None, "TS2026-0001")]
     text = w.ok("statement", "3-1502").out
     assert "收款" in text and "10,008.00" in text and "SJ2027-000001" in text
-    assert "补偿" in text and "1,000.00" in text and "纠纷 LEAK-2026-03" in text
+    assert "补偿" in text and "1,000.00" in text and "纠纷 TS2026-0001" in text
     status_col = [ln.split()[-1] for ln in text.splitlines() if re.match(r"^20\d\d-\d\d ", ln)]
     assert status_col == ["已缴"] * 72
     assert "欠费合计：0.00" in text
 
     ledger = (w.root / "txns/2027/2027-01.beancount").read_text(encoding="utf-8")
     comp = next(b for b in ledger.split("\n\n") if '"compensate"' in b)
-    assert "^dispute-LEAK-2026-03" in comp
+    assert "^dispute-TS2026-0001" in comp
     assert re.search(r"Expenses:Compensation\s+1000\.00 CNY", comp)
     assert re.search(r"Assets:Cash\s+-1000\.00 CNY", comp)
     assert "Income" not in comp and "Receivable" not in comp  # not a fee, not collected, not an offset
@@ -67,7 +69,7 @@ def test_leak_case_payment_and_cash_compensation_same_day(books_factory):
     assert "雷大伟" not in ledger and "雷母" not in ledger
     # both are one commit each, on the same day
     log = git(w.root, "log", "-2", "--format=%s")
-    assert log.splitlines()[0].startswith("compensate 3-1502 1,000.00 CNY (cash) dispute LEAK-2026-03")
+    assert log.splitlines()[0].startswith("compensate 3-1502 1,000.00 CNY (cash) dispute TS2026-0001")
     assert log.splitlines()[1].startswith("pay 3-1502 10,008.00 CNY bank SJ2027-000001")
     # collected = money in through payments only; the compensation is money out, an expense
     from ledger.books.folder import Books
@@ -87,7 +89,7 @@ def test_leak_case_payment_and_cash_compensation_same_day(books_factory):
 def test_leak_case_compensation_as_offset(books_factory):
     """The other way the office could book it: 1,000 offsets the oldest charges, the family pays 9,008."""
     w = three_years(books_factory)
-    w.ok("compensate", "3-1502", "1000.00", "--reason", "渗漏协商补偿", "--dispute", "LEAK-2026-03",
+    w.ok("compensate", "3-1502", "1000.00", "--reason", "渗漏协商补偿", "--dispute", "TS2026-0001",
          "--approved-by", "客服中心主任", "--mode", "offset", "--date", DAY)
     w.ok("pay", "3-1502", "9008.00", "--channel", "bank", "--ref", "CMB2027011000043", "--date", DAY)
     st = w.statement("3-1502")

@@ -215,9 +215,15 @@ def check_compensation(w: Wuye):
     st = w.statement("1-0401")
     assert st["totals"]["paid"] == "0.00" and st["totals"]["compensated"] == "300.00"
     evs = [(e["op"], e["amount"], e["dispute"]) for e in st["events"]]
-    assert evs == [("compensate", "300.00", "D2024-007"), ("compensate", "200.00", "D2024-008")]
+    assert evs == [("compensate", "300.00", "TS2024-0001"), ("compensate", "200.00", "TS2024-0002")]
     text = (w.root / "txns/2024/2024-03.beancount").read_text()
-    assert "^dispute-D2024-007" in text and "^dispute-D2024-008" in text
+    assert "^dispute-TS2024-0001" in text and "^dispute-TS2024-0002" in text
+    # the first dispute was opened by the compensation itself, in its commit
+    assert 'custom "wuye-dispute-open" "1-0401" "TS2024-0001" "leak"' in text
+    first = git(w.root, "show", "--format=%s", "HEAD~2").splitlines()
+    assert first[0].startswith("dispute TS2024-0001 opened (leak) and compensate 1-0401 300.00")
+    added = [ln for ln in first if ln.startswith("+")]
+    assert sum('"wuye-dispute-open"' in ln for ln in added) == 1 and sum('op: "compensate"' in ln for ln in added) == 1
     assert text.count("Expenses:Compensation") == 2 and "Assets:Cash -200.00 CNY" in norm(text)
 
 

@@ -18,7 +18,7 @@ During 2026-Q1:
   2026-02-08 1-102 PF 2026-02 waived 50 (reason: a remark that looks like a formula)
   2026-02-10 1-102 pays 70           -> 2026-02 PF 50 + GC 20 (current)
   2026-02-10 developer pays 480 for 2-201 -> 2022-11, 2025-11, 2025-12 (recovered 360) + 2026-01 (120)
-  2026-02-20 2-101 compensation 200 (offset, dispute D-1) -> 2022-11 PF 100 + GC 20, 2025-11 PF 80
+  2026-02-20 2-101 compensation 200 (offset, dispute TS2026-0001 opened 02-15) -> 2022-11 PF 100 + GC 20, 2025-11 PF 80
   2026-03-05 1-102 pays 120          -> 2026-03 (current) ... voided on 2026-03-20
   2026-03-10 1-101 pays 120          -> 2026-03 (current)
   2026-03-15 2-101 pays 400          -> 2025-11 PF 20 + GC 20, 2025-12 120 (recovered 160) + 2026-01 120
@@ -117,7 +117,8 @@ def build(tmp: Path) -> Path:
           "--approved-by", "主任", "--date", "2026-02-08")
         w("pay", "1-102", "70.00", "--channel", "cash", "--date", "2026-02-10")
         w("pay", "2-201", "480.00", "--channel", "bank", "--date", "2026-02-10", "--payer", "developer")
-        w("compensate", "2-101", "200.00", "--reason", "漏水赔偿", "--dispute", "D-1", "--approved-by", "主任",
+        w("dispute", "open", "2-101", "--category", "leak", "--note", "漏水", "--date", "2026-02-15")
+        w("compensate", "2-101", "200.00", "--reason", "漏水赔偿", "--dispute", "TS2026-0001", "--approved-by", "主任",
           "--date", "2026-02-20")
         w("bill", "2026-03")
         w("pay", "1-102", "120.00", "--channel", "cash", "--date", "2026-03-05")

@@ -119,7 +119,7 @@ async def test_dispute_flags_unit_and_holds_notice(books):
         form = await collect_form(pilot, "n")
         await pilot.press("enter")
         await wait_for(pilot, lambda: form.query_one(ErrorPanel).has_class("-shown"), what="held out")
-        assert "open dispute" in text_of(form.query_one(ErrorPanel)) and head(books) == start
+        assert "未结纠纷" in text_of(form.query_one(ErrorPanel)) and head(books) == start
         await pilot.press("escape")
         # the units screen flags it
         await pilot.press("escape")

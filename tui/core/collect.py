@@ -20,6 +20,17 @@ from .reports import _stage_label  # noqa: F401
 
 CONTACT_CHANNELS = ("phone", "sms", "wechat", "letter", "visit", "committee", "lawyer")
 DISPUTE_CATEGORIES = ("cleaning", "leak", "noise", "parking", "security", "other")
+STAGE_CODES = ("reminded", "notice", "committee", "lawyer", "litigation", "arbitration", "payment-order", "agency")
+COMPENSATION_MODES = ("offset", "cash")
+
+
+def open_dispute_ids(books: Books, unit: str) -> list[str]:
+    """Ids of the unit's disputes open today, oldest first (the close form starts on the first)."""
+    from ledger.collection import disputes
+
+    today = books.today()
+    return [d.id for d in sorted(disputes.load_disputes(books).values(), key=lambda d: (d.opened, d.id))
+            if d.unit == unit and d.is_open(today)]
 
 
 @dataclass
@@ -157,6 +168,25 @@ def _collect_entries(books: Books, kind: str, v: dict):
                                 (v.get("note") or "").strip() or None, _opt_date(v, "date"),
                                 (v.get("by") or "").strip() or None)
         return [e], ""
+    if kind == "close":
+        # the dispute must be this unit's: the form is started from the unit
+        did = (v.get("dispute") or "").strip().upper()
+        d = disputes.load_disputes(books).get(did)
+        if d is None:
+            raise InputError("dispute_not_found", dispute=did, unit=unit)
+        if d.unit != unit:
+            raise InputError("dispute_other_unit", dispute=did, owner=d.unit, unit=unit)
+        comp = (v.get("compensation") or "").strip() or None
+        return disputes.close_entries(books, did, v.get("resolution") or "", _opt_date(v, "date"), compensation=comp,
+                                      approved_by=((v.get("approved_by") or "").strip() or None) if comp else None,
+                                      mode=(v.get("mode") or None) if comp else None,
+                                      by=(v.get("by") or "").strip() or None), ""
+    if kind == "stage":
+        from ledger.collection import stages
+
+        e = stages.stage_entry(books, unit, v.get("stage") or "", _opt_date(v, "date"),
+                               (v.get("note") or "").strip() or None, (v.get("by") or "").strip() or None)
+        return [e], ""
     raise InputError(f"unknown operation {kind}")
 
 
@@ -169,6 +199,11 @@ def collect_preview(books: Books, kind: str, values: dict) -> CollectPreview:
         n = run.notices[0]
         lines = [f"{ln.period} {ln.item} {ln.name}  {fmt(ln.open)}  ({ln.overdue_days}d)" for ln in n.lines]
         text = "\n".join(lines + [f"合计 {fmt(n.total)}   限 {n.deadline.isoformat()} 前缴纳"])
+        from ledger.collection.disputes import disputed_units
+
+        held = disputed_units(books, n.as_of).get(n.unit)
+        if held:  # only reached with a reason: say it is sent despite the dispute, and why
+            text += f"\n⚑ {held['id']}  sent-despite-dispute: \"{(values.get('reason') or '').strip()}\""
         return CollectPreview(kind, n.unit, text, f"{len(n.lines)}")
     entries, note = _collect_entries(books, kind, values)
     return CollectPreview(kind, (values.get("unit") or "").upper(), beans.render(entries), note)
@@ -184,7 +219,8 @@ def _notice_run(books: Books, v: dict, dry_run: bool):
         raise InputError(f"deadline days '{days}' is not a number") from None
     return notices.issue_notices(books, _opt_date(v, "date") or books.today(), unit=(v.get("unit") or "").strip(),
                                  deadline_days=ndays, dry_run=dry_run,
-                                 by=(v.get("by") or "").strip() or None)
+                                 by=(v.get("by") or "").strip() or None,
+                                 reason=(v.get("reason") or "").strip() or None)
 
 
 @dataclass
@@ -216,6 +252,15 @@ def collect_write(books: Books, kind: str, values: dict) -> CollectDone:
                                        (v.get("claim") or "").strip() or None, (v.get("note") or "").strip() or None,
                                        _opt_date(v, "date"), (v.get("by") or "").strip() or None)
         return CollectDone(kind, WriteDone(r.commit, r.message, r.files), did)
+    if kind in ("close", "stage"):
+        from ledger.collection import stages
+        from ledger.collection.common import commit_entries
+
+        message = disputes.close_message if kind == "close" else stages.stage_message
+        # made again under the books lock, from the values the person confirmed
+        entries, r = commit_entries(books, lambda b: _collect_entries(b, kind, values)[0], message)
+        ident = (values.get("dispute") or "").strip().upper() if kind == "close" else ""
+        return CollectDone(kind, WriteDone(r.commit, r.message, r.files), ident)
     raise InputError(f"unknown operation {kind}")
 
 

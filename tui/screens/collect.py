@@ -1,4 +1,5 @@
-"""Collection forms started from the unit detail: log a contact, open a dispute, issue a dunning notice.
+"""Collection forms started from the unit detail: log a contact, open or close a dispute (closing with
+its compensation: one commit), set a 催缴阶段, issue a dunning notice.
 
 Each is validated by the core's own entry builders (phone numbers and owners' names refused there, as
 InputError), previewed as the exact directives (or the notice) before anything is written, and written
@@ -22,12 +23,16 @@ from .base import WuyeModal
 FIELDS = {
     "contact": ("channel", "outcome", "promise_date", "promise_amount", "proof", "by", "date", "acknowledged"),
     "dispute": ("category", "claim", "note", "by", "date"),
-    "notice": ("date", "deadline_days", "by"),
+    "notice": ("date", "deadline_days", "by", "reason"),
+    "close": ("dispute", "resolution", "compensation", "mode", "approved_by", "by", "date"),
+    "stage": ("stage", "note", "by", "date"),
 }
-REQUIRED = {"contact": ("channel", "outcome"), "dispute": ("category", "note"), "notice": ("date",)}
+REQUIRED = {"contact": ("channel", "outcome"), "dispute": ("category", "note"), "notice": ("date",),
+            "close": ("dispute", "resolution"), "stage": ("stage",)}
 PLACEHOLDERS = {"promise_date": "YYYY-MM-DD", "date": "YYYY-MM-DD", "promise_amount": "500.00",
-                "proof": "EMS EA123456789CN", "claim": "0.00", "deadline_days": "15"}
-LABEL = {"channel": "f_channel_c"}
+                "proof": "EMS EA123456789CN", "claim": "0.00", "deadline_days": "15",
+                "reason": "纠纷未结时照发的原因"}
+LABEL = {"channel": "f_channel_c", "reason": "f_force_reason"}
 
 
 class CollectScreen(PlanForm, WuyeModal):
@@ -73,16 +78,25 @@ class CollectScreen(PlanForm, WuyeModal):
         if name == "category":
             return Select([(t(f"cat_{c}"), c) for c in core.DISPUTE_CATEGORIES], value="other", allow_blank=False,
                           id="f-category")
+        if name == "mode":
+            return Select([(t(f"mode_{m}"), m) for m in core.COMPENSATION_MODES], value="offset", allow_blank=False,
+                          id="f-mode")
+        if name == "stage":
+            return Select([(t(f"sg_{s}"), s) for s in core.STAGE_CODES], value="reminded", allow_blank=False,
+                          id="f-stage")
         return Input(id=f"f-{name}", placeholder=PLACEHOLDERS.get(name, ""))
 
     def on_mount(self) -> None:
-        self.core("init", lambda books: (core.today(books), core.default_collector(books)))
-        first = {"contact": "#f-outcome", "dispute": "#f-note", "notice": "#f-deadline_days"}[self.kind]
+        unit = self.unit
+        self.core("init", lambda books: (core.today(books), core.default_collector(books),
+                                         core.open_dispute_ids(books, unit)))
+        first = {"contact": "#f-outcome", "dispute": "#f-note", "notice": "#f-deadline_days",
+                 "close": "#f-resolution", "stage": "#f-stage"}[self.kind]
         self.query_one(first).focus()
 
     def done_init(self, result) -> None:
-        today, by = result
-        for name, value in (("date", today.isoformat()), ("by", by)):
+        today, by, open_ids = result
+        for name, value in (("date", today.isoformat()), ("by", by), ("dispute", open_ids[0] if open_ids else "")):
             if name in self.fields:
                 box = self.query_one(f"#f-{name}", Input)
                 if not box.value:

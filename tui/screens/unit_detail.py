@@ -30,6 +30,8 @@ class UnitDetailScreen(WuyeScreen):
         Binding("v", "reveal", "reveal"),
         Binding("l", "collect('contact')", "log_contact"),
         Binding("d", "collect('dispute')", "open_dispute"),
+        Binding("e", "collect('close')", "close_dispute"),
+        Binding("g", "collect('stage')", "set_stage"),
         Binding("n", "collect('notice')", "issue_notice"),
         Binding("t", "statement", "print_statement"),
     ]
