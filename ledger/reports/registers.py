@@ -92,7 +92,8 @@ def _git_added(books) -> dict[tuple[str, int], dt.datetime]:
 
 # --- receipts ----------------------------------------------------------------------------------
 
-_NUMBER = re.compile(r"^(?P<series>[A-Za-z]+)(?P<year>\d{4})-(?P<seq>\d+)$")
+# SJ2026-000001, or an office's series SJ-A2026-000001 (ledger/books/numbering.py Series.of_office)
+_NUMBER = re.compile(r"^(?P<series>[A-Za-z]+(?:-[A-Z][A-Z0-9]{0,3})?)(?P<year>\d{4})-(?P<seq>\d+)$")
 
 
 def _period(books, period: str | None):
@@ -134,7 +135,7 @@ def receipts_report(books, period: str | None = None) -> "Report":
             continue
         top = max(max(seqs), verified.highest_issued(books.root, s, y))
         missing = sorted(set(range(1, top + 1)) - seqs)
-        width = len(next(r.receipt for r in paid if (r.receipt or "").startswith(f"{s}{y}-")).split("-")[1])
+        width = len(next(r.receipt for r in paid if (r.receipt or "").startswith(f"{s}{y}-")).rsplit("-", 1)[1])
         series.append({"series": f"{s}{y}", "first": f"{s}{y}-{1:0{width}d}", "last": f"{s}{y}-{top:0{width}d}",
                        "count": len(seqs), "missing": [f"{s}{y}-{n:0{width}d}" for n in missing]})
     lines = [{"date": t.date, "op": t.op, "receipt": t.receipt, "unit": t.unit or "", "channel": t.channel,

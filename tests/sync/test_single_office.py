@@ -45,3 +45,22 @@ def test_multi_office_books_refuse_writes_until_migrated(tmp_path, make_books, m
     res = wuye(root, "pay", "1-1-0101", "10", "--channel", "cash")
     assert res.returncode == 0 and "SJ-A2026-000001" in res.stdout
     assert wuye(root, "check").returncode == 0
+
+
+def test_the_receipt_register_checks_every_office_series(tmp_path, make_books, monkeypatch):
+    import json
+
+    from ledger.books.create import DEMO_CONFIG
+
+    monkeypatch.setenv("WUYE_TODAY", "2026-12-02")
+    monkeypatch.setenv("WUYE_USER", "前台")
+    root = make_books(tmp_path, config_text=DEMO_CONFIG.read_text(encoding="utf-8") + "\noffices: [A, B]\n")
+    for args in (("office", "set", "A"), ("migrate-offices",), ("bill", "2026-12"),
+                 ("pay", "1-1-0101", "10", "--channel", "cash"), ("pay", "1-1-0102", "10", "--channel", "cash"),
+                 ("office", "set", "B"), ("pay", "1-1-0201", "10", "--channel", "cash")):
+        res = wuye(root, *args)
+        assert res.returncode == 0, res.stderr
+    d = json.loads(wuye(root, "report", "receipts", "--format", "json").stdout)
+    assert [r["receipt"] for r in d["receipts"]] == ["SJ-A2026-000001", "SJ-A2026-000002", "SJ-B2026-000001"]
+    assert [(s["series"], s["count"], s["missing"]) for s in d["series"]] == [("SJ-A2026", 2, []), ("SJ-B2026", 1, [])]
+    assert d["gaps"] == 0
