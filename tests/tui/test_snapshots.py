@@ -138,3 +138,13 @@ def test_reports_rates(snap_compare, books, lang):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_reports_aging(snap_compare, books, lang):
     assert snap_compare(WuyeApp(books, lang), terminal_size=SIZE, run_before=_aging)
+
+
+# 80x24: every amount whole (labels shorten, money does not), hidden columns announced
+SMALL = (80, 24)
+
+
+@pytest.mark.parametrize("screen", ["dashboard", "units", "payment"])
+def test_small_terminal(snap_compare, books, screen):
+    run = {"dashboard": ready, "units": _units, "payment": _payment}[screen]
+    assert snap_compare(WuyeApp(books), terminal_size=SMALL, run_before=run)
