@@ -58,6 +58,36 @@ LABELS: dict[str, str] = {
     "op_hint": "↑↓ 选择 · Enter 确认",
     "op_why": "收据上的收款人、联系记录的经办人和提交记录的操作人都用这个名字。",
     "op_last": "（上次）",
+    # operation titles in the history, worded from the commit's data (ledger/books/op_titles.py)
+    "title_pay": "收款 {unit} ¥{amount} {channel} {receipt}",
+    "title_assign": "认领 {queue} → {unit} ¥{amount} {receipt}",
+    "title_void": "作废 {receipt}（{unit}）：{note}",
+    "title_refund_part": "部分退款 {number} {unit} ¥{amount} {channel}，原收据 {receipt}：{note}",
+    "title_refund_credit": "退预存 {unit} ¥{amount} {channel}：{note}",
+    "title_refund": "退款 {receipt}（{unit}）{channel}：{note}",
+    "title_to_credit": "转预存 {receipt}（{unit}）¥{amount}：{note}",
+    "title_bill": "开账 {period}：{n} 户，¥{amount}",
+    "title_late_fees": "违约金（截至 {date}）：{n} 户，¥{amount}",
+    "title_readings": "抄表 {period}：{n} 块表",
+    "title_readings_start": "抄表：建账时的表底数",
+    "title_reading": "抄表 {unit} {item} {value}（{date}）",
+    "title_demo_settle": "演示：{year} 年清算到账（T+1）、现金每周缴存",
+    "title_demo_spending": "演示：{span} 支出与公共收益",
+    "title_demo_payments": "演示：{period} 收款 {n} 笔",
+    "title_contact": "联系 {unit} {channel}（{date}）{interrupts}：{note}",
+    "title_interrupts": "（中断时效）",
+    "title_contacts": "联系记录 {n} 条",
+    "title_stage": "催缴阶段 {unit} → {stage}（{date}）：{note}",
+    "title_notices": "催缴通知 {n} 份（{date}，{range}）",
+    "title_dispute_open": "争议 {dispute} 登记：{unit} {category}，诉求 ¥{amount}",
+    "title_dispute_close": "争议 {dispute} 结案：{unit}",
+    "title_dispute_close_comp": "争议 {dispute} 结案：{unit}，补偿 ¥{amount}",
+    "title_import": "导入 {files} 个文件：收款 {payments}，待认领 {queued}，其他 {other}，跳过 {skipped}，重复 {duplicates}",
+    "title_init": "建账 {name}：{n} 户，{items} 个收费项目",
+    "title_close": "结账 {period}：{n} 个期末余额（截至 {date}）",
+    "title_reopen": "重开 {period}：{note}（批准人 {who}）",
+    "title_standard": "收费标准 {item} {name}：{changes}，自 {date} 起",
+    "title_units_import": "房屋导入：新增 {added}，更新 {changed}",
     "op_switch": "切换操作员",
     "cmd_help_operator": "更换当前操作员（收款人、经办人、提交操作人）",
     # dashboard
@@ -450,6 +480,26 @@ def t(key: str, **kw) -> str:
         if text is None:
             return key
     return text.format(**kw) if kw else text
+
+
+def op_title(kind: str, params: dict[str, str], subject: str) -> str:
+    """An operation's title in the UI language, worded from its data; the raw subject when its shape is unknown."""
+    if not kind or f"title_{kind}" not in LABELS:
+        return subject
+    p = dict(params)
+    if kind == "dispute_close" and p.get("amount"):
+        kind = "dispute_close_comp"
+    for name, group in (("channel", "contact_channel" if kind == "contact" else "channel"), ("stage", "stage"),
+                        ("category", "dispute_category")):
+        if p.get(name):
+            p[name] = labels.label(group, p[name], _lang)
+    if "interrupts" in p:
+        p["interrupts"] = t("title_interrupts") if p["interrupts"] else ""
+    try:
+        text = t(f"title_{kind}", **p)
+    except (KeyError, IndexError):  # a catalog line naming a field the subject lacks: show the subject, not a crash
+        return subject
+    return " ".join(text.split()).rstrip("：: ")  # no double blanks or a dangling colon where a part was empty
 
 
 def _(message: str) -> str:
