@@ -58,6 +58,20 @@ LABELS: dict[str, str] = {
     "op_hint": "↑↓ 选择 · Enter 确认",
     "op_why": "收据上的收款人、联系记录的经办人和提交记录的操作人都用这个名字。",
     "op_last": "（上次）",
+    # import row reasons, worded from their shape (importers/reasons.py)
+    "why_amount_only": "{what}：金额等于该户月费——只是金额相同，并非匹配",
+    "why_refund_no_credit": "退款没有对应的预存：{unit} 预存 {credit}，退款 {amount}，也没有能覆盖该退款的收款",
+    "why_refund_no_unit": "退款无法确定房号（{why}）",
+    "why_unknown_unit": "未知房号 {unit}",
+    "why_zone_unknown": "分区前缀 {zone} 不存在",
+    "why_no_unit": "备注中没有房号，也没有记住的别名",
+    "why_ambiguous_room": "不确定：{buildings} 栋都有房号 {room}",
+    "why_before_start": "日期早于建账日 {date}",
+    "why_no_category": "付出款项的说明没有写明支出类别（config.yaml expenses.categories）",
+    "why_monthly_charge": "{unit}（{item} 月费 {amount}）",
+    "why_and_more": "……另有 {n} 条",
+    "why_suggest_remark": "{unit}（备注：{why}）",
+    "why_suggest_refund_unit": "{unit}（退款写明了该房号）",
     # operation titles in the history, worded from the commit's data (ledger/books/op_titles.py)
     "title_pay": "收款 {unit} ¥{amount} {channel} {receipt}",
     "title_assign": "认领 {queue} → {unit} ¥{amount} {receipt}",
@@ -500,6 +514,20 @@ def op_title(kind: str, params: dict[str, str], subject: str) -> str:
     except (KeyError, IndexError):  # a catalog line naming a field the subject lacks: show the subject, not a crash
         return subject
     return " ".join(text.split()).rstrip("：: ")  # no double blanks or a dangling colon where a part was empty
+
+
+def reason_text(reason: str) -> str:
+    """An import row's reason (or suggestion) in the UI language; parts of unknown shape shown as written."""
+    from importers.reasons import NESTED, parts  # here, not at the top: the words table loads without importers
+
+    out = []
+    for code, params in parts(reason):
+        if not code or f"why_{code}" not in LABELS:
+            out.append(params.get("text", ""))
+            continue
+        p = {k: reason_text(v) if k in NESTED else v for k, v in params.items()}
+        out.append(t(f"why_{code}", **p))
+    return ("；" if _lang == "zh" else "; ").join(out)
 
 
 def _(message: str) -> str:
