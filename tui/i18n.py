@@ -58,6 +58,50 @@ LABELS: dict[str, str] = {
     "op_hint": "↑↓ 选择 · Enter 确认",
     "op_why": "收据上的收款人、联系记录的经办人和提交记录的操作人都用这个名字。",
     "op_last": "（上次）",
+    # import row reasons, worded from their shape (importers/reasons.py)
+    "why_amount_only": "{what}：金额等于该户月费——只是金额相同，并非匹配",
+    "why_refund_no_credit": "退款没有对应的预存：{unit} 预存 {credit}，退款 {amount}，也没有能覆盖该退款的收款",
+    "why_refund_no_unit": "退款无法确定房号（{why}）",
+    "why_unknown_unit": "未知房号 {unit}",
+    "why_zone_unknown": "分区前缀 {zone} 不存在",
+    "why_no_unit": "备注中没有房号，也没有记住的别名",
+    "why_ambiguous_room": "不确定：{buildings} 栋都有房号 {room}",
+    "why_before_start": "日期早于建账日 {date}",
+    "why_no_category": "付出款项的说明没有写明支出类别（config.yaml expenses.categories）",
+    "why_monthly_charge": "{unit}（{item} 月费 {amount}）",
+    "why_and_more": "……另有 {n} 条",
+    "why_suggest_remark": "{unit}（备注：{why}）",
+    "why_suggest_refund_unit": "{unit}（退款写明了该房号）",
+    # operation titles in the history, worded from the commit's data (ledger/books/op_titles.py)
+    "title_pay": "收款 {unit} ¥{amount} {channel} {receipt}",
+    "title_assign": "认领 {queue} → {unit} ¥{amount} {receipt}",
+    "title_void": "作废 {receipt}（{unit}）：{note}",
+    "title_refund_part": "部分退款 {number} {unit} ¥{amount} {channel}，原收据 {receipt}：{note}",
+    "title_refund_credit": "退预存 {unit} ¥{amount} {channel}：{note}",
+    "title_refund": "退款 {receipt}（{unit}）{channel}：{note}",
+    "title_to_credit": "转预存 {receipt}（{unit}）¥{amount}：{note}",
+    "title_bill": "开账 {period}：{n} 户，¥{amount}",
+    "title_late_fees": "违约金（截至 {date}）：{n} 户，¥{amount}",
+    "title_readings": "抄表 {period}：{n} 块表",
+    "title_readings_start": "抄表：建账时的表底数",
+    "title_reading": "抄表 {unit} {item} {value}（{date}）",
+    "title_demo_settle": "演示：{year} 年清算到账（T+1）、现金每周缴存",
+    "title_demo_spending": "演示：{span} 支出与公共收益",
+    "title_demo_payments": "演示：{period} 收款 {n} 笔",
+    "title_contact": "联系 {unit} {channel}（{date}）{interrupts}：{note}",
+    "title_interrupts": "（中断时效）",
+    "title_contacts": "联系记录 {n} 条",
+    "title_stage": "催缴阶段 {unit} → {stage}（{date}）：{note}",
+    "title_notices": "催缴通知 {n} 份（{date}，{range}）",
+    "title_dispute_open": "争议 {dispute} 登记：{unit} {category}，诉求 ¥{amount}",
+    "title_dispute_close": "争议 {dispute} 结案：{unit}",
+    "title_dispute_close_comp": "争议 {dispute} 结案：{unit}，补偿 ¥{amount}",
+    "title_import": "导入 {files} 个文件：收款 {payments}，待认领 {queued}，其他 {other}，跳过 {skipped}，重复 {duplicates}",
+    "title_init": "建账 {name}：{n} 户，{items} 个收费项目",
+    "title_close": "结账 {period}：{n} 个期末余额（截至 {date}）",
+    "title_reopen": "重开 {period}：{note}（批准人 {who}）",
+    "title_standard": "收费标准 {item} {name}：{changes}，自 {date} 起",
+    "title_units_import": "房屋导入：新增 {added}，更新 {changed}",
     "op_switch": "切换操作员",
     "cmd_help_operator": "更换当前操作员（收款人、经办人、提交操作人）",
     # dashboard
@@ -460,6 +504,40 @@ def t(key: str, **kw) -> str:
         if text is None:
             return key
     return text.format(**kw) if kw else text
+
+
+def op_title(kind: str, params: dict[str, str], subject: str) -> str:
+    """An operation's title in the UI language, worded from its data; the raw subject when its shape is unknown."""
+    if not kind or f"title_{kind}" not in LABELS:
+        return subject
+    p = dict(params)
+    if kind == "dispute_close" and p.get("amount"):
+        kind = "dispute_close_comp"
+    for name, group in (("channel", "contact_channel" if kind == "contact" else "channel"), ("stage", "stage"),
+                        ("category", "dispute_category")):
+        if p.get(name):
+            p[name] = labels.label(group, p[name], _lang)
+    if "interrupts" in p:
+        p["interrupts"] = t("title_interrupts") if p["interrupts"] else ""
+    try:
+        text = t(f"title_{kind}", **p)
+    except (KeyError, IndexError):  # a catalog line naming a field the subject lacks: show the subject, not a crash
+        return subject
+    return " ".join(text.split()).rstrip("：: ")  # no double blanks or a dangling colon where a part was empty
+
+
+def reason_text(reason: str) -> str:
+    """An import row's reason (or suggestion) in the UI language; parts of unknown shape shown as written."""
+    from importers.reasons import NESTED, parts  # here, not at the top: the words table loads without importers
+
+    out = []
+    for code, params in parts(reason):
+        if not code or f"why_{code}" not in LABELS:
+            out.append(params.get("text", ""))
+            continue
+        p = {k: reason_text(v) if k in NESTED else v for k, v in params.items()}
+        out.append(t(f"why_{code}", **p))
+    return ("；" if _lang == "zh" else "; ").join(out)
 
 
 def _(message: str) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 from ruamel.yaml import YAML
 
 from ledger.books import layout, git as vcs
+from ledger.books.op_titles import classify
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,16 @@ class Operation:
     files: tuple[str, ...]
     standard_changes: tuple[StandardChange, ...] = field(default=())
     value_dates: tuple[str, ...] = field(default=())  # the dates of the entries it recorded, sorted
+
+    @property
+    def kind(self) -> str:
+        """What the operation was ("pay", "bill", ...; "" when its subject has no known shape): op_titles.py."""
+        return classify(self.subject)[0]
+
+    @property
+    def params(self) -> dict[str, str]:
+        """The data its title is worded from (unit, amount, receipt, ...), as written in the subject."""
+        return classify(self.subject)[1]
 
     @property
     def value_span(self) -> str:

@@ -366,7 +366,7 @@ async def test_import_then_assign_from_queue(books, tmp_path):
         dialog = app.screen
         assert not dialog.query("#assign-sugg")                          # no list to pick an amount match from
         apart = text_of(dialog.query_one("#assign-amount-only", Static), width=200)
-        assert "NOT a match" in apart and it.suggestions[0].split(" ", 1)[0] in apart
+        assert "并非匹配" in apart and it.suggestions[0].split(" ", 1)[0] in apart  # in the UI language
         assert app.focused is dialog.query_one("#assign-unit", Input) and app.focused.value == ""
         before = head(books)
         await pilot.press("enter")                                        # no unit: an error, nothing written

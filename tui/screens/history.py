@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Header, Static
 
 from .. import core
-from ..i18n import t
+from ..i18n import op_title, t
 from .base import WuyeScreen
 
 
@@ -23,6 +23,10 @@ def std_table(changes) -> Table:
         table.add_row(f"{c.item} {c.name}", t(c.unit_type) if c.unit_type in ("residential", "commercial") else c.unit_type,
                       c.old or "—", Text(c.new or "—", style="bold green" if c.new else "red"), c.effective)
     return table
+
+
+def title(op) -> str:
+    return op_title(op.kind, op.params, op.subject)
 
 
 class HistoryScreen(WuyeScreen):
@@ -56,7 +60,7 @@ class HistoryScreen(WuyeScreen):
         for op in ops:
             mark = Text(" ★", style="bold yellow") if op.standard_changes else ""
             table.add_row(op.date[:19].replace("T", " "), op.value_span, Text(op.sha[:8], style="cyan"), op.author,
-                          Text.assemble(op.subject, mark), str(len(op.files)), key=op.sha)
+                          Text.assemble(title(op), mark), str(len(op.files)), key=op.sha)
         self.query_one("#hist-count", Static).update(t("ops_count", n=len(ops)))
         if ops:
             self.show_op(0)
@@ -73,7 +77,7 @@ class HistoryScreen(WuyeScreen):
     def show_op(self, index: int) -> None:
         op = self.ops[index]
         parts = [Text.assemble((op.sha, "cyan"), "  ", op.author, "  ", op.date),
-                 Text(op.subject, style="bold"), Text(op.body or ""),
+                 Text(title(op), style="bold"), Text(op.body or ""),
                  Text(t("files") + ": " + ", ".join(op.files), style="dim")]
         if op.standard_changes:
             parts.append(std_table(op.standard_changes))
@@ -87,7 +91,7 @@ class HistoryScreen(WuyeScreen):
         if not self.ops or table.cursor_row >= len(self.ops) or self.ops[table.cursor_row].sha != sha:
             return
         op = self.ops[table.cursor_row]
-        parts = [Text.assemble((op.sha, "cyan"), "  ", op.author, "  ", op.date), Text(op.subject, style="bold"),
+        parts = [Text.assemble((op.sha, "cyan"), "  ", op.author, "  ", op.date), Text(title(op), style="bold"),
                  Text(op.body or "")]
         parts.append(std_table(op.standard_changes) if op.standard_changes else Text(t("no_std_change"), style="dim"))
         parts.append(Text("\n" + t("raw_diff"), style="bold"))

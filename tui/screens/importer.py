@@ -18,7 +18,7 @@ from textual.widgets import (Button, Checkbox, DataTable, DirectoryTree, Footer,
 from textual.widgets.option_list import Option
 
 from .. import core
-from ..i18n import error_text, error_title, t
+from ..i18n import error_text, error_title, reason_text, t
 from ..widgets.errorpanel import ErrorPanel
 from ..widgets.effect import render_effect
 from ..widgets.plan_form import ConfirmButton, PlanForm  # Enter on the confirm button must not write
@@ -204,7 +204,7 @@ class ImportScreen(WuyeScreen):
             if amount_only:  # never a unit here: an amount alone says nothing about whose money it is
                 hint = (hint + "  " if hint else "") + t("q_amount_only_n", n=len(amount_only))
             table.add_row(i.id, i.date, money_cell(i), t(f"ch_{i.channel}") if i.channel else "", i.payer, i.remark,
-                          i.reason, hint, key=i.id)
+                          reason_text(i.reason), hint, key=i.id)
         self.query_one("#q-count", Static).update(t("q_count", n=len(items)) if items else t("q_empty"))
         self.query_one(TabbedContent).get_tab("tab-queue").label = f"{t('queue')} ({len(items)})"
 
@@ -240,19 +240,19 @@ def render_plan(plan) -> Group:
                            ("date", False), ("reason", False)):
             pt.add_column(t(key), justify="right" if right else "left")
         for o in sorted(plan.payments, key=lambda o: (o.unit or "", o.date, o.receipt or "")):
-            pt.add_row(o.unit or "", o.receipt or "", core.money(o.amount), o.channel, o.date, o.detail or o.reason)
+            pt.add_row(o.unit or "", o.receipt or "", core.money(o.amount), o.channel, o.date, o.detail or reason_text(o.reason))
         parts.append(pt)
     parts.append(section("imp_duplicates", c["duplicate"], "bold yellow" if c["duplicate"] else "bold"))
     for o in plan.duplicates:
-        parts.append(Text(f"  {o.file}:{o.row} {o.channel} {o.txn_id}  {core.money(o.amount)}  {o.reason}"))
+        parts.append(Text(f"  {o.file}:{o.row} {o.channel} {o.txn_id}  {core.money(o.amount)}  {reason_text(o.reason)}"))
     parts.append(section("imp_queued", c["queued"], "bold magenta" if c["queued"] else "bold"))
     for o in plan.queued:
-        parts.append(Text(f"  {o.queue or ''}  {core.money(o.amount)} {o.direction} {o.channel} {o.date}  {o.reason}"))
+        parts.append(Text(f"  {o.queue or ''}  {core.money(o.amount)} {o.direction} {o.channel} {o.date}  {reason_text(o.reason)}"))
         for s in o.suggestions[:3]:
-            parts.append(Text(f"      → {s}", style="dim"))
+            parts.append(Text(f"      → {reason_text(s)}", style="dim"))
     parts.append(section("imp_skipped", c["skipped"]))
     for o in plan.skipped:
-        parts.append(Text(f"  {'! ' if o.flagged else ''}{o.file}:{o.row} {core.money(o.amount)} {o.date}  {o.reason}",
+        parts.append(Text(f"  {'! ' if o.flagged else ''}{o.file}:{o.row} {core.money(o.amount)} {o.date}  {reason_text(o.reason)}",
                           style="yellow" if o.flagged else ""))
     if plan.other:
         parts.append(section("imp_other", c["other"]))
@@ -299,14 +299,14 @@ class AssignScreen(PlanForm, WuyeModal):
             head.add_row(Text(t("q_received"), style="dim"), i.date, Text(t("amount"), style="dim"), money_cell(i))
             head.add_row(Text(t("channel"), style="dim"), i.channel, Text(t("payer"), style="dim"), i.payer or "—")
             head.add_row(Text(t("remark"), style="dim"), Text(i.remark or "—", style="bold yellow"),
-                         Text(t("reason"), style="dim"), i.reason)
+                         Text(t("reason"), style="dim"), reason_text(i.reason))
             yield Static(head, id="assign-head")
             if self.matches:
                 yield OptionList(*[Option(s, id=f"s{n}") for n, s in enumerate(self.matches)], id="assign-sugg")
             if self.amount_only:
                 # listed apart, as text: nothing to pick, nothing focused, nothing preselected
                 yield Static(Group(Text(t("q_amount_only"), style="bold yellow"),
-                                   *[Text(f"  {s}", style="dim") for s in self.amount_only]), id="assign-amount-only")
+                                   *[Text(f"  {reason_text(s)}", style="dim") for s in self.amount_only]), id="assign-amount-only")
             with Horizontal(classes="form-row"):
                 yield Label(t("unit"), classes="form-label")
                 yield Input(id="assign-unit", placeholder="3-1502")
