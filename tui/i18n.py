@@ -100,6 +100,8 @@ LABELS: dict[str, str] = {
     "title_init": "建账 {name}：{n} 户，{items} 个收费项目",
     "title_close": "结账 {period}：{n} 个期末余额（截至 {date}）",
     "title_reopen": "重开 {period}：{note}（批准人 {who}）",
+    "title_waive": "减免 {unit} ¥{amount} {what}：{note}（批准人 {who}）",
+    "title_writeoff": "坏账核销 {unit} ¥{amount}：{note}（批准人 {who}）",
     "title_standard": "收费标准 {item} {name}：{changes}，自 {date} 起",
     "title_units_import": "房屋导入：新增 {added}，更新 {changed}",
     "op_switch": "切换操作员",

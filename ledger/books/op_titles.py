@@ -18,6 +18,8 @@ SHAPES: tuple[tuple[str, re.Pattern], ...] = tuple((k, re.compile(p + r"$")) for
     ("refund_part", rf"refund (?P<number>\S+) (?P<unit>\S+) {_AMT} (?P<channel>\S+), part of (?P<receipt>\S+): (?P<note>.*)"),
     ("refund_credit", rf"refund (?P<unit>\S+) {_AMT} (?P<channel>\S+) from credit: (?P<note>.*)"),
     ("refund", r"refund (?P<receipt>\S+) \((?P<unit>[^)]+)\) (?P<channel>\S+): (?P<note>.*)"),
+    ("waive", rf"waive (?P<unit>\S+) {_AMT} (?P<what>[^:]*): (?P<note>.*) \(approved by (?P<who>.*)\)"),
+    ("writeoff", rf"write-off (?P<unit>\S+) {_AMT}: (?P<note>.*) \(approved by (?P<who>.*)\)"),
     ("to_credit", rf"sync: (?P<receipt>\S+) \((?P<unit>[^)]+)\) {_AMT} to credit: (?P<note>.*)"),
     ("bill", rf"bill (?P<period>\d{{4}}-\d{{2}}): (?P<n>\d+) units, {_AMT}"),
     ("late_fees", rf"late fees to (?P<date>[\d-]+): (?P<n>\d+) units, {_AMT}"),

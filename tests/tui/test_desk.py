@@ -44,7 +44,8 @@ async def test_operator_is_asked_at_start_and_is_the_receipt_payee_and_commit_au
     monkeypatch.delenv("WUYE_USER")
     app = WuyeApp(books)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, OperatorScreen), what="operator picker")
+        await wait_for(pilot, lambda: isinstance(app.screen, OperatorScreen) and app.screen.query(OptionList),
+                       what="operator picker")  # pushed, and composed (under load the list comes later)
         picker = app.screen.query_one(OptionList)
         ids = [picker.get_option_at_index(i).id for i in range(picker.option_count)]
         assert ids == ["前台", "会计", "林小红", "张建军", "王敏"]  # config staff, then collectors
@@ -65,7 +66,8 @@ async def test_operator_is_asked_at_start_and_is_the_receipt_payee_and_commit_au
     # the next start highlights who worked last: Enter continues
     app = WuyeApp(books)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, OperatorScreen), what="operator picker")
+        await wait_for(pilot, lambda: isinstance(app.screen, OperatorScreen) and app.screen.query(OptionList),
+                       what="operator picker")  # pushed, and composed (under load the list comes later)
         picker = app.screen.query_one(OptionList)
         assert picker.get_option_at_index(picker.highlighted).id == "张建军"
         await pilot.press("enter")
