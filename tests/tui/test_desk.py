@@ -66,8 +66,10 @@ async def test_operator_is_asked_at_start_and_is_the_receipt_payee_and_commit_au
     # the next start highlights who worked last: Enter continues
     app = WuyeApp(books)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, OperatorScreen) and app.screen.query(OptionList),
-                       what="operator picker")  # pushed, and composed (under load the list comes later)
+        await wait_for(pilot, lambda: isinstance(app.screen, OperatorScreen) and app.screen.query(OptionList)
+                       and app.screen.query_one(OptionList).highlighted is not None
+                       and app.focused is app.screen.query_one(OptionList),
+                       what="operator picker mounted")  # composed first, highlighted in on_mount (later under load)
         picker = app.screen.query_one(OptionList)
         assert picker.get_option_at_index(picker.highlighted).id == "张建军"
         await pilot.press("enter")
