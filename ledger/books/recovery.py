@@ -177,6 +177,13 @@ def _git_locks(root: Path) -> list[Path]:
     return [p for p in cands if p.exists()]
 
 
+def _stale_locks_note(root: Path) -> str:
+    """Clear the git locks a dead writer left and say which (both recoveries report it the same way)."""
+    wait_seconds = float(os.environ.get("WUYE_GIT_LOCK_WAIT", "3"))  # a duration, not money
+    locks = _clear_git_locks(root, wait_seconds)
+    return f"; removed stale git {', '.join(locks)}" if locks else ""
+
+
 def _clear_git_locks(root: Path, wait: float) -> list[str]:
     """Lock files git left when its caller died. A git the dead writer started may still be finishing
     (a killed parent does not stop its child), so wait a little before calling them stale."""
@@ -205,8 +212,7 @@ def recover(root: Path) -> str | None:
         return synced
     who = f"pid {intent.pid}" + ("" if intent.host == socket.gethostname() else f" on {intent.host}")
     what = f"an unfinished write ({who}: {intent.summary})"
-    locks = _clear_git_locks(root, float(os.environ.get("WUYE_GIT_LOCK_WAIT", "3")))
-    note = f"; removed stale git {', '.join(locks)}" if locks else ""
+    note = _stale_locks_note(root)
     head = vcs.head(root)
     news = {rel: new for rel, (_, new) in intent.files.items()}
     if head != intent.head and vcs.tree_blobs(root, head, list(news)) == news:
@@ -260,8 +266,7 @@ def recover_sync(root: Path) -> str | None:
         return None
     except (OSError, ValueError):
         d = {"stage": "replay", "head": None}
-    locks = _clear_git_locks(root, float(os.environ.get("WUYE_GIT_LOCK_WAIT", "3")))
-    note = f"; removed stale git {', '.join(locks)}" if locks else ""
+    note = _stale_locks_note(root)
     what = vcs.operation_in_progress(root)
     if what:
         vcs.git(root, "rebase", "--abort", check=False)
