@@ -5,9 +5,11 @@ bytes changed is parsed again. `wuye check` compares the cache with a rebuild fr
 """
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 import threading
+import time
 from pathlib import Path
 
 from beancount.core import data
@@ -17,17 +19,20 @@ from ledger.basics import accounts as acc
 from ledger.basics.money import to_cents
 from ledger.books.files import sha256_bytes
 
-SCHEMA_VERSION = "8"  # 8: + meta recorded, category, fund, day, slip, basis, received, reopens, refund-no, ...
+SCHEMA_VERSION = "9"  # 9: + files.stat, opens.currencies, closes (the appended-write check reads them)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, sha TEXT, entries INTEGER, errors TEXT);
+CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, sha TEXT, entries INTEGER, errors TEXT, stat TEXT);
 CREATE TABLE IF NOT EXISTS txns(id INTEGER PRIMARY KEY, file TEXT, lineno INTEGER, date TEXT, op TEXT,
   unit TEXT, receipt TEXT, channel TEXT, ref TEXT, links TEXT, narration TEXT, meta TEXT);
 CREATE TABLE IF NOT EXISTS postings(txn INTEGER, file TEXT, date TEXT, op TEXT, unit TEXT, account TEXT,
   acct TEXT, item TEXT, period TEXT, cents INTEGER, kind TEXT, debtor TEXT, cls TEXT);
 CREATE TABLE IF NOT EXISTS customs(file TEXT, lineno INTEGER, date TEXT, type TEXT, unit TEXT,
   vals TEXT, meta TEXT);
-CREATE TABLE IF NOT EXISTS opens(file TEXT, lineno INTEGER, date TEXT, account TEXT, unit TEXT);
+CREATE TABLE IF NOT EXISTS opens(file TEXT, lineno INTEGER, date TEXT, account TEXT, unit TEXT, currencies TEXT,
+  booking TEXT);
+CREATE TABLE IF NOT EXISTS closes(file TEXT, lineno INTEGER, date TEXT, account TEXT);
+CREATE INDEX IF NOT EXISTS o_account ON opens(account);
 CREATE INDEX IF NOT EXISTS p_unit ON postings(unit, acct);
 CREATE INDEX IF NOT EXISTS p_file ON postings(file);
 CREATE INDEX IF NOT EXISTS p_cls ON postings(cls, acct);
@@ -37,6 +42,10 @@ CREATE INDEX IF NOT EXISTS t_ref ON txns(channel, ref);
 CREATE INDEX IF NOT EXISTS c_file ON customs(file);
 CREATE INDEX IF NOT EXISTS c_type ON customs(type, unit);
 """
+TABLES = ("files", "txns", "postings", "customs", "opens", "closes")
+# a file whose size, mtime and inode match its row is not read again; a stat is recorded only once the
+# file's mtime is this many seconds old, so a write in the same clock tick with the same size is still seen
+STAT_SETTLED = 2.0
 _KEEP_META = ("op", "unit", "receipt", "channel", "ref", "payer", "collector", "reason", "approved-by",
               "dispute", "voids", "refunds", "mode", "queue", "source", "period", "doc", "by",
               "accrued-to", "discount", "recorded", "category", "fund", "day", "slip", "basis", "received", "reopens",
@@ -93,6 +102,29 @@ def posting_class(acct: str, op: str, kind: str | None, cents: int) -> str:
     return "other"
 
 
+def stat_key(path: Path) -> str | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+
+
+def settled_stat(path: Path) -> str | None:
+    """The stat to record for a file just read, or None while its mtime is too recent to trust."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    if time.time() - st.st_mtime < STAT_SETTLED:
+        return None
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+
+
+def _date(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
 def _plain(v):
     return str(v) if not isinstance(v, (str, int)) else v
 
@@ -113,14 +145,15 @@ class FactCache:
             self.db.executescript(SCHEMA)
             row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             if not row or row[0] != SCHEMA_VERSION:
-                for t in ("files", "txns", "postings", "customs", "opens"):
-                    self.db.execute(f"DELETE FROM {t}")
+                for t in TABLES:  # an older layout: dropped and made again, then filled by the next sync
+                    self.db.execute(f"DROP TABLE IF EXISTS {t}")
+                self.db.executescript(SCHEMA)
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
 
     def clear(self) -> None:
         """Forget every file (the next sync parses them all again)."""
         with self.lock:
-            for t in ("files", "txns", "postings", "customs", "opens"):
+            for t in TABLES:
                 self.db.execute(f"DELETE FROM {t}")
 
     def close(self) -> None:
@@ -132,27 +165,47 @@ class FactCache:
             return dict(self.db.execute("SELECT path, sha FROM files"))
 
     def sync(self, files: list[str]) -> dict[str, str]:
-        """Bring the cache in line with the files on disk; returns {path: sha}."""
-        known = self.known()
+        """Bring the cache in line with the files on disk; returns {path: sha}.
+
+        A file whose stat (size, mtime, inode) is the one recorded with its row is taken as unchanged
+        without reading it (git's own rule for its index); any other file is read and hashed."""
+        with self.lock:
+            rows = {p: (sha, st) for p, sha, st in self.db.execute("SELECT path, sha, stat FROM files")}
+        known = {p: sha for p, (sha, _) in rows.items()}
         shas = {}
+        settled = []
         for rel in files:
-            raw = (self.books / rel).read_bytes()
+            path = self.books / rel
+            st = stat_key(path)
+            row = rows.get(rel)
+            if row is not None and st is not None and row[1] == st:
+                shas[rel] = row[0]
+                continue
+            raw = path.read_bytes()
             sha = sha256_bytes(raw)
             shas[rel] = sha
+            # the stat is kept only if the file did not move while it was read
+            after = settled_stat(path)
+            stat = after if after == st else None
             if known.get(rel) != sha:
-                self.ingest(rel, raw.decode("utf-8"), sha)
+                self.ingest(rel, raw.decode("utf-8"), sha, stat)
+            elif stat:
+                settled.append((stat, rel))
+        with self.lock:
+            self.db.executemany("UPDATE files SET stat=? WHERE path=?", settled)
         with self.lock:
             for gone in set(known) - set(files):
                 self._drop(gone)
         return shas
 
     def _drop(self, rel: str) -> None:
-        for t in ("txns", "postings", "customs", "opens"):
+        for t in TABLES[1:]:
             self.db.execute(f"DELETE FROM {t} WHERE file=?", (rel,))
         self.db.execute("DELETE FROM files WHERE path=?", (rel,))
 
-    def ingest(self, rel: str, text: str, sha: str) -> int:
-        """Parse one file's text and replace its rows; returns its entry count."""
+    def ingest(self, rel: str, text: str, sha: str, stat: str | None = None) -> int:
+        """Parse one file's text and replace its rows; returns its entry count. `stat` is the file's
+        settled stat when the text was read from it (sync), else None (the next sync hashes it)."""
         entries, errors, _ = parser.parse_string(text, report_filename=rel)
         with self.lock:
             self.db.execute("BEGIN")
@@ -160,7 +213,8 @@ class FactCache:
                 self._drop(rel)
                 self._insert(rel, entries)
                 errs = json.dumps([f"{e.source.get('lineno', 0)}: {e.message}" for e in errors], ensure_ascii=False)
-                self.db.execute("INSERT INTO files VALUES(?,?,?,?)", (rel, sha, len(entries), errs))
+                self.db.execute("INSERT INTO files VALUES(?,?,?,?,?)",
+                                (rel, sha, len(entries), errs, stat))
                 self.db.execute("COMMIT")
             except BaseException:
                 self.db.execute("ROLLBACK")
@@ -170,7 +224,7 @@ class FactCache:
     def _insert(self, rel: str, entries: list) -> None:
         cur = self.db.cursor()
         (next_id,) = cur.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM txns").fetchone()
-        txn_rows, post_rows, cust_rows, open_rows = [], [], [], []
+        txn_rows, post_rows, cust_rows, open_rows, close_rows = [], [], [], [], []
         for e in entries:
             if isinstance(e, data.Transaction):
                 m = e.meta
@@ -199,11 +253,49 @@ class FactCache:
                 cust_rows.append((rel, e.meta.get("lineno", 0), e.date.isoformat(), e.type, unit,
                                   json.dumps(vals, ensure_ascii=False), json.dumps(meta, ensure_ascii=False)))
             elif isinstance(e, data.Open):
-                open_rows.append((rel, e.meta.get("lineno", 0), e.date.isoformat(), e.account, e.meta.get("unit")))
+                open_rows.append((rel, e.meta.get("lineno", 0), e.date.isoformat(), e.account, e.meta.get("unit"),
+                                  ",".join(e.currencies or ()), e.booking.name if e.booking else None))
+            elif isinstance(e, data.Close):
+                close_rows.append((rel, e.meta.get("lineno", 0), e.date.isoformat(), e.account))
         cur.executemany("INSERT INTO txns VALUES(?,?,?,?,?,?,?,?,?,?,?,?)", txn_rows)
         cur.executemany("INSERT INTO postings VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)", post_rows)
         cur.executemany("INSERT INTO customs VALUES(?,?,?,?,?,?,?)", cust_rows)
-        cur.executemany("INSERT INTO opens VALUES(?,?,?,?,?)", open_rows)
+        cur.executemany("INSERT INTO opens VALUES(?,?,?,?,?,?,?)", open_rows)
+        cur.executemany("INSERT INTO closes VALUES(?,?,?,?)", close_rows)
+
+    def append(self, rel: str, entries: list, sha: str) -> None:
+        """Rows for entries appended to a file whose rows are here (a wuye write that only appends:
+        ledger/books/appended.py parsed them once, with the line numbers they have in the new file)."""
+        with self.lock:
+            self.db.execute("BEGIN")
+            try:
+                self._insert(rel, entries)
+                # no stat: the file was just written, its mtime is too recent to vouch for its bytes
+                self.db.execute("UPDATE files SET sha=?, entries=entries+?, stat=NULL WHERE path=?",
+                                (sha, len(entries), rel))
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+
+    def account_directives(self, accounts: set[str]) -> list:
+        """The Open and Close directives of these accounts, wherever they are in the books."""
+        out: list = []
+        names = sorted(accounts)
+        with self.lock:
+            for i in range(0, len(names), 500):
+                part = names[i:i + 500]
+                marks = ",".join("?" * len(part))
+                for f, ln, d, a, cur, booking in self.db.execute(
+                        f"SELECT file, lineno, date, account, currencies, booking FROM opens WHERE account IN ({marks})",
+                        part):
+                    meta = data.new_metadata(str(self.books / f), ln)
+                    out.append(data.Open(meta, _date(d), a, cur.split(",") if cur else None,
+                                         data.Booking[booking] if booking else None))
+                for f, ln, d, a in self.db.execute(
+                        f"SELECT file, lineno, date, account FROM closes WHERE account IN ({marks})", part):
+                    out.append(data.Close(data.new_metadata(str(self.books / f), ln), _date(d), a))
+        return out
 
     def insert_parsed(self, by_file: dict[str, list]) -> None:
         """Rows for entries already parsed elsewhere (the full load of `wuye check`), per file."""

@@ -223,17 +223,23 @@ class Books:
         """Plan `operation` under the lock on the current books and commit it (see ledger.books.writer)."""
         return commit(self, operation, expect)
 
-    def after_write(self, plan: Plan, new_bytes: dict[str, bytes], sha: str) -> None:
+    def after_write(self, plan: Plan, new_bytes: dict[str, bytes], sha: str, chunks: dict | None = None) -> None:
         """Bring this object in line with the commit just made. The cache is derived: a failure here
-        (disk full, unwritable cache) leaves the write committed and the cache marked stale."""
+        (disk full, unwritable cache) leaves the write committed and the cache marked stale. Entries
+        only appended (`chunks`, parsed by the writer) are added as rows; other files are parsed again."""
         from ledger.books.writer import fault
 
         self.head = sha
         try:
             fault("cache")
+            known = self.cache.known() if chunks else {}
             for rel, data in new_bytes.items():
                 self.shas[rel] = sha256_bytes(data)
-                if rel.endswith(".beancount"):
+                if not rel.endswith(".beancount"):
+                    continue
+                if chunks and rel in chunks and known.get(rel) == chunks[rel].base:
+                    self.cache.append(rel, chunks[rel].entries, self.shas[rel])
+                else:
                     self.cache.ingest(rel, data.decode("utf-8"), self.shas[rel])
             if any(rel in (layout.CONFIG, self.config.units_file) for rel in new_bytes):
                 self.config = load_config(self.root / layout.CONFIG)

@@ -52,10 +52,15 @@ class FileState:
     # wuye write into a truncated file cannot make the loss look verified
     lost: list[str] = field(default_factory=list)
     lost_numbers: dict[str, list[list[int]]] = field(default_factory=dict)
+    # the git blob id of the file this record was made from: a later write that only appends to the
+    # same bytes extends the record without parsing the file again (absent in records made before)
+    blob: str | None = None
 
     def as_json(self) -> dict:
         out = {"entries": self.entries, "money_in": f"{self.money_in:.2f}", "money_out": f"{self.money_out:.2f}",
                "receivable": f"{self.receivable:.2f}", "numbers": self.numbers, "digests": " ".join(self.digests)}
+        if self.blob:
+            out["blob"] = self.blob
         if self.lost:
             out["lost"] = " ".join(self.lost)
         if self.lost_numbers:
@@ -66,7 +71,18 @@ class FileState:
     def from_json(cls, d: dict) -> "FileState":
         return cls(int(d.get("entries", 0)), str(d.get("digests", "")).split(), dict(d.get("numbers", {})),
                    Decimal(d.get("money_in", "0")), Decimal(d.get("money_out", "0")),
-                   Decimal(d.get("receivable", "0")), str(d.get("lost", "")).split(), dict(d.get("lost_numbers", {})))
+                   Decimal(d.get("receivable", "0")), str(d.get("lost", "")).split(), dict(d.get("lost_numbers", {})),
+                   d.get("blob") or None)
+
+    def extended(self, entries: list, blob: str) -> "FileState":
+        """This record with `entries` appended to its file, whose bytes are now the blob `blob`."""
+        add = _summary(entries)
+        nums = _expand(self.numbers)
+        for key, seqs in _expand(add.numbers).items():
+            nums.setdefault(key, set()).update(seqs)
+        return FileState(self.entries + add.entries, self.digests + add.digests,
+                         {k: _ranges(v) for k, v in sorted(nums.items())}, self.money_in + add.money_in,
+                         self.money_out + add.money_out, self.receivable + add.receivable, [], {}, blob)
 
 
 @dataclass
@@ -139,6 +155,13 @@ def _split(number: str) -> tuple[str, str, int]:
 
 def file_state(text: str, rel: str = "") -> tuple[FileState, list]:
     entries, _errors, _ = parser.parse_string(text, report_filename=rel)
+    st = _summary(entries)
+    st.blob = vcs.blob_sha(text.encode("utf-8"))
+    return st, entries
+
+
+def _summary(entries: list) -> FileState:
+    """The record of a list of parsed entries (no blob)."""
     nums: dict[str, set[int]] = {}
     money_in = money_out = receivable = ZERO
     for e in entries:
@@ -157,9 +180,8 @@ def file_state(text: str, rel: str = "") -> tuple[FileState, list]:
                         money_out -= v
                 if p.account.startswith((acc.RECEIVABLE, acc.DEVELOPER)):
                     receivable += v
-    st = FileState(len(entries), [entry_digest(e) for e in entries], {k: _ranges(v) for k, v in sorted(nums.items())},
-                   money_in, money_out, receivable)
-    return st, entries
+    return FileState(len(entries), [entry_digest(e) for e in entries],
+                     {k: _ranges(v) for k, v in sorted(nums.items())}, money_in, money_out, receivable)
 
 
 # --- reading and updating the state ---------------------------------------------------------------
@@ -201,16 +223,19 @@ def last_committed_text(root: Path, rel: str = PATH) -> str | None:
     return vcs.show(root, sha, rel) or vcs.show(root, f"{sha}^", rel)
 
 
-def update_all(root: str | Path, changed_files_text: dict[str, str], office: str | None = None) -> list[tuple[str, str]]:
+def update_all(root: str | Path, changed_files_text: dict[str, str], office: str | None = None,
+               appended: dict | None = None, blobs: dict[str, str] | None = None) -> list[tuple[str, str]]:
     """`update` for each state a write touches: the one of each changed ledger file's office (the writer's
     own office when it changes no ledger file). Single-office books: verified.json only."""
     owners = {layout.file_office(rel) for rel in changed_files_text if layout.is_ledger_file(rel)} or {office}
     return [update(root, {rel: t for rel, t in changed_files_text.items()
-                          if layout.is_ledger_file(rel) and layout.file_office(rel) == owner}, owner)
+                          if layout.is_ledger_file(rel) and layout.file_office(rel) == owner}, owner,
+                   appended, blobs)
             for owner in sorted(owners, key=lambda o: o or "")]
 
 
-def update(root: str | Path, changed_files_text: dict[str, str], office: str | None = None) -> tuple[str, str]:
+def update(root: str | Path, changed_files_text: dict[str, str], office: str | None = None,
+           appended: dict | None = None, blobs: dict[str, str] | None = None) -> tuple[str, str]:
     """The verified state after a wuye commit that writes `changed_files_text` ({rel path: new text}).
 
     Returns (relative path, text) for the writer to write and commit with its own changes. Files not
@@ -229,11 +254,17 @@ def update(root: str | Path, changed_files_text: dict[str, str], office: str | N
     for rel, text in changed_files_text.items():
         if not layout.is_ledger_file(rel):
             continue
+        old = state.files.get(rel)
+        chunk = (appended or {}).get(rel)
+        if (chunk is not None and old is not None and old.blob and old.blob == (blobs or {}).get(rel)
+                and not old.lost and not old.lost_numbers):
+            _refuse_reissue(rel, chunk.entries, old, state)
+            state.files[rel] = old.extended(chunk.entries, vcs.blob_sha(text.encode("utf-8")))
+            continue
         new, entries = file_state(text, rel)
         committed = vcs.show(root, "HEAD", rel) if has_head else None
         before, _ = file_state(committed or "", rel)
         _refuse_reissue(rel, entries, before, state)
-        old = state.files.get(rel)
         if old is not None:
             # what this write removes is wuye's own change; only what was gone before it (compared
             # with the last commit) was lost outside wuye and stays on record

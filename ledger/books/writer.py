@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from beancount import loader
 
-from ledger.books import closing, files as store, git as vcs, layout, offices, recovery, verified
+from ledger.books import appended, closing, files as store, git as vcs, layout, offices, recovery, verified
 from ledger.books.entries import recording
 from ledger.books.plan import Operation, Plan, PlanChanged, appended_text
 from ledger.basics.errors import BooksStateError, ExternallyChangedError, LedgerProblem, LockHeldError, ValidationError, WuyeError
@@ -286,6 +286,7 @@ def _apply(books: "Books", plan: Plan, office: str | None = None) -> WriteResult
     committed = vcs.tree_blobs(root, head, paths)
     old_bytes: dict[str, bytes | None] = {}
     new_bytes: dict[str, bytes] = {}
+    old_texts: dict[str, str] = {}
     for rel in paths:
         path = _inside(root, rel)
         try:
@@ -294,13 +295,16 @@ def _apply(books: "Books", plan: Plan, office: str | None = None) -> WriteResult
             cur = None
         if (None if cur is None else vcs.blob_sha(cur)) != committed.get(rel):
             raise ExternallyChangedError(f"{rel} differs from the last commit; commit or discard that change first")
-        old_text = cur.decode("utf-8") if cur is not None else ""
+        old_text = old_texts[rel] = cur.decode("utf-8") if cur is not None else ""
         new = appended_text(old_text, plan.appends[rel]) if rel in plan.appends else plan.replaces[rel]
         if _CONFLICT.search(new):
             raise ValidationError([LedgerProblem(rel, 0, "conflict markers in the new text")])
         old_bytes[rel], new_bytes[rel] = cur, new.encode("utf-8")
+    # a write that only appends is parsed once, here, for the check, the verified state and the cache
+    chunks = appended.chunks_of(root, plan, old_texts)
     # the verified state (ledger/books/verified.py) goes into the same commit and is rolled back with it
-    for vpath, vtext in verified.update_all(root, {rel: new_bytes[rel].decode("utf-8") for rel in paths}, office):
+    for vpath, vtext in verified.update_all(root, {rel: new_bytes[rel].decode("utf-8") for rel in paths}, office,
+                                            chunks, committed):
         if vpath not in new_bytes:
             committed.update(vcs.tree_blobs(root, head, [vpath]))
             try:
@@ -333,7 +337,10 @@ def _apply(books: "Books", plan: Plan, office: str | None = None) -> WriteResult
                 raise ExternallyChangedError(f"{rel} was changed by someone else while wuye wrote; "
                                              "their text is kept and nothing was committed") from None
         fault("written")
-        problems, counts = validate(root, paths)
+        if chunks is not None:  # appended entries only: they cannot drop an entry
+            problems, counts = appended.validate(root, books.cache, chunks), {}
+        else:
+            problems, counts = validate(root, paths)
         for rel in paths:
             if rel in counts and not (layout.is_close_file(rel) and rel in plan.replaces):
                 # a reopen turns a close's assertions into comments: the only write that drops entries
@@ -371,7 +378,7 @@ def _apply(books: "Books", plan: Plan, office: str | None = None) -> WriteResult
         recovery.clear(root)
     except OSError as exc:  # the next command sees the record, finds the commit and drops it
         print(f"wuye: committed, but {exc.strerror or exc} removing the write record", file=sys.stderr)
-    books.after_write(plan, new_bytes, sha)
+    books.after_write(plan, new_bytes, sha, chunks)
     return WriteResult(sha, plan.message, tuple(paths), plan)
 
 

@@ -1,0 +1,215 @@
+"""The fast paths of a write give what the whole-file paths give.
+
+A write that only appends is parsed once (ledger/books/appended.py): its beancount check, the verified
+state it leaves and the cache rows it adds must be exactly those of a full parse of the new files. And a
+file the cache trusts by its stat must really be unchanged.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+
+from ledger.books import appended, layout, verified, writer
+from ledger.books.cache import FactCache
+from ledger.books.folder import Books
+from ledger.books.plan import Plan
+from tests.payments.conftest import BASE_CONFIG, COLLECTOR, GIT_IDENTITY, git, head, make_books, run_cli
+
+UNITS = ("1-0302", "1-0401")
+PERIODS = [f"2024-{m:02d}" for m in range(1, 5)]
+_counter = itertools.count()
+
+
+@pytest.fixture(scope="module")
+def base_books(tmp_path_factory):
+    old = {k: os.environ.get(k) for k in [*GIT_IDENTITY, "WUYE_TODAY", "WUYE_USER"]}
+    os.environ.update(GIT_IDENTITY)
+    os.environ["WUYE_USER"] = COLLECTOR
+    try:
+        root = make_books(tmp_path_factory.mktemp("base"), BASE_CONFIG)
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return root
+
+
+def assert_same_as_full(root: Path, tmp: Path) -> None:
+    """The cache equals one built from scratch; every verified record equals a full parse of its file."""
+    books = Books(root)
+    try:
+        fresh = tmp / f"fresh{next(_counter)}.sqlite"
+        other = FactCache(root, db_path=fresh)
+        other.sync(layout.ledger_files(root))
+        other.close()
+        assert books.cache.differences(fresh) == []
+        counts = dict(books.cache.q("SELECT path, entries FROM files"))
+    finally:
+        books.close()
+    state = verified.load(root)
+    for rel in layout.ledger_files(root):
+        full, entries = verified.file_state((root / rel).read_text(encoding="utf-8"), rel)
+        assert state.files[rel] == full, rel
+        assert counts[rel] == len(entries), rel
+
+
+ops = st.one_of(
+    st.tuples(st.just("bill")),
+    st.tuples(st.just("pay"), st.sampled_from(UNITS), st.integers(1, 80_000).map(lambda c: f"{Decimal(c) / 100:.2f}")),
+    st.tuples(st.just("contact"), st.sampled_from(UNITS)),
+    st.tuples(st.just("waive"), st.sampled_from(UNITS), st.sampled_from(PERIODS)),
+    st.tuples(st.just("void"), st.integers(1, 4)),
+)
+
+
+@settings(max_examples=15, deadline=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(script=st.lists(ops, min_size=3, max_size=8))
+def test_appended_writes_leave_what_a_full_parse_gives(base_books, tmp_path, monkeypatch, script):
+    root = tmp_path / f"ex{next(_counter)}"
+    shutil.copytree(base_books, root)
+    billed = written = 0
+    monkeypatch.setenv("WUYE_TODAY", "2024-01-10")
+    for op in [("bill",), *script]:
+        day = f"2024-{max(billed, 1):02d}-20"
+        if op[0] == "bill":
+            if billed >= len(PERIODS):
+                continue
+            billed += 1
+            monkeypatch.setenv("WUYE_TODAY", f"2024-{billed:02d}-10")
+            args = ["bill", PERIODS[billed - 1]]
+        elif op[0] == "pay":
+            args = ["pay", op[1], op[2], "--channel", "cash", "--date", day]
+        elif op[0] == "contact":
+            args = ["contact", op[1], "--channel", "phone", "--outcome", "答应月底交", "--date", day]
+        elif op[0] == "waive":
+            args = ["waive", op[1], "10.00", "--item", "PF", "--period", op[2], "--reason", "测试",
+                    "--approved-by", "经理", "--date", day]
+        else:
+            args = ["void", f"SJ2024-{op[1]:06d}", "--reason", "作废测试", "--date", day]
+        before = head(root)
+        r = run_cli(root, *args)
+        if r.rc != 0:
+            assert r.rc == 2 and r.err.startswith("wuye: "), (args, r.rc, r.err)
+            assert head(root) == before, args
+        elif op[0] in ("bill", "pay", "contact"):  # these always write on these books
+            assert head(root) != before, args
+            written += 1
+        assert_same_as_full(root, tmp_path)
+    assert written >= 1
+    assert run_cli(root, "check").rc == 0
+
+
+# Texts a write could append that beancount refuses: each is refused by the appended-only check with the
+# problem, file and line the whole-file check names.
+BAD = {
+    "unknown account": '2024-01-20 * "x"\n  Assets:Cash  1.00 CNY\n  Income:Nowhere  -1.00 CNY\n',
+    "not balanced": '2024-01-20 * "x"\n  Assets:Cash  1.00 CNY\n  Income:PropertyFee  -2.00 CNY\n',
+    "before its open": '2000-01-01 * "x"\n  Assets:Cash  1.00 CNY\n  Income:PropertyFee  -1.00 CNY\n',
+    "duplicate open": '2024-01-20 open Assets:Cash CNY\n',
+    "wrong currency": '2024-01-20 * "x"\n  Assets:Cash  1.00 USD\n  Income:PropertyFee  -1.00 USD\n',
+    "receivable without period": ('2024-01-20 * "x"\n  Assets:Receivable:Unit:1-0302  1.00 CNY\n    item: "PF"\n'
+                                  '  Income:PropertyFee  -1.00 CNY\n'),
+    "receipt used twice": ('2024-01-20 * "x"\n  op: "pay"\n  receipt: "SJ2024-000001"\n  Assets:Cash  1.00 CNY\n'
+                           '  Income:PropertyFee  -1.00 CNY\n'),
+    "syntax": '2024-01-20 * "x\n',
+}
+
+
+@pytest.mark.parametrize("what", sorted(BAD))
+def test_refused_append_names_what_the_whole_file_check_names(base_books, tmp_path, monkeypatch, what):
+    root = tmp_path / "b"
+    shutil.copytree(base_books, root)
+    monkeypatch.setenv("WUYE_TODAY", "2024-01-20")
+    assert run_cli(root, "bill", "2024-01").rc == 0
+    assert run_cli(root, "pay", "1-0302", "10.00", "--channel", "cash", "--date", "2024-01-20").rc == 0
+    rel = layout.month_file(__import__("datetime").date(2024, 1, 20))
+    plan = Plan("bad", {rel: BAD[what]})
+    books = Books(root)
+    old = (root / rel).read_text(encoding="utf-8")
+    chunks = appended.chunks_of(root, plan, {rel: old})
+    fast = appended.validate(root, books.cache, chunks)
+    books.close()
+    # the whole-file check, on a copy holding the new text
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)
+    from ledger.books.plan import appended_text
+    (copy / rel).write_text(appended_text(old, BAD[what]), encoding="utf-8")
+    full, _ = writer.validate(copy, [rel])
+    assert full, what
+    assert sorted((p.filename, p.lineno, p.message) for p in fast) == sorted((p.filename, p.lineno, p.message) for p in full), what
+    # and the write itself is refused, the books as before
+    before = head(root)
+    with pytest.raises(Exception):
+        Books(root).commit(lambda b: plan)
+    assert head(root) == before
+    assert (root / rel).read_text(encoding="utf-8") == old
+    assert git(root, "status", "--porcelain") == ""
+
+
+def test_a_balance_assertion_takes_the_whole_ledger_check(base_books, tmp_path):
+    rel = "txns/2024/2024-01.beancount"
+    plan = Plan("assert", {rel: "2024-01-20 balance Assets:Cash 0.00 CNY\n"})
+    assert appended.chunks_of(base_books, plan, {rel: ""}) is None
+    assert appended.chunks_of(base_books, Plan("r", {}, {layout.CONFIG: "x"}), {}) is None
+
+
+def test_a_file_changed_within_its_clock_tick_is_read_again(base_books, tmp_path, monkeypatch):
+    """Same size, same mtime, same inode, other bytes: the stat is recorded only once the file's mtime is
+    older than the settle time, so a change this fast is still seen by the hash."""
+    root = tmp_path / "b"
+    shutil.copytree(base_books, root)
+    monkeypatch.setenv("WUYE_TODAY", "2024-01-20")
+    assert run_cli(root, "bill", "2024-01").rc == 0
+    rel = "txns/2024/2024-01.beancount"
+    path = root / rel
+    books = Books(root)  # reads the fresh file: its mtime is too recent for its stat to be kept
+    assert books.cache.q("SELECT stat FROM files WHERE path=?", (rel,)) == [(None,)]
+    books.close()
+    st = path.stat()
+    raw = path.read_bytes()
+    changed = raw.replace(b"1-0302", b"1-0401", 1)
+    assert len(changed) == len(raw) and changed != raw
+    with open(path, "r+b") as f:  # in place: the inode stays
+        f.write(changed)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    books = Books(root)
+    try:
+        assert books.shas[rel] == __import__("hashlib").sha256(changed).hexdigest()
+    finally:
+        books.close()
+
+
+def test_a_settled_file_is_trusted_by_its_stat_and_a_touched_one_is_read(base_books, tmp_path, monkeypatch):
+    root = tmp_path / "b"
+    shutil.copytree(base_books, root)
+    rel = layout.ACCOUNTS
+    old = time.time() - 60
+    for p in layout.ledger_files(root):
+        os.utime(root / p, (old, old))
+    Books(root).close()
+    books = Books(root)
+    try:
+        (stat,) = books.cache.q("SELECT stat FROM files WHERE path=?", (rel,))[0]
+        st = (root / rel).stat()
+        assert stat == f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+    finally:
+        books.close()
+    # an edit (any edit moves the mtime) is read again and the cache follows it
+    text = (root / rel).read_text(encoding="utf-8")
+    (root / rel).write_text(text + "\n2024-01-01 open Assets:Test CNY\n", encoding="utf-8")
+    books = Books(root)
+    try:
+        assert books.cache.q("SELECT COUNT(*) FROM opens WHERE account='Assets:Test'") == [(1,)]
+    finally:
+        books.close()
