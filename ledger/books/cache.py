@@ -305,23 +305,28 @@ class FactCache:
                 self._insert(rel, entries)
             self.db.execute("COMMIT")
 
-    def differences(self, other: Path) -> list[tuple[str, int, int, int, int]]:
+    def differences(self, other: Path, files: list[str] | None = None) -> list[tuple[str, int, int, int, int]]:
         """(table, rows here, rows there, extra here, missing here) for each table that differs from
-        the cache at `other` (a rebuild from scratch)."""
+        the cache at `other` (a rebuild from scratch; of `files` only, when given)."""
         out = []
+        where, args = "", ()
+        if files is not None:
+            where, args = f" WHERE file IN ({','.join('?' * len(files))})", tuple(files)
         with self.lock:
             db = self.db
             db.execute("ATTACH DATABASE ? AS fresh", (str(other),))
             try:
                 for table, cols in (("postings", "file,date,op,unit,account,item,period,cents,kind,cls"),
                                     ("txns", "file,lineno,date,op,unit,receipt,channel,ref"),
-                                    ("customs", "file,lineno,date,type,vals")):
-                    n1 = db.execute(f"SELECT COUNT(*) FROM main.{table}").fetchone()[0]
-                    n2 = db.execute(f"SELECT COUNT(*) FROM fresh.{table}").fetchone()[0]
-                    extra = db.execute(f"SELECT COUNT(*) FROM (SELECT {cols} FROM main.{table} "
-                                       f"EXCEPT SELECT {cols} FROM fresh.{table})").fetchone()[0]
-                    missing = db.execute(f"SELECT COUNT(*) FROM (SELECT {cols} FROM fresh.{table} "
-                                         f"EXCEPT SELECT {cols} FROM main.{table})").fetchone()[0]
+                                    ("customs", "file,lineno,date,type,vals"),
+                                    ("opens", "file,lineno,date,account,currencies"),
+                                    ("closes", "file,lineno,date,account")):
+                    n1 = db.execute(f"SELECT COUNT(*) FROM main.{table}{where}", args).fetchone()[0]
+                    n2 = db.execute(f"SELECT COUNT(*) FROM fresh.{table}{where}", args).fetchone()[0]
+                    extra = db.execute(f"SELECT COUNT(*) FROM (SELECT {cols} FROM main.{table}{where} "
+                                       f"EXCEPT SELECT {cols} FROM fresh.{table}{where})", args + args).fetchone()[0]
+                    missing = db.execute(f"SELECT COUNT(*) FROM (SELECT {cols} FROM fresh.{table}{where} "
+                                         f"EXCEPT SELECT {cols} FROM main.{table}{where})", args + args).fetchone()[0]
                     if n1 != n2 or extra or missing:
                         out.append((table, n1, n2, extra, missing))
             finally:

@@ -36,8 +36,39 @@ def check_books(books) -> list[LedgerProblem]:
     problems += receipt_problems(books.cache)
     problems += cache_problems(books, entries)
     problems += shrink_problems(root, books.cache)
-    problems += verified.problems(root)
+    problems += verified.problems(root, verified.verified_files(root))
     return problems
+
+
+def check_changed(books) -> tuple[list[LedgerProblem], list[str]]:
+    """`wuye check --changed`: the checks of `check_books` for what changed since the verified state.
+
+    A file whose bytes are those a wuye write recorded and checked (verified.verified_files) is taken
+    as checked. The others get beancount's check with the options and accounts (the whole ledger when
+    one of them is a close or precedes the latest close: closing balances depend on every earlier
+    entry), their cache rows are compared with a fresh parse, their verified records with their
+    entries; numbering, voids and truncation vs HEAD are checked over the whole books from the cache.
+    Returns (problems, the files checked)."""
+    from ledger.books import closing, writer
+
+    root = books.root
+    changed = verified.unverified_files(root)
+    problems: list[LedgerProblem] = []
+    if changed:
+        latest = closing.state(books.cache).latest
+        whole = any(layout.is_close_file(rel) or (latest and (layout.month_of_file(rel) or "0000-00") <= latest)
+                    for rel in changed if rel.startswith(layout.TXNS + "/"))
+        if whole:
+            problems += [p for p in check_books(books) if not p.message.startswith("cached ")]
+            problems += cache_problems(books, files=changed)
+            return problems, changed
+        found, _ = writer.validate(root, changed)
+        problems += found
+    problems += receipt_problems(books.cache)
+    problems += cache_problems(books, files=changed)
+    problems += shrink_problems(root, books.cache)
+    problems += verified.problems(root, set(layout.ledger_files(root)) - set(changed))
+    return problems, changed
 
 
 def receipt_problems(cache: FactCache) -> list[LedgerProblem]:
@@ -68,17 +99,29 @@ def receipt_problems(cache: FactCache) -> list[LedgerProblem]:
     return out
 
 
-def cache_problems(books, entries: list | None = None) -> list[LedgerProblem]:
+def cache_problems(books, entries: list | None = None, files: list[str] | None = None) -> list[LedgerProblem]:
     """The cache must equal what the ledger says (it is only ever derived).
 
     The reference is built from the entries of the full load when given (no second parse of every
-    file), else by parsing the files again; the two are compared in SQL, both ways, with row counts.
+    file), else by parsing the files again (only `files` when given: their rows are compared, and
+    the cache must know exactly the books' files); the two are compared in SQL, both ways, with row
+    counts.
     """
+    if files is not None:
+        known = set(books.cache.known())
+        listed = set(layout.ledger_files(books.root))
+        if known != listed:
+            return [LedgerProblem(".wuye/cache.sqlite", 0, f"the cache knows other files than the books "
+                                  f"({len(known - listed)} extra, {len(listed - known)} missing); run `wuye sync`")]
+        if not files:
+            return []
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "fresh.sqlite"
         fresh = FactCache(books.root, path)
         try:
-            if entries is None:
+            if files is not None:
+                fresh.sync(files)
+            elif entries is None:
                 fresh.sync(layout.ledger_files(books.root))
             else:
                 by_file: dict[str, list] = defaultdict(list)
@@ -91,7 +134,7 @@ def cache_problems(books, entries: list | None = None) -> list[LedgerProblem]:
         finally:
             fresh.close()
         out = []
-        for table, n1, n2, extra, missing in books.cache.differences(path):
+        for table, n1, n2, extra, missing in books.cache.differences(path, files):
             out.append(LedgerProblem(".wuye/cache.sqlite", 0,
                                      f"cached {table} differ from the ledger ({n1} vs {n2} rows, "
                                      f"{extra} extra, {missing} missing); run `wuye sync`"))

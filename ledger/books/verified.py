@@ -323,16 +323,47 @@ class FileFinding:
     detail: str
 
 
-def problems(root: str | Path) -> list[LedgerProblem]:
-    """Every month file that lost or changed verified entries, and every issued number now missing."""
-    root = Path(root)
-    out: list[LedgerProblem] = []
-    for rel in state_paths(root):
-        out += _state_problems(root, rel)
+def records(root: str | Path) -> dict[str, FileState]:
+    """Every ledger file's record, from verified.json and the offices' states."""
+    out: dict[str, FileState] = {}
+    for rel_state in state_paths(Path(root), committed=False):
+        state = load(Path(root), rel_state)
+        if state is not None:
+            out.update(state.files)
     return out
 
 
-def _state_problems(root: Path, rel_state: str) -> list[LedgerProblem]:
+def verified_files(root: str | Path) -> set[str]:
+    """Ledger files whose bytes are those their record was made from: git has them unchanged in the
+    worktree, and their blob in the index is the record's blob. Their record stands for them."""
+    root = Path(root)
+    files = layout.ledger_files(root)
+    recs = records(root)
+    if not files or not (root / ".git").exists():
+        return set()
+    dirty = {ln[3:] for ln in vcs.status_lines(root, tuple(files))}
+    blobs = vcs.staged_blobs(root, files)
+    return {rel for rel in files if rel not in dirty and recs.get(rel) is not None and recs[rel].blob
+            and recs[rel].blob == blobs.get(rel)}
+
+
+def unverified_files(root: str | Path) -> list[str]:
+    """Ledger files changed since the verified state recorded them (or never recorded)."""
+    trusted = verified_files(root)
+    return [rel for rel in layout.ledger_files(Path(root)) if rel not in trusted]
+
+
+def problems(root: str | Path, trusted: set[str] | None = None) -> list[LedgerProblem]:
+    """Every month file that lost or changed verified entries, and every issued number now missing.
+    Files in `trusted` (verified_files: their bytes are the recorded ones) are not parsed again."""
+    root = Path(root)
+    out: list[LedgerProblem] = []
+    for rel in state_paths(root):
+        out += _state_problems(root, rel, trusted or set())
+    return out
+
+
+def _state_problems(root: Path, rel_state: str, trusted: set[str]) -> list[LedgerProblem]:
     state = load(root, rel_state)
     out: list[LedgerProblem] = []
     if state is None:
@@ -342,8 +373,12 @@ def _state_problems(root: Path, rel_state: str) -> list[LedgerProblem]:
                                                "committed copy"))
     present: dict[str, set[int]] = {}
     current: dict[str, FileState] = {}
+    recs = records(root) if trusted else {}
     for rel in layout.ledger_files(root):
-        st, _ = file_state((root / rel).read_text(encoding="utf-8"), rel)
+        if rel in trusted and rel in recs:
+            st = recs[rel]
+        else:
+            st, _ = file_state((root / rel).read_text(encoding="utf-8"), rel)
         current[rel] = st
         for key, seqs in _expand(st.numbers).items():
             present.setdefault(key, set()).update(seqs)
