@@ -18,6 +18,11 @@ def register(sub) -> None:
     p.add_argument("--allow-host", action="append", default=[], metavar="HOST[:PORT]",
                    help="also answer this exact Host header (the name an authenticating proxy sends); "
                         "every other Host is refused (DNS-rebinding protection)")
+    p.add_argument("--year", type=int, metavar="YYYY",
+                   help="serve one year: its month files opened by the balances carried forward (a load a "
+                        "fraction of the full history's); without it, the full history")
+    p.add_argument("--write-only", action="store_true", help="with --year: write the year's ledger, print its "
+                                                              "path and exit (for bean-check or fava by hand)")
     p.set_defaults(func=cmd_fava)
 
 
@@ -47,6 +52,21 @@ def cmd_fava(args) -> int:
     main_file = root / layout.MAIN
     if not main_file.exists():
         raise WuyeError(f"{root}: no {layout.MAIN}; not a books folder")
+    if args.year is not None:
+        from ledger.books import yearview
+
+        from .common import open_books
+
+        books = open_books(args)
+        if not 1990 <= args.year <= books.today().year + 1:
+            raise WuyeError(f"--year {args.year}: not a year of these books")
+        main_file = yearview.write(books, args.year)
+        books.close()
+        if args.write_only:
+            print(main_file)
+            return 0
+    elif args.write_only:
+        raise WuyeError("--write-only needs --year YYYY")
     host = "127.0.0.1" if args.host == "localhost" else args.host
     if not _loopback(host):
         print(f"wuye fava: warning: binding {host} exposes the books without a login; "

@@ -53,6 +53,9 @@ _LOCK = threading.Lock()
 def books_for(ledger) -> Books:
     """A Books on the ledger's folder, reopened when Fava reloaded the ledger or config/units/HEAD changed."""
     root = Path(ledger.beancount_file_path).resolve().parent
+    # a year's view (.wuye/fava/YYYY.beancount, ledger/books/yearview.py) reads the figures of its books
+    while not (root / "main.beancount").exists() and root.parent != root:
+        root = root.parent
     stamp = [getattr(ledger, "mtime", 0)]
     for name in ("config.yaml", "units.csv", ".git/HEAD"):
         p = root / name

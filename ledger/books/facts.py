@@ -701,16 +701,6 @@ def close_events(cache: FactCache) -> list[CustomFact]:
                 "'wuye-reopen') ORDER BY date, file, lineno")]
 
 
-def account_balances(cache: FactCache, as_of: dt.date, prefixes: tuple[str, ...]) -> dict[str, Decimal]:
-    """{account: balance after every entry dated on or before as_of} for every account opened on or
-    before as_of whose name starts with one of `prefixes` (zero balances included)."""
-    opened = [a for (a,) in cache.q("SELECT account FROM opens WHERE date <= ?", (as_of.isoformat(),))
-              if a.startswith(prefixes)]
-    sums = dict(cache.q("SELECT account, SUM(cents) FROM postings WHERE date <= ? GROUP BY account",
-                        (as_of.isoformat(),)))
-    return {a: _d(sums.get(a)) for a in sorted(set(opened))}
-
-
 # --- when entries were recorded (the backdated-entries report) ---------------------------------
 
 @dataclass(frozen=True)
@@ -850,6 +840,21 @@ def account_balances(cache: FactCache, as_of: dt.date | None = None,
                         tuple(p + "%" for p in prefixes) + da):
         out[a] = _d(c)
     return dict(sorted(out.items()))
+
+
+def receivable_lines(cache: FactCache, as_of: dt.date) -> list[tuple[str, str | None, str | None, str | None, Decimal]]:
+    """(account, unit, item, period, balance) of every receivable (unit or developer) line that is not
+    zero after every entry dated on or before as_of: what a year's books open with."""
+    return [(a, u, i, p, _d(c)) for a, u, i, p, c in cache.q(
+        "SELECT account, unit, item, period, SUM(cents) FROM postings WHERE acct IN ('ar', 'dev') AND date <= ? "
+        "GROUP BY account, unit, item, period HAVING SUM(cents) != 0 ORDER BY account, unit, item, period",
+        (as_of.isoformat(),))]
+
+
+def all_balances(cache: FactCache, as_of: dt.date) -> dict[str, Decimal]:
+    """{account: balance after every entry dated on or before as_of} of every account with postings."""
+    return {a: _d(c) for a, c in cache.q("SELECT account, SUM(cents) FROM postings WHERE date <= ? "
+                                         "GROUP BY account ORDER BY account", (as_of.isoformat(),))}
 
 
 def lowest_balance_from(cache: FactCache, account: str, day: dt.date) -> Decimal:
