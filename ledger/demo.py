@@ -114,6 +114,18 @@ def _write_payments(books, specs, period: str) -> int:
     return result.plan.effect if result else 0
 
 
+def payment_habits(books, seed: int = 2024) -> dict[str, str]:
+    """Each handed-over unit's paying habit (monthly, quarterly, yearly in advance, late, never), from a seed."""
+    rnd = random.Random(seed)
+    return {uid: rnd.choice(HABITS) for uid, u in sorted(books.units.items()) if u.handover}
+
+
+def pay_month(books, rnd: random.Random, period: str, habits: dict[str, str], today: dt.date) -> int:
+    """The month's payments of every household by its habit, in one commit; returns how many.
+    (The demo's own history, and the benchmark's books: bench/scale.py.)"""
+    return _write_payments(books, _month_payments(books, rnd, period, habits, today), period)
+
+
 def _readings(books, period: str, meters: dict[str, Decimal], rnd) -> None:
     entries = []
     day = periods.start(period) + dt.timedelta(days=24)
