@@ -94,9 +94,12 @@ def init_books(target: str | Path, config: str | Path | None = None, units: str 
             raise ValidationError(problems)
         vcs.init(root)
         # the first verified state (ledger/books/verified.py): what later commits are compared with
-        vpath, vtext = verified.update(root, {})
-        store.write_atomic(root / vpath, vtext.encode())
-        vcs.commit(root, [".gitignore", layout.CONFIG, cfg.units_file, layout.MAIN, layout.ACCOUNTS, first, vpath],
+        vpaths = []
+        for vpath, vtext in verified.update(root, {}):
+            (root / vpath).parent.mkdir(parents=True, exist_ok=True)
+            store.write_atomic(root / vpath, vtext.encode())
+            vpaths.append(vpath)
+        vcs.commit(root, [".gitignore", layout.CONFIG, cfg.units_file, layout.MAIN, layout.ACCOUNTS, first, *vpaths],
                    f"init {cfg.name}: {len(parsed)} units, {len(cfg.fees)} fee items", author)
     except BaseException:
         if made is not None:

@@ -40,10 +40,25 @@ _MONEY = ("Assets:Cash", "Assets:Bank", "Assets:Clearing")
 
 # --- the state of one file --------------------------------------------------------------------------
 
+DIGESTS = "verified.d"  # the entry digests of each ledger file, one file each: a write rewrites only its month's
+
+
+def digests_path(rel: str) -> str:
+    return f"{DIGESTS}/{rel}.digests"
+
+
+def digests_text(digests: list[str]) -> str:
+    return "".join(d + "\n" for d in digests)
+
+
+def _digests_sha(digests: list[str]) -> str:
+    return hashlib.sha256(digests_text(digests).encode("ascii")).hexdigest()[:16]
+
+
 @dataclass
 class FileState:
     entries: int
-    digests: list[str]
+    digests: list[str] | None  # None: in verified.d/<file>.digests, not read (load(..., digests=True) reads them)
     numbers: dict[str, list[list[int]]]  # "SJ2026" -> [[first, last], ...]
     money_in: Decimal = ZERO
     money_out: Decimal = ZERO
@@ -55,10 +70,15 @@ class FileState:
     # the git blob id of the file this record was made from: a later write that only appends to the
     # same bytes extends the record without parsing the file again (absent in records made before)
     blob: str | None = None
+    # the sha256 (16 hex) of the digests file as the record was made: a digests file that is not the
+    # record's own is found by `wuye check`
+    digests_sha: str | None = field(default=None, compare=False)
+    inline: bool = field(default=False, compare=False)  # read from a verified.json that held digests inline
 
     def as_json(self) -> dict:
+        sha = _digests_sha(self.digests) if self.digests is not None else self.digests_sha
         out = {"entries": self.entries, "money_in": f"{self.money_in:.2f}", "money_out": f"{self.money_out:.2f}",
-               "receivable": f"{self.receivable:.2f}", "numbers": self.numbers, "digests": " ".join(self.digests)}
+               "receivable": f"{self.receivable:.2f}", "numbers": self.numbers, "digests_sha": sha}
         if self.blob:
             out["blob"] = self.blob
         if self.lost:
@@ -69,10 +89,11 @@ class FileState:
 
     @classmethod
     def from_json(cls, d: dict) -> "FileState":
-        return cls(int(d.get("entries", 0)), str(d.get("digests", "")).split(), dict(d.get("numbers", {})),
-                   Decimal(d.get("money_in", "0")), Decimal(d.get("money_out", "0")),
+        inline = "digests" in d  # verified.json before verified.d/: the digests in the record itself
+        return cls(int(d.get("entries", 0)), str(d.get("digests", "")).split() if inline else None,
+                   dict(d.get("numbers", {})), Decimal(d.get("money_in", "0")), Decimal(d.get("money_out", "0")),
                    Decimal(d.get("receivable", "0")), str(d.get("lost", "")).split(), dict(d.get("lost_numbers", {})),
-                   d.get("blob") or None)
+                   d.get("blob") or None, d.get("digests_sha"), inline)
 
     def extended(self, entries: list, blob: str) -> "FileState":
         """This record with `entries` appended to its file, whose bytes are now the blob `blob`."""
@@ -89,6 +110,20 @@ class FileState:
 class State:
     files: dict[str, FileState]
     highest: dict[str, dict[str, int]]  # series -> year -> highest number ever issued
+
+    def fill(self, root: Path, rel: str) -> FileState:
+        """The record of `rel` with its digests read from verified.d (from the last commit if the file
+        is gone; an empty list if it is nowhere: `wuye check` reports that)."""
+        st = self.files[rel]
+        if st.digests is None:
+            path = Path(root) / digests_path(rel)
+            text = path.read_text(encoding="ascii") if path.exists() else vcs.show(root, "HEAD", digests_path(rel))
+            st.digests = (text or "").split()
+        return st
+
+    def fill_all(self, root: Path) -> None:
+        for rel in self.files:
+            self.fill(root, rel)
 
     def text(self) -> str:
         body = {"version": VERSION,
@@ -201,16 +236,20 @@ def state_paths(root: Path, committed: bool = True) -> list[str]:
     return [PATH] + rest
 
 
-def load(root: Path, rel: str = PATH) -> State | None:
-    """The verified state on disk, else the last committed one (a deleted verified.json is itself found)."""
+def load(root: Path, rel: str = PATH, digests: bool = False) -> State | None:
+    """The verified state on disk, else the last committed one (a deleted verified.json is itself found);
+    with `digests`, every record's entry digests are read too."""
     path = Path(root) / rel
     text = path.read_text(encoding="utf-8") if path.exists() else last_committed_text(root, rel)
     if not text:
         return None
     try:
-        return State.parse(text)
+        state = State.parse(text)
     except (ValueError, TypeError, AttributeError):
         return None
+    if digests:
+        state.fill_all(Path(root))
+    return state
 
 
 def last_committed_text(root: Path, rel: str = PATH) -> str | None:
@@ -228,33 +267,38 @@ def update_all(root: str | Path, changed_files_text: dict[str, str], office: str
     """`update` for each state a write touches: the one of each changed ledger file's office (the writer's
     own office when it changes no ledger file). Single-office books: verified.json only."""
     owners = {layout.file_office(rel) for rel in changed_files_text if layout.is_ledger_file(rel)} or {office}
-    return [update(root, {rel: t for rel, t in changed_files_text.items()
-                          if layout.is_ledger_file(rel) and layout.file_office(rel) == owner}, owner,
-                   appended, blobs)
-            for owner in sorted(owners, key=lambda o: o or "")]
+    return [pair for owner in sorted(owners, key=lambda o: o or "")
+            for pair in update(root, {rel: t for rel, t in changed_files_text.items()
+                                      if layout.is_ledger_file(rel) and layout.file_office(rel) == owner}, owner,
+                               appended, blobs)]
 
 
 def update(root: str | Path, changed_files_text: dict[str, str], office: str | None = None,
-           appended: dict | None = None, blobs: dict[str, str] | None = None) -> tuple[str, str]:
+           appended: dict | None = None, blobs: dict[str, str] | None = None) -> list[tuple[str, str]]:
     """The verified state after a wuye commit that writes `changed_files_text` ({rel path: new text}).
 
-    Returns (relative path, text) for the writer to write and commit with its own changes. Files not
+    Returns [(relative path, text)] for the writer to write and commit with its own changes: the state
+    file, then the digests file (verified.d/) of each file whose record changed. Files not
     changed keep their record; with no state yet, every ledger file on disk is recorded (the writer
     runs on a clean tree, so disk is the last commit).
     """
     root = Path(root)
     rel_state = path_for(office)
     state = load(root, rel_state)
+    rewrite: set[str] = set()
     if state is None:
         state = State({}, {})
         for rel in layout.ledger_files(root):
             if rel not in changed_files_text and layout.file_office(rel) == office:
                 state.files[rel], _ = file_state((root / rel).read_text(encoding="utf-8"), rel)
+                rewrite.add(rel)
+    rewrite |= {rel for rel, st in state.files.items() if st.inline}  # moved out of an older verified.json
     has_head = vcs.head(root) is not None
     for rel, text in changed_files_text.items():
         if not layout.is_ledger_file(rel):
             continue
-        old = state.files.get(rel)
+        old = state.fill(root, rel) if rel in state.files else None
+        rewrite.add(rel)
         chunk = (appended or {}).get(rel)
         if (chunk is not None and old is not None and old.blob and old.blob == (blobs or {}).get(rel)
                 and not old.lost and not old.lost_numbers):
@@ -283,7 +327,8 @@ def update(root: str | Path, changed_files_text: dict[str, str], office: str | N
             top = max(b for _a, b in ranges)
             state.highest.setdefault(series, {})
             state.highest[series][year] = max(state.highest[series].get(year, 0), top)
-    return rel_state, state.text()
+    return [(rel_state, state.text())] + [(digests_path(rel), digests_text(state.files[rel].digests))
+                                          for rel in sorted(rewrite) if rel in state.files]
 
 
 def _refuse_reissue(rel: str, entries: list, before: FileState, state: State) -> None:
@@ -368,6 +413,12 @@ def _state_problems(root: Path, rel_state: str, trusted: set[str]) -> list[Ledge
     out: list[LedgerProblem] = []
     if state is None:
         return out
+    for rel, st in sorted(state.files.items()):
+        sha = st.digests_sha
+        state.fill(root, rel)
+        if sha and _digests_sha(st.digests) != sha:
+            out.append(LedgerProblem(digests_path(rel), 0, f"the verified digests of {rel} are not the ones "
+                                     f"{rel_state} recorded (edited or lost outside wuye)"))
     if not (root / rel_state).exists():
         out.append(LedgerProblem(rel_state, 0, "the verified state was deleted outside wuye; compared with its last "
                                                "committed copy"))
@@ -376,7 +427,7 @@ def _state_problems(root: Path, rel_state: str, trusted: set[str]) -> list[Ledge
     recs = records(root) if trusted else {}
     for rel in layout.ledger_files(root):
         if rel in trusted and rel in recs:
-            st = recs[rel]
+            st = state.files.get(rel) or recs[rel]  # this state's own records have their digests read
         else:
             st, _ = file_state((root / rel).read_text(encoding="utf-8"), rel)
         current[rel] = st

@@ -56,7 +56,7 @@ def assert_same_as_full(root: Path, tmp: Path) -> None:
         counts = dict(books.cache.q("SELECT path, entries FROM files"))
     finally:
         books.close()
-    state = verified.load(root)
+    state = verified.load(root, digests=True)
     for rel in layout.ledger_files(root):
         full, entries = verified.file_state((root / rel).read_text(encoding="utf-8"), rel)
         assert state.files[rel] == full, rel
@@ -213,3 +213,32 @@ def test_a_settled_file_is_trusted_by_its_stat_and_a_touched_one_is_read(base_bo
         assert books.cache.q("SELECT COUNT(*) FROM opens WHERE account='Assets:Test'") == [(1,)]
     finally:
         books.close()
+
+
+def test_an_older_verified_json_with_inline_digests_is_moved_to_verified_d_by_the_next_write(base_books, tmp_path,
+                                                                                             monkeypatch):
+    """Books whose verified.json still holds every file's digests inline (before verified.d/): they are
+    read as they are, and the next write moves them out, one file of digests per ledger file."""
+    import json
+
+    root = tmp_path / "b"
+    shutil.copytree(base_books, root)
+    monkeypatch.setenv("WUYE_TODAY", "2024-01-20")
+    assert run_cli(root, "bill", "2024-01").rc == 0
+    raw = json.loads((root / "verified.json").read_text(encoding="utf-8"))
+    for rel, rec in raw["files"].items():
+        rec["digests"] = " ".join((root / verified.digests_path(rel)).read_text(encoding="ascii").split())
+        del rec["digests_sha"]
+    (root / "verified.json").write_text(json.dumps(raw, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    git(root, "rm", "-rq", "verified.d")
+    git(root, "commit", "-qam", "verified.json as an older wuye wrote it")
+    assert run_cli(root, "check").rc == 0  # the inline digests are read
+    assert run_cli(root, "pay", "1-0302", "10.00", "--channel", "cash", "--date", "2024-01-20").rc == 0
+    after = json.loads((root / "verified.json").read_text(encoding="utf-8"))
+    assert all("digests" not in rec and rec["digests_sha"] for rec in after["files"].values())
+    assert sorted(after["files"]) == sorted(layout.ledger_files(root))
+    for rel in after["files"]:
+        assert (root / verified.digests_path(rel)).exists(), rel
+    assert git(root, "status", "--porcelain") == ""
+    assert_same_as_full(root, tmp_path)
+    assert run_cli(root, "check").rc == 0
