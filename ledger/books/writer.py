@@ -303,10 +303,11 @@ def _apply(books: "Books", plan: Plan, office: str | None = None) -> WriteResult
     # a write that only appends is parsed once, here, for the check, the verified state and the cache
     chunks = appended.chunks_of(root, plan, old_texts)
     # the verified state (ledger/books/verified.py) goes into the same commit and is rolled back with it
-    for vpath, vtext in verified.update_all(root, {rel: new_bytes[rel].decode("utf-8") for rel in paths}, office,
-                                            chunks, committed):
+    states = verified.update_all(root, {rel: new_bytes[rel].decode("utf-8") for rel in paths}, office,
+                                 chunks, committed)
+    committed.update(vcs.tree_blobs(root, head, [v for v, _ in states if v not in new_bytes]))  # one git call
+    for vpath, vtext in states:
         if vpath not in new_bytes:
-            committed.update(vcs.tree_blobs(root, head, [vpath]))
             try:
                 vcur = (root / vpath).read_bytes()
             except FileNotFoundError:
