@@ -19,12 +19,13 @@ from ledger.basics import accounts as acc
 from ledger.basics.money import to_cents
 from ledger.books.files import sha256_bytes
 
-SCHEMA_VERSION = "10"  # 10: + files.min_date, snap (item sums through a month end), postings(acct, date)
+SCHEMA_VERSION = "10"  # 10: + files.min_date, snap (item sums through a month end), postings(acct, date), derived
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, sha TEXT, entries INTEGER, errors TEXT, stat TEXT,
   min_date TEXT);
 CREATE TABLE IF NOT EXISTS snap(key TEXT, unit TEXT, acct TEXT, item TEXT, period TEXT, cents INTEGER);
+CREATE TABLE IF NOT EXISTS derived(name TEXT PRIMARY KEY, sha TEXT, value TEXT);
 CREATE INDEX IF NOT EXISTS s_key ON snap(key, unit);
 CREATE TABLE IF NOT EXISTS txns(id INTEGER PRIMARY KEY, file TEXT, lineno INTEGER, date TEXT, op TEXT,
   unit TEXT, receipt TEXT, channel TEXT, ref TEXT, links TEXT, narration TEXT, meta TEXT);
@@ -153,7 +154,7 @@ class FactCache:
             self.db.executescript(SCHEMA)
             row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             if not row or row[0] != SCHEMA_VERSION:
-                for t in TABLES + ("snap",):  # an older layout: dropped and made again, filled by the next sync
+                for t in TABLES + ("snap", "derived"):  # an older layout: dropped, made again, filled by the next sync
                     self.db.execute(f"DROP TABLE IF EXISTS {t}")
                 self.db.executescript(SCHEMA)
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
@@ -161,7 +162,7 @@ class FactCache:
     def clear(self) -> None:
         """Forget every file (the next sync parses them all again)."""
         with self.lock:
-            for t in TABLES + ("snap",):
+            for t in TABLES + ("snap", "derived"):
                 self.db.execute(f"DELETE FROM {t}")
 
     def close(self) -> None:
@@ -368,6 +369,17 @@ class FactCache:
             if extra or missing:
                 out.append((key, extra, missing))
         return out
+
+    # --- values derived from one file's bytes (the checked unit register) ---------------------------
+
+    def derived(self, name: str, sha: str):
+        """The value kept under `name` if it was made from bytes with this sha256, else None."""
+        row = self.q("SELECT value FROM derived WHERE name=? AND sha=?", (name, sha))
+        return json.loads(row[0][0]) if row else None
+
+    def keep_derived(self, name: str, sha: str, value) -> None:
+        with self.lock:
+            self.db.execute("INSERT OR REPLACE INTO derived VALUES(?,?,?)", (name, sha, json.dumps(value, ensure_ascii=False)))
 
     def snapshot_keys(self) -> list[str]:
         return [k for (k,) in self.q("SELECT DISTINCT key FROM snap ORDER BY key")]
