@@ -19,10 +19,14 @@ from ledger.basics import accounts as acc
 from ledger.basics.money import to_cents
 from ledger.books.files import sha256_bytes
 
-SCHEMA_VERSION = "9"  # 9: + files.stat, opens.currencies, closes (the appended-write check reads them)
+SCHEMA_VERSION = "10"  # 10: + files.min_date, snap (item sums through a month end), postings(acct, date), derived
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, sha TEXT, entries INTEGER, errors TEXT, stat TEXT);
+CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, sha TEXT, entries INTEGER, errors TEXT, stat TEXT,
+  min_date TEXT);
+CREATE TABLE IF NOT EXISTS snap(key TEXT, unit TEXT, acct TEXT, item TEXT, period TEXT, cents INTEGER);
+CREATE TABLE IF NOT EXISTS derived(name TEXT PRIMARY KEY, sha TEXT, value TEXT);
+CREATE INDEX IF NOT EXISTS s_key ON snap(key, unit);
 CREATE TABLE IF NOT EXISTS txns(id INTEGER PRIMARY KEY, file TEXT, lineno INTEGER, date TEXT, op TEXT,
   unit TEXT, receipt TEXT, channel TEXT, ref TEXT, links TEXT, narration TEXT, meta TEXT);
 CREATE TABLE IF NOT EXISTS postings(txn INTEGER, file TEXT, date TEXT, op TEXT, unit TEXT, account TEXT,
@@ -35,6 +39,7 @@ CREATE TABLE IF NOT EXISTS closes(file TEXT, lineno INTEGER, date TEXT, account 
 CREATE INDEX IF NOT EXISTS o_account ON opens(account);
 CREATE INDEX IF NOT EXISTS p_unit ON postings(unit, acct);
 CREATE INDEX IF NOT EXISTS p_file ON postings(file);
+CREATE INDEX IF NOT EXISTS p_acct_date ON postings(acct, date);
 CREATE INDEX IF NOT EXISTS p_cls ON postings(cls, acct);
 CREATE INDEX IF NOT EXISTS t_file ON txns(file);
 CREATE INDEX IF NOT EXISTS t_receipt ON txns(receipt);
@@ -42,7 +47,7 @@ CREATE INDEX IF NOT EXISTS t_ref ON txns(channel, ref);
 CREATE INDEX IF NOT EXISTS c_file ON customs(file);
 CREATE INDEX IF NOT EXISTS c_type ON customs(type, unit);
 """
-TABLES = ("files", "txns", "postings", "customs", "opens", "closes")
+TABLES = ("files", "txns", "postings", "customs", "opens", "closes")  # per file; snap is derived from them
 # a file whose size, mtime and inode match its row is not read again; a stat is recorded only once the
 # file's mtime is this many seconds old, so a write in the same clock tick with the same size is still seen
 STAT_SETTLED = 2.0
@@ -121,6 +126,10 @@ def settled_stat(path: Path) -> str | None:
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
 
 
+def _min_date(entries: list) -> str | None:
+    return min(e.date for e in entries).isoformat() if entries else None
+
+
 def _date(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
@@ -145,7 +154,7 @@ class FactCache:
             self.db.executescript(SCHEMA)
             row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             if not row or row[0] != SCHEMA_VERSION:
-                for t in TABLES:  # an older layout: dropped and made again, then filled by the next sync
+                for t in TABLES + ("snap", "derived"):  # an older layout: dropped, made again, filled by the next sync
                     self.db.execute(f"DROP TABLE IF EXISTS {t}")
                 self.db.executescript(SCHEMA)
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
@@ -153,7 +162,7 @@ class FactCache:
     def clear(self) -> None:
         """Forget every file (the next sync parses them all again)."""
         with self.lock:
-            for t in TABLES:
+            for t in TABLES + ("snap", "derived"):
                 self.db.execute(f"DELETE FROM {t}")
 
     def close(self) -> None:
@@ -213,8 +222,8 @@ class FactCache:
                 self._drop(rel)
                 self._insert(rel, entries)
                 errs = json.dumps([f"{e.source.get('lineno', 0)}: {e.message}" for e in errors], ensure_ascii=False)
-                self.db.execute("INSERT INTO files VALUES(?,?,?,?,?)",
-                                (rel, sha, len(entries), errs, stat))
+                self.db.execute("INSERT INTO files VALUES(?,?,?,?,?,?)",
+                                (rel, sha, len(entries), errs, stat, _min_date(entries)))
                 self.db.execute("COMMIT")
             except BaseException:
                 self.db.execute("ROLLBACK")
@@ -271,12 +280,109 @@ class FactCache:
             try:
                 self._insert(rel, entries)
                 # no stat: the file was just written, its mtime is too recent to vouch for its bytes
-                self.db.execute("UPDATE files SET sha=?, entries=entries+?, stat=NULL WHERE path=?",
-                                (sha, len(entries), rel))
+                self.db.execute("UPDATE files SET sha=?, entries=entries+?, stat=NULL, "
+                                "min_date=CASE WHEN min_date IS NULL OR min_date > ? THEN ? ELSE min_date END "
+                                "WHERE path=?", (sha, len(entries), _min_date(entries), _min_date(entries), rel))
                 self.db.execute("COMMIT")
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
+
+    # --- the item sums through a month end (the snapshot that arrears of all units start from) -----
+
+    def snapshot_basis(self, through: dt.date) -> str:
+        """What the sums of postings dated on or before `through` depend on: every file holding an entry
+        dated then or earlier, by its bytes. Entries later than `through` do not change them."""
+        import hashlib
+
+        h = hashlib.sha256(SCHEMA_VERSION.encode())
+        with self.lock:
+            for path, sha in self.db.execute("SELECT path, sha FROM files WHERE min_date <= ? ORDER BY path",
+                                             (through.isoformat(),)):
+                h.update(f"{path}\0{sha}\n".encode("utf-8"))
+        return f"{through.isoformat()}:{h.hexdigest()[:16]}"
+
+    def latest_first_date(self) -> dt.date | None:
+        """The first date of the file that starts latest (about the start of the books' last month)."""
+        row = self.q("SELECT MAX(min_date) FROM files")
+        return _date(row[0][0]) if row and row[0][0] else None
+
+    def snapshot(self, through: dt.date) -> str:
+        """The key of the snapshot of item sums through `through`, made now if the books changed under it:
+        per (unit, receivable, item, period) and per unit's credit, the sum of postings dated on or before
+        `through` when not zero. Only the two newest snapshots are kept."""
+        key = self.snapshot_basis(through)
+        with self.lock:
+            if self.db.execute("SELECT 1 FROM snap WHERE key=? LIMIT 1", (key,)).fetchone():
+                return key
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                if not self.db.execute("SELECT 1 FROM snap WHERE key=? LIMIT 1", (key,)).fetchone():
+                    self.db.execute(
+                        "INSERT INTO snap SELECT ?, unit, acct, item, period, SUM(cents) FROM postings "
+                        "WHERE acct IN ('ar', 'dev') AND date <= ? GROUP BY unit, acct, item, period "
+                        "HAVING SUM(cents) != 0", (key, through.isoformat()))
+                    self.db.execute(
+                        "INSERT INTO snap SELECT ?, unit, acct, NULL, NULL, SUM(cents) FROM postings "
+                        "WHERE acct = 'credit' AND date <= ? GROUP BY unit HAVING SUM(cents) != 0",
+                        (key, through.isoformat()))
+                    # an empty snapshot still needs a row to be found
+                    self.db.execute("INSERT INTO snap VALUES(?, NULL, 'none', NULL, NULL, 0)", (key,))
+                    keep = [k for (k,) in self.db.execute("SELECT DISTINCT key FROM snap WHERE key != ? "
+                                                           "ORDER BY key DESC LIMIT 1", (key,))] + [key]
+                    self.db.execute(f"DELETE FROM snap WHERE key NOT IN ({','.join('?' * len(keep))})", keep)
+                self.db.execute("COMMIT")
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+        return key
+
+    def with_snapshot(self, through: dt.date, sql: str, args: tuple = ()) -> list[tuple]:
+        """Run `sql` (its first parameter is the snapshot key) in one read transaction that also finds the
+        snapshot there: another process may replace an old snapshot meanwhile, never under this read."""
+        for _ in range(3):
+            key = self.snapshot(through)
+            with self.lock:
+                self.db.execute("BEGIN")
+                try:
+                    if self.db.execute("SELECT 1 FROM snap WHERE key=? LIMIT 1", (key,)).fetchone():
+                        return self.db.execute(sql, (key,) + tuple(args)).fetchall()
+                finally:
+                    self.db.execute("COMMIT")
+        raise sqlite3.OperationalError("the item snapshot kept changing under the read")
+
+    def snapshot_differences(self) -> list[tuple[str, int, int]]:
+        """(key, rows in the snapshot not in a fresh sum, rows of a fresh sum not in the snapshot) for each
+        stored snapshot whose basis is the books' current one and whose rows are not the sums again."""
+        out = []
+        for key in self.snapshot_keys():
+            through = key.split(":")[0]
+            if self.snapshot_basis(_date(through)) != key:
+                continue  # a snapshot of other bytes: never read, replaced when asked for
+            fresh = ("SELECT unit, acct, item, period, SUM(cents) FROM postings WHERE acct IN ('ar','dev') AND date <= ?1 "
+                     "GROUP BY unit, acct, item, period HAVING SUM(cents) != 0 UNION ALL SELECT unit, acct, NULL, NULL, "
+                     "SUM(cents) FROM postings WHERE acct='credit' AND date <= ?1 GROUP BY unit HAVING SUM(cents) != 0")
+            stored = "SELECT unit, acct, item, period, cents FROM snap WHERE key=?2 AND acct != 'none'"
+            fresh = f"SELECT * FROM ({fresh})"  # a compound inside a compound: EXCEPT binds to its first part
+            extra = self.q(f"SELECT COUNT(*) FROM ({stored} EXCEPT {fresh})", (through, key))[0][0]
+            missing = self.q(f"SELECT COUNT(*) FROM ({fresh} EXCEPT {stored})", (through, key))[0][0]
+            if extra or missing:
+                out.append((key, extra, missing))
+        return out
+
+    # --- values derived from one file's bytes (the checked unit register) ---------------------------
+
+    def derived(self, name: str, sha: str):
+        """The value kept under `name` if it was made from bytes with this sha256, else None."""
+        row = self.q("SELECT value FROM derived WHERE name=? AND sha=?", (name, sha))
+        return json.loads(row[0][0]) if row else None
+
+    def keep_derived(self, name: str, sha: str, value) -> None:
+        with self.lock:
+            self.db.execute("INSERT OR REPLACE INTO derived VALUES(?,?,?)", (name, sha, json.dumps(value, ensure_ascii=False)))
+
+    def snapshot_keys(self) -> list[str]:
+        return [k for (k,) in self.q("SELECT DISTINCT key FROM snap ORDER BY key")]
 
     def account_directives(self, accounts: set[str]) -> list:
         """The Open and Close directives of these accounts, wherever they are in the books."""

@@ -158,28 +158,61 @@ class UnitBalance:
         return self.outstanding + self.not_due
 
 
-def unit_balances(cache: FactCache, as_of: dt.date, unit: str | None = None) -> dict[str, UnitBalance]:
+def snapshot_date(cache: FactCache, as_of: dt.date) -> dt.date | None:
+    """The month end whose item snapshot a figure of all units at as_of starts from: two months before the
+    books' last month (so writes of the current and the last month leave it standing, and one snapshot
+    serves every recent date); None for an earlier as_of (summed from every posting)."""
+    latest = cache.latest_first_date()
+    if latest is None:
+        return None
+    through = periods.end(periods.add(periods.period_of(latest), -2))
+    return through if through < as_of else None
+
+
+_FOLD = ("SELECT unit, acct, SUM(CASE WHEN substr(period,1,7) <= ? THEN s ELSE 0 END), "
+         "SUM(CASE WHEN substr(period,1,7) > ? THEN s ELSE 0 END), "
+         "MIN(CASE WHEN s > 0 AND substr(period,1,7) <= ? THEN period END) FROM ({items}) GROUP BY unit, acct")
+
+
+def unit_balances(cache: FactCache, as_of: dt.date, unit: str | None = None,
+                  snapshot: bool = True) -> dict[str, UnitBalance]:
     """Per unit at as_of: outstanding, not_due, credit, oldest due period, developer's part.
 
-    Folded in SQL: on books where nothing is paid there are hundreds of thousands of open items."""
+    Folded in SQL: on books where nothing is paid there are hundreds of thousands of open items. For all
+    units the item sums start from the cache's snapshot through a month end (cache.snapshot) plus the
+    postings after it; `snapshot=False` sums every posting (what `wuye check` compares the snapshot with)."""
     due = last_due_period(as_of)
-    cond, args = "", (as_of.isoformat(),)
-    if unit:
-        cond, args = " AND unit=?", args + (unit,)
+    through = snapshot_date(cache, as_of) if snapshot and not unit else None
     out: dict[str, UnitBalance] = {}
-    for u, acct, od, nd, oldest in cache.q(
-            "SELECT unit, acct, SUM(CASE WHEN substr(period,1,7) <= ? THEN s ELSE 0 END), "
-            "SUM(CASE WHEN substr(period,1,7) > ? THEN s ELSE 0 END), "
-            "MIN(CASE WHEN s > 0 AND substr(period,1,7) <= ? THEN period END) FROM (SELECT unit, acct, item, period, "
-            "SUM(cents) AS s FROM postings WHERE acct IN ('ar','dev') AND date <= ?" + cond +
-            " GROUP BY unit, acct, item, period HAVING SUM(cents) != 0) GROUP BY unit, acct",
-            (due, due, due) + args):
+    if through is None:
+        cond, args = "", (as_of.isoformat(),)
+        if unit:
+            cond, args = " AND unit=?", args + (unit,)
+        items = ("SELECT unit, acct, item, period, SUM(cents) AS s FROM postings WHERE acct IN ('ar','dev') "
+                 "AND date <= ?" + cond + " GROUP BY unit, acct, item, period HAVING SUM(cents) != 0")
+        rows = cache.q(_FOLD.format(items=items), (due, due, due) + args)
+        credits = credit_balances(cache, unit=unit, as_of=as_of)
+    else:
+        items = ("SELECT unit, acct, item, period, SUM(c) AS s FROM (SELECT unit, acct, item, period, cents AS c "
+                 "FROM snap WHERE key=:key AND acct IN ('ar','dev') UNION ALL SELECT unit, acct, item, period, cents "
+                 "FROM postings WHERE acct IN ('ar','dev') AND date > :after AND date <= :asof) "
+                 "GROUP BY unit, acct, item, period HAVING SUM(c) != 0")
+        sql = _FOLD.replace("?", ":due").format(items=items)
+        sql = ("SELECT 'u', * FROM (" + sql + ") UNION ALL SELECT 'c', unit, NULL, -SUM(c), NULL, NULL FROM ("
+               "SELECT unit, cents AS c FROM snap WHERE key=:key AND acct='credit' UNION ALL SELECT unit, cents "
+               "FROM postings WHERE acct='credit' AND date > :after AND date <= :asof) GROUP BY unit "
+               "HAVING SUM(c) != 0")
+        both = cache.with_snapshot(through, sql.replace(":key", "?1").replace(":due", "?2").replace(
+            ":after", "?3").replace(":asof", "?4"), (due, through.isoformat(), as_of.isoformat()))
+        rows = [r[1:] for r in both if r[0] == "u"]
+        credits = {r[1]: _d(r[3]) for r in both if r[0] == "c"}
+    for u, acct, od, nd, oldest in rows:
         b = out.setdefault(u, UnitBalance(u))
         if acct == "dev":
             b.developer += _d(od) + _d(nd)
         else:
             b.outstanding, b.not_due, b.oldest_period = _d(od), _d(nd), oldest
-    for u, amt in credit_balances(cache, unit=unit, as_of=as_of).items():
+    for u, amt in credits.items():
         out.setdefault(u, UnitBalance(u)).credit = amt
     return out
 
@@ -192,9 +225,16 @@ class LedgerBalances:
     credit: Decimal      # Liabilities:Credit:Unit:* (shown positive)
 
 
-def ledger_balances(cache: FactCache, as_of: dt.date) -> LedgerBalances:
-    sums = dict(cache.q("SELECT acct, SUM(cents) FROM postings WHERE acct IN ('ar','dev','credit') AND date <= ? "
-                        "GROUP BY acct", (as_of.isoformat(),)))
+def ledger_balances(cache: FactCache, as_of: dt.date, snapshot: bool = True) -> LedgerBalances:
+    through = snapshot_date(cache, as_of) if snapshot else None
+    if through is None:
+        sums = dict(cache.q("SELECT acct, SUM(cents) FROM postings WHERE acct IN ('ar','dev','credit') AND date <= ? "
+                            "GROUP BY acct", (as_of.isoformat(),)))
+    else:
+        sums = dict(cache.with_snapshot(through, (
+            "SELECT acct, SUM(c) FROM (SELECT acct, cents AS c FROM snap WHERE key=?1 AND acct IN ('ar','dev','credit') "
+            "UNION ALL SELECT acct, cents FROM postings WHERE acct IN ('ar','dev','credit') AND date > ?2 "
+            "AND date <= ?3) GROUP BY acct"), (through.isoformat(), as_of.isoformat())))
     return LedgerBalances(_d(sums.get("ar")), _d(sums.get("dev")), -_d(sums.get("credit")))
 
 

@@ -133,7 +133,9 @@ def cache_problems(books, entries: list | None = None, files: list[str] | None =
                 fresh.insert_parsed({rel: by_file.get(rel, []) for rel in layout.ledger_files(books.root)})
         finally:
             fresh.close()
-        out = []
+        out = [LedgerProblem(".wuye/cache.sqlite", 0, f"the item snapshot {key} differs from the postings it sums "
+                             f"({extra} extra, {missing} missing rows); run `wuye sync`")
+               for key, extra, missing in books.cache.snapshot_differences()]
         for table, n1, n2, extra, missing in books.cache.differences(path, files):
             out.append(LedgerProblem(".wuye/cache.sqlite", 0,
                                      f"cached {table} differ from the ledger ({n1} vs {n2} rows, "

@@ -38,6 +38,13 @@ class Unit:
     parking: int
     owner_id: str
 
+    @classmethod
+    def from_row(cls, r: dict[str, str]) -> "Unit":
+        """A unit from `row()` of a checked unit (no checks again: see Books._load_units)."""
+        return cls(r["unit"], r["building"], Decimal(r["area_m2"]), r["type"],
+                   dt.date.fromisoformat(r["handover_date"]) if r["handover_date"] else None,
+                   int(r["parking_spaces"]), r["owner_id"])
+
     def row(self) -> dict[str, str]:
         return {"unit": self.unit, "building": self.building, "area_m2": f"{self.area:.2f}", "type": self.type,
                 "handover_date": self.handover.isoformat() if self.handover else "",
