@@ -52,10 +52,12 @@ def books(tmp_path, make_books, run_cli, monkeypatch):
 
 
 def test_every_wuye_commit_carries_the_verified_state(books):
-    assert git(books, "show", "--name-only", "--format=", "HEAD").split() == [MAR, "verified.json"]
+    assert git(books, "show", "--name-only", "--format=", "HEAD").split() == [
+        MAR, f"verified.d/{MAR}.digests", "verified.json"]
     state = json.loads((books / "verified.json").read_text(encoding="utf-8"))
     feb = state["files"][FEB]
-    assert feb["entries"] == 2 + 3 and len(feb["digests"].split()) == 5       # two bills, three payments
+    assert feb["entries"] == 2 + 3 and len(
+        (books / verified.digests_path(FEB)).read_text(encoding="ascii").split()) == 5  # two bills, three payments
     assert feb["numbers"] == {"SJ2026": [[1, 3]]}
     assert feb["money_in"] == "290.00" and feb["money_out"] == "0.00"
     assert state["files"][MAR]["numbers"] == {"SJ2026": [[4, 4]]}

@@ -14,7 +14,7 @@ def test_single_office_books_are_unchanged(tmp_path, make_books, monkeypatch):
     plan = pay(books, "1-1-0101", "10.00")
     assert plan.receipt == "SJ2026-000001"
     assert git(root, "show", "--name-only", "--format=", "HEAD").splitlines() == [
-        "txns/2026/2026-12.beancount", "verified.json"]
+        "txns/2026/2026-12.beancount", "verified.d/txns/2026/2026-12.beancount.digests", "verified.json"]
     assert not list(root.glob("verified.*.json")) and not list(root.glob("accounts.*.beancount"))
     assert 'include "accounts.*.beancount"' not in (root / "main.beancount").read_text(encoding="utf-8")
     res = wuye(root, "office", "set", "A")
@@ -41,7 +41,7 @@ def test_multi_office_books_refuse_writes_until_migrated(tmp_path, make_books, m
     res = wuye(root, "bill", "2026-12")
     assert res.returncode == 0, res.stderr
     assert git(root, "show", "--name-only", "--format=", "HEAD").splitlines() == [
-        "txns/2026/2026-12.A.beancount", "verified.A.json"]
+        "txns/2026/2026-12.A.beancount", "verified.A.json", "verified.d/txns/2026/2026-12.A.beancount.digests"]
     res = wuye(root, "pay", "1-1-0101", "10", "--channel", "cash")
     assert res.returncode == 0 and "SJ-A2026-000001" in res.stdout
     assert wuye(root, "check").returncode == 0
