@@ -91,3 +91,76 @@ async def test_f1_opens_help_from_an_input(books):
         await pilot.press("f1")  # F1 again closes it, back to the form and its field
         await wait_for(pilot, lambda: isinstance(app.screen, PaymentScreen), what="form again")
         assert box.value == "?"
+
+
+WECHAT_HEAD = """微信支付账单明细,,,,,,,,,,
+微信昵称：[翠湖苑收费-小林],,,,,,,,,,
+起始时间：[2026-11-01 00:00:00] 终止时间：[2026-11-19 23:59:59],,,,,,,,,,
+,,,,,,,,,,
+----------------------微信支付账单明细列表--------------------,,,,,,,,,,
+交易时间,交易类型,交易对方,商品,收/支,金额(元),支付方式,当前状态,交易单号,商户单号,备注
+"""
+
+
+def _queue_one(books, tmp_path) -> None:
+    """A payment whose remark names a bare room: queued, with one suggestion per building that has it."""
+    import os
+    import subprocess
+    import sys
+
+    export = tmp_path / "wechat.csv"
+    export.write_text(WECHAT_HEAD + '2026-11-18 10:00:00,二维码收款,山间明月,"收款方备注:二维码收款付款方留言:0301物业费",'
+                      '收入,¥211.49,零钱,已收钱,100004990126111800000000000301\t,/\t,"/"\n', encoding="utf-8")
+    wuye = os.path.join(os.path.dirname(sys.executable), "wuye")
+    subprocess.run([wuye, "--books", str(books), "import", str(export)], check=True, capture_output=True)
+
+
+async def _assign_dialog(pilot):
+    from tui.screens.importer import AssignScreen, ImportScreen
+
+    app = pilot.app
+    await ready(pilot)
+    await pilot.press("f9")
+    await wait_for(pilot, lambda: isinstance(app.screen, ImportScreen) and app.screen.items, what="queue")
+    table = app.screen.query_one("#q-table", DataTable)
+    table.focus()
+    table.move_cursor(row=0)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, AssignScreen) and app.screen.query("#assign-sugg"),
+                   what="assign dialog and its suggestions")
+    await pilot.pause(0.1)
+    return app.screen
+
+
+def _options(dialog) -> list[str]:
+    from textual.widgets import OptionList
+
+    sugg = dialog.query_one("#assign-sugg", OptionList)
+    return [str(sugg.get_option_at_index(i).prompt) for i in range(sugg.option_count)]
+
+
+async def test_assign_suggestions_in_chinese(books, tmp_path):
+    _queue_one(books, tmp_path)
+    app = WuyeApp(books)
+    async with app.run_test(size=LARGE) as pilot:
+        dialog = await _assign_dialog(pilot)
+        shown = _options(dialog)
+        assert len(shown) >= 2
+        for text in shown:
+            assert "（备注：不确定：" in text and "都有房号 0301" in text, text
+            assert "remark" not in text and "ambiguous" not in text, text
+        # picking one fills the unit the suggestion names (read from the stored suggestion, not the words)
+        first = dialog.matches[0].split(" ", 1)[0]
+        dialog.query_one("#assign-sugg").focus()
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: dialog.query_one("#assign-unit", Input).value == first, what="picked")
+
+
+async def test_assign_suggestions_in_english(books, tmp_path):
+    _queue_one(books, tmp_path)
+    app = WuyeApp(books, "en")
+    async with app.run_test(size=LARGE) as pilot:
+        dialog = await _assign_dialog(pilot)
+        shown = _options(dialog)
+        assert shown and all("(remark: ambiguous: bare room 0301 in buildings" in s for s in shown), shown
+        assert not any(re.search(r"[\u4e00-\u9fff]", s) for s in shown), shown

@@ -302,7 +302,9 @@ class AssignScreen(PlanForm, WuyeModal):
                          Text(t("reason"), style="dim"), reason_text(i.reason))
             yield Static(head, id="assign-head")
             if self.matches:
-                yield OptionList(*[Option(s, id=f"s{n}") for n, s in enumerate(self.matches)], id="assign-sugg")
+                # worded in the UI language; the pick reads the unit from the suggestion as stored
+                yield OptionList(*[Option(reason_text(s), id=f"s{n}") for n, s in enumerate(self.matches)],
+                                 id="assign-sugg")
             if self.amount_only:
                 # listed apart, as text: nothing to pick, nothing focused, nothing preselected
                 yield Static(Group(Text(t("q_amount_only"), style="bold yellow"),
@@ -375,7 +377,7 @@ class AssignScreen(PlanForm, WuyeModal):
 
     @on(OptionList.OptionSelected, "#assign-sugg")
     def _suggestion(self, event: OptionList.OptionSelected) -> None:
-        text = str(event.option.prompt)
+        text = self.matches[int(event.option.id[1:])] if event.option.id else str(event.option.prompt)
         self.core("pick", lambda books: core.suggestion_unit(books, text))
 
     def done_pick(self, unit: str | None) -> None:
