@@ -440,6 +440,7 @@ LABELS: dict[str, str] = {
     "err_LockHeldError": "账本被占用",
     "err_ExternallyChangedError": "账本已被外部修改",
     "err_VcsError": "git 错误",
+    "err_PeriodClosedError": "期间已结账",
     "err_ValidationError": "校验失败",
     "err_unexpected": "意外错误（账本未改动）",
     "books_unchanged": "账本未改动。",
