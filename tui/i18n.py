@@ -71,6 +71,9 @@ LABELS: dict[str, str] = {
     "why_no_category": "付出款项的说明没有写明支出类别（config.yaml expenses.categories）",
     "why_monthly_charge": "{unit}（{item} 月费 {amount}）",
     "why_and_more": "……另有 {n} 条",
+    # a table wider than the screen (tui/widgets/columns.py)
+    "cols_right": "→ 还有 {n} 列（左右滚动）",
+    "cols_left": "← 左边还有 {n} 列",
     # shapes the TUI words itself (queue suggestions and remark reasons; EXTRA_SHAPES below)
     "why_suggest_alias": "{unit}（付款人别名：{why}）",
     "why_alias_key": "{kind} {display} → {units}",

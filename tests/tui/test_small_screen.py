@@ -164,3 +164,51 @@ async def test_assign_suggestions_in_english(books, tmp_path):
         shown = _options(dialog)
         assert shown and all("(remark: ambiguous: bare room 0301 in buildings" in s for s in shown), shown
         assert not any(re.search(r"[\u4e00-\u9fff]", s) for s in shown), shown
+
+
+async def _units_list(pilot):
+    app = pilot.app
+    await ready(pilot)
+    await pilot.press("f3")
+    await wait_for(pilot, lambda: isinstance(app.screen, UnitsScreen) and app.screen.rows, what="units")
+    await settle(pilot)
+    return app.screen
+
+
+async def test_units_hidden_columns_announced_and_reachable_at_80x24(books):
+    from tui.widgets.columns import ColumnHint, hidden_columns
+
+    app = WuyeApp(books)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await _units_list(pilot)
+        table = screen.query_one(DataTable)
+        hint = screen.query_one("#units-cols", ColumnHint)
+        left, right = hidden_columns(table)
+        assert left == 0 and right > 0
+        assert hint.display and f"→ 还有 {right} 列（左右滚动）" in screen_text(app)
+        last = str(table.ordered_columns[-1].label)
+        assert last not in screen_text(app)
+        table.focus()
+        for _ in range(200):  # → scrolls the row table sideways, to its last column
+            if table.scroll_x >= table.max_scroll_x:
+                break
+            await pilot.press("right")
+            await pilot.pause(0.02)
+        await settle(pilot)
+        assert table.max_scroll_x > 0 and table.scroll_x == table.max_scroll_x
+        assert hidden_columns(table)[1] == 0
+        text = screen_text(app)
+        assert last in text and "→ 还有" not in text and "← 左边还有" in text
+
+
+async def test_units_no_hint_when_every_column_fits(books):
+    app = WuyeApp(books, "en")
+    async with app.run_test(size=LARGE) as pilot:
+        screen = await _units_list(pilot)
+        assert not screen.query_one("#units-cols").display
+        assert "more columns" not in screen_text(app)
+    app = WuyeApp(books, "en")
+    async with app.run_test(size=SMALL) as pilot:
+        await _units_list(pilot)
+        text = screen_text(app)
+        assert re.search(r"\d+ more columns → \(scroll right\)", text), text
