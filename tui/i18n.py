@@ -150,6 +150,11 @@ LABELS: dict[str, str] = {
     "arrears_units": "欠费户数",
     "arrears_total": "欠费总额",
     "credit_total": "预存余额",
+    # the same, short (a narrow arrears panel: the figures stay whole)
+    "arrears_units_s": "欠费户",
+    "arrears_total_s": "欠费",
+    "credit_total_s": "预存",
+    "import_queue_s": "待认领",
     "none": "无",
     # units
     "search": "搜索房号（输入即筛选）",

@@ -212,3 +212,62 @@ async def test_units_no_hint_when_every_column_fits(books):
         await _units_list(pilot)
         text = screen_text(app)
         assert re.search(r"\d+ more columns → \(scroll right\)", text), text
+
+
+def dashboard_amounts(d) -> list[str]:
+    """Every amount the dashboard's figure source (core.Dashboard) gives, as the screen must show it."""
+    money = []
+    for rows in (d.collected_today or [], d.collected_month or []):
+        money += [a for _, a in rows]
+        if len(rows) > 1:
+            money.append(sum((a for _, a in rows), core.ZERO))
+    money += [a for _, _, a in d.billed_items]
+    if len(d.billed_items) > 1:
+        money.append(sum((a for _, _, a in d.billed_items), core.ZERO))
+    money += [d.arrears_total, d.credit_total]
+    money += [a for _, a, _ in d.largest] + [a for _, a, _ in d.oldest]
+    return [core.money(a) for a in money]
+
+
+async def test_dashboard_amounts_whole_at_80x24(books):
+    app = WuyeApp(books)
+    async with app.run_test(size=SMALL) as pilot:
+        await ready(pilot)
+        await pilot.pause(0.2)
+        screen = app.screen
+        assert screen.has_class("-compact")
+        assert screen.max_scroll_y == 0  # the screen itself never scrolls (no scrollbar beside the panels)
+        body = screen.query_one("#dash-body")
+        amounts = dashboard_amounts(screen.data)
+        assert len(amounts) > 10
+        seen: list[str] = []
+        body.scroll_home(animate=False)
+        for _ in range(10):  # the body scrolls: page through it all
+            await pilot.pause(0.1)
+            seen += screen_lines(app)
+            if body.scroll_y >= body.max_scroll_y:
+                break
+            body.scroll_page_down(animate=False)
+        text = "\n".join(seen)
+        missing = [a for a in amounts if not re.search(r"(?<![\d,.¥])" + re.escape(a) + r"(?![\d,.])", text)]
+        assert not missing, (missing, text)
+        assert not re.search(r"[¥\d]…|…[\d,.]+(?:\s|│)", text)  # no figure shortened
+        # the arrears labels are short words, not one character and an ellipsis
+        for label in ("欠费户", "欠费", "预存", "待认领"):
+            assert label in text
+        assert "欠 …" not in text and "预 …" not in text
+        # the chart's box is whole (its bottom border drawn), no bar outside it
+        assert any(line.lstrip().startswith("╰") and "╯" in line for line in seen)
+
+
+async def test_dashboard_not_compact_at_160x48(books):
+    app = WuyeApp(books)
+    async with app.run_test(size=LARGE) as pilot:
+        await ready(pilot)
+        await pilot.pause(0.2)
+        screen = app.screen
+        assert not screen.has_class("-compact")
+        assert screen.query_one("#dash-body").max_scroll_y == 0  # everything fits
+        text = screen_text(app)
+        assert "欠费户数" in text and "欠费总额" in text
+        assert all(a in text for a in dashboard_amounts(screen.data))
