@@ -271,3 +271,20 @@ async def test_dashboard_not_compact_at_160x48(books):
         text = screen_text(app)
         assert "欠费户数" in text and "欠费总额" in text
         assert all(a in text for a in dashboard_amounts(screen.data))
+
+
+async def test_dashboard_last_operations_in_the_ui_language(books):
+    from tui.i18n import op_title
+
+    app = WuyeApp(books)
+    async with app.run_test(size=LARGE) as pilot:
+        await ready(pilot)
+        d = app.screen.data
+        known = [op for op in d.ops if op.kind and op_title(op.kind, op.params, op.subject) != op.subject]
+        assert known
+        from .conftest import text_of
+
+        shown = text_of(app.screen.query_one("#dash-ops"), width=200)
+        for op in known:
+            assert op.subject[:20] not in shown
+        assert any(op_title(op.kind, op.params, op.subject)[:12] in shown for op in known)

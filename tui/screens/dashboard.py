@@ -12,7 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, Select, Static
 
 from .. import core
-from ..i18n import t
+from ..i18n import op_title, t
 from ..widgets.barchart import bars
 from .base import WuyeScreen
 
@@ -213,7 +213,7 @@ class DashboardScreen(WuyeScreen):
         ops.add_column(no_wrap=True, style="cyan", min_width=7)
         ops.add_column(overflow="ellipsis", no_wrap=True)
         for op in d.ops:
-            ops.add_row(op.date[:10], op.sha[:7], op.subject)
+            ops.add_row(op.date[:10], op.sha[:7], op_title(op.kind, op.params, op.subject))  # in the UI language
         self.query_one("#dash-ops", Static).update(ops)
 
 
