@@ -9,6 +9,7 @@ Chinese) and can be switched with Ctrl+L.
 from __future__ import annotations
 
 import os
+import re
 
 from ledger.basics import labels
 from ledger.basics.catalog import LANGS, gettext, pgettext
@@ -70,6 +71,22 @@ LABELS: dict[str, str] = {
     "why_no_category": "付出款项的说明没有写明支出类别（config.yaml expenses.categories）",
     "why_monthly_charge": "{unit}（{item} 月费 {amount}）",
     "why_and_more": "……另有 {n} 条",
+    # a table wider than the screen (tui/widgets/columns.py)
+    "cols_right": "→ 还有 {n} 列（左右滚动）",
+    "cols_left": "← 左边还有 {n} 列",
+    # shapes the TUI words itself (queue suggestions and remark reasons; EXTRA_SHAPES below)
+    "why_suggest_alias": "{unit}（付款人别名：{why}）",
+    "why_alias_key": "{kind} {display} → {units}",
+    "why_suggest_owner": "{unit}（付款人姓名与登记业主一致）",
+    "why_all_items_monthly": "{unit}（全部项目月费合计 {amount}）",
+    "why_several_units": "多个房号 {units}",
+    "why_bare_room": "只有房号 {room}，未写楼栋",
+    "why_no_unit_text": "没有房号",
+    "why_exact": "写明了房号",
+    "alias_openid": "openid",
+    "alias_nickname": "昵称",
+    "alias_account": "账户",
+    "alias_name": "户名",
     "why_suggest_remark": "{unit}（备注：{why}）",
     "why_suggest_refund_unit": "{unit}（退款写明了该房号）",
     # operation titles in the history, worded from the commit's data (ledger/books/op_titles.py)
@@ -133,6 +150,11 @@ LABELS: dict[str, str] = {
     "arrears_units": "欠费户数",
     "arrears_total": "欠费总额",
     "credit_total": "预存余额",
+    # the same, short (a narrow arrears panel: the figures stay whole)
+    "arrears_units_s": "欠费户",
+    "arrears_total_s": "欠费",
+    "credit_total_s": "预存",
+    "import_queue_s": "待认领",
     "none": "无",
     # units
     "search": "搜索房号（输入即筛选）",
@@ -426,6 +448,7 @@ LABELS: dict[str, str] = {
     "err_LockHeldError": "账本被占用",
     "err_ExternallyChangedError": "账本已被外部修改",
     "err_VcsError": "git 错误",
+    "err_PeriodClosedError": "期间已结账",
     "err_ValidationError": "校验失败",
     "err_unexpected": "意外错误（账本未改动）",
     "books_unchanged": "账本未改动。",
@@ -528,12 +551,38 @@ def op_title(kind: str, params: dict[str, str], subject: str) -> str:
     return " ".join(text.split()).rstrip("：: ")  # no double blanks or a dangling colon where a part was empty
 
 
+# reason and suggestion parts importers/reasons.py does not know (written by importers/booking.py,
+# bookside.py, aliases.py and unittext.py): matched here, the specific before the general
+EXTRA_SHAPES = tuple((k, re.compile(p + r"$")) for k, p in (
+    ("suggest_alias", r"(?P<unit>\S+) \(payer alias: (?P<why>.*)\)"),
+    ("alias_key", r"(?P<kind>openid|nickname|account|name) (?P<display>.+) -> (?P<units>[^ ]+(?:, [^ ]+)*)"),
+    ("suggest_owner", r"(?P<unit>\S+) \(payer's name is the registered owner's\)"),
+    ("all_items_monthly", r"(?P<unit>\S+) \(all items monthly (?P<amount>[\d,.]+)\)"),
+    ("several_units", r"several units: (?P<units>.+)"),
+    ("bare_room", r"bare room (?P<room>\S+) without building"),
+    ("no_unit_text", r"no unit text"),
+    ("exact", r"exact"),
+))
+
+
+def _extra_part(text: str) -> tuple[str, dict[str, str]]:
+    for code, pattern in EXTRA_SHAPES:
+        m = pattern.match(text.strip())
+        if m:
+            return code, {k: v or "" for k, v in m.groupdict().items()}
+    return "", {"text": text}
+
+
 def reason_text(reason: str) -> str:
     """An import row's reason (or suggestion) in the UI language; parts of unknown shape shown as written."""
     from importers.reasons import NESTED, parts  # here, not at the top: the words table loads without importers
 
     out = []
     for code, params in parts(reason):
+        if not code:
+            code, params = _extra_part(params.get("text", ""))
+        if code == "alias_key":
+            params = dict(params, kind=t(f"alias_{params['kind']}"))
         if not code or f"why_{code}" not in LABELS:
             out.append(params.get("text", ""))
             continue

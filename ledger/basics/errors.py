@@ -7,6 +7,7 @@ message (the rarer errors). `str(err)` is the English message, as the CLI and lo
 """
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from ledger.basics.catalog import N_, gettext
@@ -79,7 +80,76 @@ MESSAGES: dict[str, str] = {
     "dispute_not_yet_open": N_("纠纷 {dispute} 于 {opened} 才立案，不能在 {date} 补偿"),
     "dispute_or_open": N_("请给出 --dispute 纠纷编号 或 --open-dispute 类别（只选一个）"),
     "notice_dispute_open": N_("{unit} 有未结纠纷 {dispute}（{label}，自 {opened}）；请先结案，或写明原因后照发（--force --reason ..）"),
+    "deadline_not_number": N_("期限天数 '{days}' 不是数字"),
+    # plain-message errors of a known shape (PLAIN_SHAPES below): worded from the message in other languages
+    "plain_fee_item_unknown_in": N_("{what}：收费项目 '{item}' 不存在"),
+    "plain_fee_item_unknown": N_("收费项目 '{item}' 不存在"),
+    "plain_personal_number": N_("{what}：文字中含有{found}；个人信息不进入账本（只保存在 owners.private.csv 中）"),
+    "plain_personal_number_short": N_("{what}：文字中含有{found}；个人信息不进入账本"),
+    "plain_owner_name": N_("{what}：文字中含有业主姓名；请写房号（姓名只保存在 owners.private.csv 中）"),
+    "plain_text_too_long": N_("{what}：{n} 个字符；最多 {limit} 个"),
+    "plain_required": N_("{what} 必须填写"),
+    "plain_above_limit": N_("{what}：{value} 超过单笔上限 {maximum}"),
+    "plain_receipt_not_found": N_("收据 {receipt} 不存在"),
 }
+
+# (code, pattern): errors still raised with a plain English message (str(err) stays exactly that message)
+# are worded by MESSAGES[code] in other languages when the whole message has one of these shapes
+PLAIN_SHAPES = tuple((code, re.compile(pattern + r"$", re.S)) for code, pattern in (
+    ("plain_fee_item_unknown_in", r"(?P<what>--?[\w-]+): unknown fee item '(?P<item>[^']*)'"),
+    ("plain_fee_item_unknown", r"unknown fee item '(?P<item>[^']*)'"),
+    ("plain_personal_number", r"(?P<what>[^:]+): the text contains (?P<found>a mobile phone number|an ID card number); "
+                              r"personal data stays out of the ledger \(it lives only in owners\.private\.csv\)"),
+    ("plain_personal_number_short", r"(?P<what>[^:]+): the text contains (?P<found>a mobile phone number|an ID card number); "
+                                    r"personal data stays out of the ledger"),
+    ("plain_owner_name", r"(?P<what>[^:]+): the text contains an owner's name; write the unit instead "
+                         r"\(names live only in owners\.private\.csv\)"),
+    ("plain_text_too_long", r"(?P<what>[^:]+): (?P<n>\d+) characters; at most (?P<limit>\d+)"),
+    ("plain_required", r"(?P<what>[^:]+) is required"),
+    ("plain_above_limit", r"(?P<what>[^:]+): (?P<value>[\d,.]+) is above the limit of (?P<maximum>[\d,.]+) for one operation"),
+    ("plain_receipt_not_found", r"receipt (?P<receipt>\S+) not found"),
+))
+
+# codes whose `label` parameter is a domain word (ledger/basics/labels.py), given in Chinese by the raise site
+LABEL_PARAMS = {"notice_dispute_open": "dispute_category"}
+
+# the kinds of number the privacy check names (ledger/community/privacy.pii_number)
+FOUND_WORDS = {"a mobile phone number": N_("手机号码"), "an ID card number": N_("身份证号码")}
+
+# what a message's `what` names (a field, or the CLI option of that field): worded in the other languages;
+# English keeps it as written (the CLI's own option names)
+WHAT_WORDS = {
+    "amount": N_("金额"), "date": N_("日期"), "period": N_("期间"), "unit": N_("房号"), "reading": N_("读数"),
+    "for": N_("指定缴纳"), "ref": N_("交易单号"), "reference": N_("交易单号"), "by": N_("经办人"),
+    "payer": N_("付款人"), "as_of": N_("截至日期"), "from": N_("起始"), "to": N_("截止"), "channel": N_("渠道"),
+    "promise_date": N_("承诺日期"), "promise_amount": N_("承诺金额"), "reason": N_("原因"), "note": N_("说明"),
+    "outcome": N_("结果"), "comment": N_("备注"), "claim": N_("索赔金额"), "compensation": N_("补偿金额"),
+    "approved_by": N_("批准人"), "resolution": N_("处理结果"), "deadline_days": N_("期限天数"),
+    "proof": N_("送达凭证"), "receipt": N_("收据号"), "day": N_("交易日"), "item": N_("收费项目"),
+}
+
+
+def what_word(what: str, lang: str) -> str:
+    """A field name as a message shows it in `lang` ("amount" -> 金额; "--date" -> 日期（--date）)."""
+    if lang == "en" or not isinstance(what, str):
+        return what
+    key = what.strip().lstrip("-").replace("-", "_").replace(" ", "_").lower()
+    word = WHAT_WORDS.get(key)
+    if word is None:
+        return what
+    word = gettext(word, lang)
+    return f"{word}（{what}）" if what.startswith("--") else word
+
+
+def plain_shape(message) -> tuple[str, dict] | None:
+    """(code, params) of a plain English message of a known shape, else None."""
+    if not isinstance(message, str):
+        return None
+    for code, pattern in PLAIN_SHAPES:
+        m = pattern.match(message)
+        if m:
+            return code, m.groupdict()
+    return None
 
 
 class WuyeError(Exception):
@@ -94,10 +164,28 @@ class WuyeError(Exception):
         self.message = self.text("en")
 
     def text(self, lang: str = "en") -> str:
-        """The message in `lang` ('zh' or 'en'); a plain-text error is the same in every language."""
+        """The message in `lang` ('zh' or 'en'); a plain-text error is the same in every language unless
+        its shape is known (PLAIN_SHAPES), and English is always the message as raised."""
         if self.code is None:
-            return self.args[0]
-        return gettext(MESSAGES[self.code], lang).format(**self.params)
+            shape = plain_shape(self.args[0]) if lang != "en" else None
+            if shape is None:
+                return self.args[0]
+            code, params = shape
+        else:
+            code, params = self.code, self.params
+        if code in LABEL_PARAMS and lang != "zh" and params.get("label"):
+            from ledger.basics import labels  # a domain word the raise site gave in Chinese
+
+            group = labels.GROUPS[LABEL_PARAMS[code]]
+            word = next((w.text(lang) for w in group.values() if w.zh == params["label"]), params["label"])
+            params = dict(params, label=word)
+        if lang != "en":
+            params = dict(params)
+            if "what" in params:
+                params["what"] = what_word(params["what"], lang)
+            if params.get("found") in FOUND_WORDS:
+                params["found"] = gettext(FOUND_WORDS[params["found"]], lang)
+        return gettext(MESSAGES[code], lang).format(**params)
 
     def __str__(self) -> str:
         return self.message

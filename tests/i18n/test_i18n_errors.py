@@ -23,12 +23,12 @@ def test_unknown_unit_in_zh_and_en(make_books, tmp_path):
 
 @pytest.mark.parametrize("call, code, en, zh", [
     (lambda: money.parse_amount("12.345"), "bad_amount",
-     "amount: '12.345' is not an amount with at most two decimals", "amount：'12.345' 不是金额（最多两位小数）"),
-    (lambda: money.parse_amount("-5"), "negative_amount", "amount: -5.00 must not be negative", "amount：-5.00 不能为负数"),
+     "amount: '12.345' is not an amount with at most two decimals", "金额：'12.345' 不是金额（最多两位小数）"),
+    (lambda: money.parse_amount("-5"), "negative_amount", "amount: -5.00 must not be negative", "金额：-5.00 不能为负数"),
     (lambda: periods.parse_period("2024-13"), "bad_period", "period '2024-13' is not YYYY-MM",
      "期间 '2024-13' 不是 YYYY-MM 格式"),
     (lambda: periods.parse_date("2024-02-30", "--date"), "bad_date", "--date: '2024-02-30' is not a date YYYY-MM-DD",
-     "--date：'2024-02-30' 不是 YYYY-MM-DD 格式的日期"),
+     "日期（--date）：'2024-02-30' 不是 YYYY-MM-DD 格式的日期"),
 ])
 def test_input_errors_in_both_languages(call, code, en, zh):
     with pytest.raises(InputError) as caught:
@@ -43,6 +43,29 @@ def test_write_path_errors_in_both_languages():
     bad = ValidationError([LedgerProblem("txns/2026/2026-01.beancount", 3, "Balance failed")])
     assert str(bad) == "ledger validation failed, nothing written:\ntxns/2026/2026-01.beancount:3: Balance failed"
     assert bad.text("zh").startswith("账本校验失败，未写入任何内容：\ntxns/2026/2026-01.beancount:3:")
+
+
+@pytest.mark.parametrize("message, zh", [
+    ("--for: unknown fee item 'ZZ'", "指定缴纳（--for）：收费项目 'ZZ' 不存在"),
+    ("--ref: the text contains a mobile phone number; personal data stays out of the ledger "
+     "(it lives only in owners.private.csv)", "交易单号（--ref）：文字中含有手机号码；个人信息不进入账本（只保存在 owners.private.csv 中）"),
+    ("amount: 99,999,999.00 is above the limit of 10,000,000.00 for one operation",
+     "金额：99,999,999.00 超过单笔上限 10,000,000.00"),
+    ("reason is required", "原因 必须填写"),
+    ("receipt SJ2026-000009 not found", "收据 SJ2026-000009 不存在"),
+])
+def test_plain_errors_of_a_known_shape_are_worded_in_chinese(message, zh):
+    """Raised with a plain English message (the raise sites are not ours to change): English stays exactly
+    as raised, Chinese is worded from the message's shape."""
+    err = InputError(message)
+    assert err.code is None and str(err) == err.text("en") == message
+    assert err.text("zh") == zh
+
+
+def test_a_domain_word_parameter_is_worded_in_english():
+    err = InputError("notice_dispute_open", unit="5-0302", dispute="TS2024-0001", label="渗漏", opened="2024-02-20")
+    assert "（渗漏，自 2024-02-20）" in err.text("zh")
+    assert "(leak, since 2024-02-20)" in err.text("en")
 
 
 def test_plain_errors_stay_as_written():

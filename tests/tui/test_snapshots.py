@@ -144,7 +144,33 @@ def test_reports_aging(snap_compare, books, lang):
 SMALL = (80, 24)
 
 
-@pytest.mark.parametrize("screen", ["dashboard", "units", "payment"])
+async def _dashboard_end(pilot):
+    await ready(pilot)
+    pilot.app.screen.query_one("#dash-body").scroll_end(animate=False)
+    await settle(pilot)
+
+
+async def _units_right(pilot):
+    await _units(pilot)
+    table = pilot.app.screen.query_one("#units-table")
+    table.scroll_to(x=table.max_scroll_x, animate=False)
+    await settle(pilot)
+
+
+async def _payment_end(pilot):
+    await _payment(pilot)
+    await pilot.press("pagedown", "pagedown", "pagedown")
+    await settle(pilot)
+
+
+SMALL_RUNS = {"dashboard": ready, "dashboard-end": _dashboard_end, "units": _units, "units-right": _units_right,
+              "payment": _payment, "payment-end": _payment_end, "history": _history}
+
+
+@pytest.mark.parametrize("screen", list(SMALL_RUNS))
 def test_small_terminal(snap_compare, books, screen):
-    run = {"dashboard": ready, "units": _units, "payment": _payment}[screen]
-    assert snap_compare(WuyeApp(books), terminal_size=SMALL, run_before=run)
+    assert snap_compare(WuyeApp(books), terminal_size=SMALL, run_before=SMALL_RUNS[screen])
+
+
+def test_small_terminal_en(snap_compare, books):
+    assert snap_compare(WuyeApp(books, "en"), terminal_size=SMALL, run_before=ready)

@@ -216,7 +216,7 @@ def _notice_run(books: Books, v: dict, dry_run: bool):
     try:
         ndays = int(days) if days else notices.DEFAULT_DEADLINE_DAYS
     except ValueError:
-        raise InputError(f"deadline days '{days}' is not a number") from None
+        raise InputError("deadline_not_number", days=days) from None
     return notices.issue_notices(books, _opt_date(v, "date") or books.today(), unit=(v.get("unit") or "").strip(),
                                  deadline_days=ndays, dry_run=dry_run,
                                  by=(v.get("by") or "").strip() or None,

@@ -15,7 +15,7 @@ from .. import core
 from ..i18n import error_text, error_title, t
 from ..widgets.effect import render_effect, render_latefees
 from ..widgets.errorpanel import ErrorPanel
-from ..widgets.plan_form import ConfirmButton, PlanForm
+from ..widgets.plan_form import SCROLL_BINDINGS, ConfirmButton, FormBox, PlanForm
 from .base import WuyeModal
 
 KINDS = ("waive", "compensate", "refund", "void", "writeoff", "latefees")
@@ -24,7 +24,8 @@ PLACEHOLDERS = {"amount": "100.00", "period": "2026-10", "periods": "2024-01,202
 
 
 class AdjustScreen(PlanForm, WuyeModal):
-    BINDINGS = [Binding("escape", "close", "back"), Binding("ctrl+s", "confirm", "confirm_write", key_display="^s")]
+    BINDINGS = [Binding("escape", "close", "back"), Binding("ctrl+s", "confirm", "confirm_write", key_display="^s"),
+                *SCROLL_BINDINGS]
 
     plan_preview_id = "#adj-preview"
     plan_confirm_id = "#adj-confirm-btn"
@@ -41,7 +42,7 @@ class AdjustScreen(PlanForm, WuyeModal):
 
     def compose(self) -> ComposeResult:
         required = core.ADJUST_REQUIRED[self.kind]
-        with Vertical(id="form-box", classes="form-box") as box:
+        with FormBox(id="form-box", classes="form-box") as box:
             box.border_title = t(f"adj_{self.kind}")
             box.border_subtitle = t("pay_hint")
             yield Static(t(f"adj_{self.kind}_help"), classes="hint")
@@ -57,7 +58,7 @@ class AdjustScreen(PlanForm, WuyeModal):
                 yield ConfirmButton(t("confirm_write"), id="adj-confirm-btn", variant="warning", disabled=True)
                 yield Button(t("close"), id="adj-close-btn")
             yield ErrorPanel(id="adj-error")
-            with VerticalScroll(id="adj-out"):
+            with Vertical(id="adj-out"):
                 yield Static("", id="adj-preview")
 
     def _field(self, name: str):

@@ -17,7 +17,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from .. import core
 from ..i18n import error_text, error_title, t
 from ..widgets.errorpanel import ErrorPanel
-from ..widgets.plan_form import ConfirmButton, PlanForm
+from ..widgets.plan_form import SCROLL_BINDINGS, ConfirmButton, FormBox, PlanForm
 from .base import WuyeModal
 
 FIELDS = {
@@ -36,7 +36,8 @@ LABEL = {"channel": "f_channel_c", "reason": "f_force_reason"}
 
 
 class CollectScreen(PlanForm, WuyeModal):
-    BINDINGS = [Binding("escape", "close", "back"), Binding("ctrl+s", "confirm", "confirm_write", key_display="^s")]
+    BINDINGS = [Binding("escape", "close", "back"), Binding("ctrl+s", "confirm", "confirm_write", key_display="^s"),
+                *SCROLL_BINDINGS]
 
     plan_preview_id = "#col-preview"
     plan_confirm_id = "#col-confirm-btn"
@@ -50,7 +51,7 @@ class CollectScreen(PlanForm, WuyeModal):
         self.plan_keep = ("#f-date", "#f-by")
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="form-box", classes="form-box") as box:
+        with FormBox(id="form-box", classes="form-box") as box:
             box.border_title = f"{t(f'coll_{self.kind}')} · {self.unit}"
             box.border_subtitle = t("pay_hint")
             yield Static(t(f"coll_{self.kind}_help"), classes="hint")
@@ -68,7 +69,7 @@ class CollectScreen(PlanForm, WuyeModal):
                 yield ConfirmButton(t("confirm_write"), id="col-confirm-btn", variant="warning", disabled=True)
                 yield Button(t("close"), id="col-close-btn")
             yield ErrorPanel(id="col-error")
-            with VerticalScroll(id="col-out"):
+            with Vertical(id="col-out"):
                 yield Static("", id="col-preview")
 
     def _field(self, name: str):

@@ -8,11 +8,11 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Header, Select, Static
 
 from .. import core
-from ..i18n import t
+from ..i18n import op_title, t
 from ..widgets.barchart import bars
 from .base import WuyeScreen
 
@@ -53,6 +53,9 @@ def channel_label(ch: str) -> str:
     return ch
 
 
+COMPACT_WIDTH, COMPACT_HEIGHT = 110, 36
+
+
 class Panel(Static):
     DEFAULT_CSS = "Panel { border: round $primary; padding: 0 1; height: auto; }"
 
@@ -67,6 +70,11 @@ class DashboardScreen(WuyeScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
+        with VerticalScroll(id="dash-body"):
+            yield from self._body()
+        yield Footer()
+
+    def _body(self) -> ComposeResult:
         with Horizontal(id="dash-head-row"):
             yield Static(t("loading"), id="dash-head")
             yield Select([], prompt=t("all_collectors"), id="dash-collector")
@@ -83,7 +91,6 @@ class DashboardScreen(WuyeScreen):
             yield Panel("largest_arrears", id="dash-largest")
             yield Panel("oldest_arrears", id="dash-oldest")
             yield Panel("last_ops", id="dash-ops")
-        yield Footer()
 
     def action_refresh(self) -> None:
         self.refresh_data()
@@ -153,7 +160,26 @@ class DashboardScreen(WuyeScreen):
             chart.update(bars(d.months, height=5, width=width, value_fmt=lambda v: f"{Decimal(v) / 1000:.0f}k"))
 
     def on_resize(self) -> None:
-        self.call_after_refresh(self.draw_chart)
+        """A small terminal (80x24) gets the compact layout (app.tcss): the body scrolls, the arrears panel keeps
+        room for its figures, the last operations go below the largest/oldest arrears."""
+        self.set_class(self.size.width < COMPACT_WIDTH or self.size.height < COMPACT_HEIGHT, "-compact")
+        self.call_after_refresh(self._redraw)
+
+    def _redraw(self) -> None:
+        self.draw_chart()
+        if self.data is not None:
+            self.show_arrears(self.data)
+
+    def show_arrears(self, d: core.Dashboard) -> None:
+        """Labels shortened (欠费户 …) where the panel is narrow; the figures always whole."""
+        panel = self.query_one("#dash-arrears", Static)
+        short = self.has_class("-compact") or 0 < panel.content_size.width < 26
+        word = (lambda k: t(f"{k}_s")) if short else t
+        arrears = figure_grid([(word("arrears_units"), str(d.arrears_units)),
+                               (word("arrears_total"), Text(core.money(d.arrears_total), style="bold red")),
+                               (word("credit_total"), core.money(d.credit_total)),
+                               (word("import_queue"), "—" if d.import_queue is None else str(d.import_queue))])
+        panel.update(arrears)
 
     def show_dashboard(self, d: core.Dashboard) -> None:
         self.data = d
@@ -178,11 +204,7 @@ class DashboardScreen(WuyeScreen):
         self.query_one("#dash-billed", Static).update(
             money_table([(f"{code} {name}", a) for code, name, a in d.billed_items], t("none")))
         self.draw_chart()
-        arrears = figure_grid([(t("arrears_units"), str(d.arrears_units)),
-                               (t("arrears_total"), Text(core.money(d.arrears_total), style="bold red")),
-                               (t("credit_total"), core.money(d.credit_total)),
-                               (t("import_queue"), "—" if d.import_queue is None else str(d.import_queue))])
-        self.query_one("#dash-arrears", Static).update(arrears)
+        self.show_arrears(d)
         for wid, rows in (("#dash-largest", d.largest), ("#dash-oldest", d.oldest)):
             table = figure_grid([(unit, oldest or "", core.money(amount)) for unit, amount, oldest in rows], texts=2)
             self.query_one(wid, Static).update(table if rows else Text(t("none"), style="dim"))
@@ -191,7 +213,7 @@ class DashboardScreen(WuyeScreen):
         ops.add_column(no_wrap=True, style="cyan", min_width=7)
         ops.add_column(overflow="ellipsis", no_wrap=True)
         for op in d.ops:
-            ops.add_row(op.date[:10], op.sha[:7], op.subject)
+            ops.add_row(op.date[:10], op.sha[:7], op_title(op.kind, op.params, op.subject))  # in the UI language
         self.query_one("#dash-ops", Static).update(ops)
 
 

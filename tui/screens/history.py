@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from .. import core
 from ..i18n import op_title, t
+from ..widgets.columns import ColumnHint, HintedTable
 from .base import WuyeScreen
 
 
@@ -37,7 +38,8 @@ class HistoryScreen(WuyeScreen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("", id="hist-count")
-        table = DataTable(id="hist-ops", cursor_type="row", zebra_stripes=True)
+        yield ColumnHint(id="hist-cols")
+        table = HintedTable(id="hist-ops", cursor_type="row", zebra_stripes=True, hint="hist-cols")
         yield table
         with VerticalScroll(id="hist-detail-box"):
             yield Static("", id="hist-detail")

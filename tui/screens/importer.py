@@ -21,7 +21,7 @@ from .. import core
 from ..i18n import error_text, error_title, reason_text, t
 from ..widgets.errorpanel import ErrorPanel
 from ..widgets.effect import render_effect
-from ..widgets.plan_form import ConfirmButton, PlanForm  # Enter on the confirm button must not write
+from ..widgets.plan_form import SCROLL_BINDINGS, ConfirmButton, FormBox, PlanForm  # Enter on the confirm button must not write
 from .base import WuyeModal, WuyeScreen
 
 
@@ -277,7 +277,7 @@ class AssignScreen(PlanForm, WuyeModal):
     alias it would learn, unticked) and written with Ctrl+S only. Enter previews."""
 
     BINDINGS = [Binding("escape", "close", "back"),
-                Binding("ctrl+s", "confirm", "confirm_write", key_display="^s")]
+                Binding("ctrl+s", "confirm", "confirm_write", key_display="^s"), *SCROLL_BINDINGS]
 
     plan_preview_id = "#assign-preview"
     plan_confirm_id = "#assign-confirm-btn"
@@ -290,7 +290,7 @@ class AssignScreen(PlanForm, WuyeModal):
 
     def compose(self) -> ComposeResult:
         i = self.item
-        with Vertical(id="assign-box", classes="form-box") as box:
+        with FormBox(id="assign-box", classes="form-box") as box:
             box.border_title = f"{t('assign')} {i.id}"
             box.border_subtitle = t("assign_plan_hint")
             head = Table.grid(padding=(0, 2))
@@ -302,7 +302,9 @@ class AssignScreen(PlanForm, WuyeModal):
                          Text(t("reason"), style="dim"), reason_text(i.reason))
             yield Static(head, id="assign-head")
             if self.matches:
-                yield OptionList(*[Option(s, id=f"s{n}") for n, s in enumerate(self.matches)], id="assign-sugg")
+                # worded in the UI language; the pick reads the unit from the suggestion as stored
+                yield OptionList(*[Option(reason_text(s), id=f"s{n}") for n, s in enumerate(self.matches)],
+                                 id="assign-sugg")
             if self.amount_only:
                 # listed apart, as text: nothing to pick, nothing focused, nothing preselected
                 yield Static(Group(Text(t("q_amount_only"), style="bold yellow"),
@@ -319,7 +321,7 @@ class AssignScreen(PlanForm, WuyeModal):
                 yield ConfirmButton(t("confirm_write"), id="assign-confirm-btn", variant="warning", disabled=True)
                 yield Button(t("close"), id="assign-close-btn")
             yield ErrorPanel(id="assign-error")
-            with VerticalScroll(id="assign-out"):
+            with Vertical(id="assign-out"):
                 yield Static("", id="assign-preview")
 
     def on_mount(self) -> None:
@@ -375,7 +377,7 @@ class AssignScreen(PlanForm, WuyeModal):
 
     @on(OptionList.OptionSelected, "#assign-sugg")
     def _suggestion(self, event: OptionList.OptionSelected) -> None:
-        text = str(event.option.prompt)
+        text = self.matches[int(event.option.id[1:])] if event.option.id else str(event.option.prompt)
         self.core("pick", lambda books: core.suggestion_unit(books, text))
 
     def done_pick(self, unit: str | None) -> None:

@@ -14,7 +14,7 @@ from .. import core
 from ..i18n import error_text, error_title, t
 from ..widgets.effect import render_effect
 from ..widgets.errorpanel import ErrorPanel
-from ..widgets.plan_form import ConfirmButton, PlanForm
+from ..widgets.plan_form import SCROLL_BINDINGS, ConfirmButton, FormBox, PlanForm
 from .base import WuyeModal
 
 
@@ -32,6 +32,7 @@ class PaymentScreen(PlanForm, WuyeModal):
         Binding("escape", "close", "back"),
         Binding("ctrl+s", "record", "confirm_write", key_display="^s"),
         Binding("ctrl+o", "print", "print_receipt", key_display="^o"),
+        *SCROLL_BINDINGS,
     ]
 
     plan_preview_id = "#pay-preview"
@@ -45,7 +46,7 @@ class PaymentScreen(PlanForm, WuyeModal):
         self.plan_keep = ("#pay-date",) + (("#pay-unit",) if unit else ())
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="form-box", classes="form-box") as box:
+        with FormBox(id="form-box", classes="form-box") as box:
             box.border_title = t("pay")
             box.border_subtitle = t("pay_hint")
             with Horizontal(classes="form-row"):
@@ -73,7 +74,7 @@ class PaymentScreen(PlanForm, WuyeModal):
                 yield Button(t("print_receipt"), id="pay-print-btn", disabled=True)
                 yield Button(t("close"), id="pay-close-btn")
             yield ErrorPanel(id="pay-error")
-            with VerticalScroll(id="pay-out"):
+            with Vertical(id="pay-out"):
                 yield Static("", id="pay-preview")
 
     def on_mount(self) -> None:

@@ -10,6 +10,7 @@ from textual.widgets import DataTable, Footer, Header, Input, Select, Static
 
 from .. import core
 from ..i18n import t
+from ..widgets.columns import ColumnHint, HintedTable
 from .base import WuyeScreen
 
 # (column key, label key, sort key on a UnitRow, right-aligned)
@@ -83,7 +84,8 @@ class UnitsScreen(WuyeScreen):
             yield Select([], prompt=t("all_buildings"), id="units-building")
             yield Select([(t(k), v) for v, k in AGES], value="all", allow_blank=False, id="units-age")
         yield Static("", id="units-count")
-        table = DataTable(id="units-table", cursor_type="row", zebra_stripes=True)
+        yield ColumnHint(id="units-cols")
+        table = HintedTable(id="units-table", cursor_type="row", zebra_stripes=True, hint="units-cols")
         yield table
         yield Footer()
 

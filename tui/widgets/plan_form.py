@@ -16,10 +16,26 @@ from typing import Any, Callable
 
 from rich.console import Group
 from rich.text import Text
+from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.widgets import Button, Checkbox, Input, Static
 
 from ..i18n import error_text, error_title, t
 from .errorpanel import ErrorPanel
+
+
+class FormBox(VerticalScroll, can_focus=False):
+    """A form's frame: it scrolls when the form and its preview are taller than the screen (80x24), with
+    PageUp/PageDown (and Ctrl+Up/Ctrl+Down) while any field has focus; never a tab stop itself."""
+
+
+# what each form screen adds to its BINDINGS (textual does not merge a plain mixin's BINDINGS)
+SCROLL_BINDINGS = [
+    Binding("pagedown", "form_scroll(1)", show=False),
+    Binding("pageup", "form_scroll(-1)", show=False),
+    Binding("ctrl+down", "form_scroll(1)", show=False),
+    Binding("ctrl+up", "form_scroll(-1)", show=False),
+]
 
 
 class ConfirmButton(Button, inherit_bindings=False):
@@ -91,6 +107,26 @@ class PlanForm:
     def plan_written(self, done: Any) -> None:
         """Called after a write, before the form clears (keep the result, notify)."""
 
+    def action_form_scroll(self, direction: int) -> None:
+        """Page the form (and its preview) up or down; the focused field keeps its focus."""
+        box = self.query_one(FormBox)
+        page = max(1, box.scrollable_content_region.height - 2)
+        box.scroll_relative(y=direction * page, animate=False)
+
+    def _preview_into_view(self, target=None) -> None:
+        """After a preview, a result or an error is drawn, the form scrolls so it starts on screen (a small
+        terminal would otherwise show nothing new below the buttons)."""
+        try:
+            box = self.query_one(FormBox)
+        except Exception:
+            return
+        target = target if target is not None else self.query_one(self.plan_preview_id, Static)
+        self.call_after_refresh(lambda: box.scroll_to_widget(target, animate=False, top=True)
+                                if box.max_scroll_y > 0 else None)
+
+    def _error_into_view(self) -> None:
+        self._preview_into_view(self.query_one(ErrorPanel))
+
     # --- the flow ----------------------------------------------------------------------------------
     def plan_invalidate(self) -> None:
         """A value changed after the preview: the preview no longer stands for the form."""
@@ -119,12 +155,14 @@ class PlanForm:
             parts.append(Text(t("plan_changed"), style="bold yellow"))
         parts.append(self.plan_show_preview(effect))
         self.query_one(self.plan_preview_id, Static).update(Group(*parts))
+        self._preview_into_view()
         # the confirm button is enabled but never focused: Enter must not be one key away from a write
         self.query_one(self.plan_confirm_id, Button).disabled = self.previewed is None
 
     def failed_plan_preview(self, exc: BaseException) -> None:
         self.query_one(self.plan_preview_id, Static).update("")
         self.query_one(ErrorPanel).show(error_title(exc), error_text(exc))
+        self._error_into_view()
 
     def plan_confirm(self) -> None:
         if self.busy:
@@ -147,6 +185,7 @@ class PlanForm:
         self.plan_written(done)
         self.plan_clear()
         self.query_one(self.plan_preview_id, Static).update(self.plan_show_done(done))
+        self._preview_into_view()
 
     def failed_plan_write(self, exc: BaseException) -> None:
         self.busy = False
@@ -154,6 +193,7 @@ class PlanForm:
         self.previewed_effect = None
         self.query_one(self.plan_preview_id, Static).update("")
         self.query_one(ErrorPanel).show(error_title(exc), f"{error_text(exc)}\n{t('books_unchanged')}")
+        self._error_into_view()
 
     def on_core_failed(self, message) -> None:
         """A changed plan is no error: show the new effect and ask again (nothing was written)."""
