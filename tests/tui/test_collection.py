@@ -86,7 +86,7 @@ async def test_contact_with_phone_number_is_refused(books):
         form.query_one("#f-outcome", Input).focus()
         await pilot.press("enter")
         await wait_for(pilot, lambda: form.query_one(ErrorPanel).has_class("-shown"), what="error")
-        assert "phone" in text_of(form.query_one(ErrorPanel))
+        assert "手机号码" in text_of(form.query_one(ErrorPanel))  # the refusal in the UI language (zh)
         await pilot.press("ctrl+s")  # nothing previewed: nothing written
         await settle(pilot)
         assert form.done is None and head(books) == start and snapshot_files(books) == before
