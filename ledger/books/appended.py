@@ -26,7 +26,7 @@ from beancount.ops import validation
 from beancount.parser import booking, parser
 
 from ledger.basics.errors import LedgerProblem
-from ledger.books import layout
+from ledger.books import facts, layout
 from ledger.books.files import sha256_bytes
 from ledger.books.plan import Plan, appended_text
 
@@ -101,9 +101,7 @@ def _receipts_used(root: Path, cache: "FactCache", added: list) -> list[LedgerPr
             mine.setdefault(str(e.meta["receipt"]), []).append(e)
     if not mine:
         return []
-    names = sorted(mine)
-    marks = ",".join("?" * len(names))
-    used = {r for (r,) in cache.q(f"SELECT receipt FROM txns WHERE op='pay' AND receipt IN ({marks})", tuple(names))}
+    used = facts.payment_receipts_among(cache, sorted(mine))
     return [_problem(root, es[-1].meta, f"receipt {r} used twice")
             for r, es in sorted(mine.items()) if r in used or len(es) > 1]
 

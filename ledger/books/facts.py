@@ -512,6 +512,12 @@ def receipt_numbers(cache: FactCache) -> list[tuple[str, str, int]]:
     return cache.q("SELECT receipt, file, lineno FROM txns WHERE op='pay' AND receipt IS NOT NULL")
 
 
+def payment_receipts_among(cache: FactCache, receipts: list[str]) -> set[str]:
+    """Those of `receipts` a payment in the books already has."""
+    return {r for (r,) in cache.q(f"SELECT receipt FROM txns WHERE op='pay' AND receipt IN ({_marks(receipts)})",
+                                  tuple(receipts))}
+
+
 def voided_receipts(cache: FactCache) -> list[tuple[str, str, int]]:
     """(receipt voided, file, lineno) of every void."""
     return cache.q("SELECT json_extract(meta,'$.voids'), file, lineno FROM txns WHERE op='void'")

@@ -403,12 +403,13 @@ def problems(root: str | Path, trusted: set[str] | None = None) -> list[LedgerPr
     Files in `trusted` (verified_files: their bytes are the recorded ones) are not parsed again."""
     root = Path(root)
     out: list[LedgerProblem] = []
+    recs = records(root) if trusted else {}
     for rel in state_paths(root):
-        out += _state_problems(root, rel, trusted or set())
+        out += _state_problems(root, rel, trusted or set(), recs)
     return out
 
 
-def _state_problems(root: Path, rel_state: str, trusted: set[str]) -> list[LedgerProblem]:
+def _state_problems(root: Path, rel_state: str, trusted: set[str], recs: dict[str, FileState]) -> list[LedgerProblem]:
     state = load(root, rel_state)
     out: list[LedgerProblem] = []
     if state is None:
@@ -424,7 +425,6 @@ def _state_problems(root: Path, rel_state: str, trusted: set[str]) -> list[Ledge
                                                "committed copy"))
     present: dict[str, set[int]] = {}
     current: dict[str, FileState] = {}
-    recs = records(root) if trusted else {}
     for rel in layout.ledger_files(root):
         if rel in trusted and rel in recs:
             st = state.files.get(rel) or recs[rel]  # this state's own records have their digests read

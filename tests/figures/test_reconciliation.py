@@ -11,7 +11,6 @@ write-offs and late fees, at every month end:
 from __future__ import annotations
 
 import itertools
-import os
 import shutil
 from decimal import Decimal
 
@@ -19,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from tests.payments.conftest import BASE_CONFIG, COLLECTOR, GIT_IDENTITY, git, head, make_books, run_cli
+from tests.payments.conftest import BASE_CONFIG, git, head, make_module_books, run_cli
 
 from . import reference
 
@@ -37,18 +36,7 @@ _counter = itertools.count()
 
 @pytest.fixture(scope="module")
 def base_books(tmp_path_factory):
-    old = {k: os.environ.get(k) for k in [*GIT_IDENTITY, "WUYE_TODAY", "WUYE_USER"]}
-    os.environ.update(GIT_IDENTITY)
-    os.environ["WUYE_USER"] = COLLECTOR
-    try:
-        root = make_books(tmp_path_factory.mktemp("base"), CONFIG)
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-    return root
+    return make_module_books(tmp_path_factory, CONFIG)
 
 
 def assert_figures_agree(root, last_month: int):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import shlex
 import subprocess
 from dataclasses import dataclass
@@ -117,6 +118,22 @@ def tree_bytes(books: Path) -> dict[str, bytes]:
     return {str(p.relative_to(books)): p.read_bytes() for p in sorted(books.rglob("*"))
             if p.is_file() and ".git" not in p.relative_to(books).parts
             and layout.STATE not in p.relative_to(books).parts}
+
+
+def make_module_books(tmp_path_factory, config_text: str = BASE_CONFIG) -> Path:
+    """make_books for a module-scoped fixture (which cannot use monkeypatch): made with the test git
+    identity and the collector, the environment put back afterwards."""
+    old = {k: os.environ.get(k) for k in [*GIT_IDENTITY, "WUYE_TODAY", "WUYE_USER"]}
+    os.environ.update(GIT_IDENTITY)
+    os.environ["WUYE_USER"] = COLLECTOR
+    try:
+        return make_books(tmp_path_factory.mktemp("base"), config_text)
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def ledger_snapshot(books: Path) -> str:

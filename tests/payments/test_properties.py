@@ -11,7 +11,6 @@ One base books folder is built per test and copied with shutil.copytree for each
 from __future__ import annotations
 
 import itertools
-import os
 import shutil
 from collections import defaultdict
 from decimal import Decimal
@@ -22,7 +21,7 @@ from hypothesis import strategies as st
 
 from ledger.payments import allocation
 
-from .conftest import GIT_IDENTITY, COLLECTOR, git, head, make_books, run_cli
+from .conftest import git, head, make_module_books, run_cli
 
 UNITS = ("1-0302", "1-0401")
 ITEMS = ("PF", "GC")
@@ -32,18 +31,7 @@ _counter = itertools.count()
 
 @pytest.fixture(scope="module")
 def base_books(tmp_path_factory):
-    old = {k: os.environ.get(k) for k in [*GIT_IDENTITY, "WUYE_TODAY", "WUYE_USER"]}
-    os.environ.update(GIT_IDENTITY)
-    os.environ["WUYE_USER"] = COLLECTOR
-    try:
-        root = make_books(tmp_path_factory.mktemp("base"))
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-    return root
+    return make_module_books(tmp_path_factory)
 
 
 def full_load_balances(root):

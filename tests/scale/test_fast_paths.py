@@ -21,7 +21,7 @@ from ledger.books import appended, layout, verified, writer
 from ledger.books.cache import FactCache
 from ledger.books.folder import Books
 from ledger.books.plan import Plan
-from tests.payments.conftest import BASE_CONFIG, COLLECTOR, GIT_IDENTITY, git, head, make_books, run_cli
+from tests.payments.conftest import BASE_CONFIG, git, head, make_module_books, run_cli
 
 UNITS = ("1-0302", "1-0401")
 PERIODS = [f"2024-{m:02d}" for m in range(1, 5)]
@@ -30,18 +30,7 @@ _counter = itertools.count()
 
 @pytest.fixture(scope="module")
 def base_books(tmp_path_factory):
-    old = {k: os.environ.get(k) for k in [*GIT_IDENTITY, "WUYE_TODAY", "WUYE_USER"]}
-    os.environ.update(GIT_IDENTITY)
-    os.environ["WUYE_USER"] = COLLECTOR
-    try:
-        root = make_books(tmp_path_factory.mktemp("base"), BASE_CONFIG)
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-    return root
+    return make_module_books(tmp_path_factory, BASE_CONFIG)
 
 
 def assert_same_as_full(root: Path, tmp: Path) -> None:
