@@ -190,15 +190,17 @@ class FactCache:
             if row is not None and st is not None and row[1] == st:
                 shas[rel] = row[0]
                 continue
-            raw = path.read_bytes()
-            sha = sha256_bytes(raw)
+            for _ in range(20):  # another process's write may move the file while it is read
+                raw = path.read_bytes()
+                sha = sha256_bytes(raw)
+                # the stat is kept only if the file did not move while it was read
+                after = settled_stat(path)
+                stat = after if after == st else None
+                if known.get(rel) == sha or self.ingest(rel, raw.decode("utf-8"), sha, stat) is not None:
+                    break
+                st = stat_key(path)
             shas[rel] = sha
-            # the stat is kept only if the file did not move while it was read
-            after = settled_stat(path)
-            stat = after if after == st else None
-            if known.get(rel) != sha:
-                self.ingest(rel, raw.decode("utf-8"), sha, stat)
-            elif stat:
+            if known.get(rel) == sha and stat:
                 settled.append((stat, rel))
         with self.lock:
             self.db.executemany("UPDATE files SET stat=? WHERE path=?", settled)
@@ -212,13 +214,26 @@ class FactCache:
             self.db.execute(f"DELETE FROM {t} WHERE file=?", (rel,))
         self.db.execute("DELETE FROM files WHERE path=?", (rel,))
 
-    def ingest(self, rel: str, text: str, sha: str, stat: str | None = None) -> int:
-        """Parse one file's text and replace its rows; returns its entry count. `stat` is the file's
-        settled stat when the text was read from it (sync), else None (the next sync hashes it)."""
+    def _on_disk(self, rel: str, sha: str) -> bool:
+        """Whether the file holds the bytes with this sha256 now. Asked inside the cache's write
+        transaction: several processes share the cache, and one that read a file before another's write
+        must not put the older rows back after the newer ones (a writer would number from them)."""
+        try:
+            return sha256_bytes((self.books / rel).read_bytes()) == sha
+        except OSError:
+            return False
+
+    def ingest(self, rel: str, text: str, sha: str, stat: str | None = None) -> int | None:
+        """Parse one file's text and replace its rows; returns its entry count, or None when the file
+        no longer holds that text (nothing is recorded; the next sync reads it again). `stat` is the
+        file's settled stat when the text was read from it (sync), else None (the next sync hashes it)."""
         entries, errors, _ = parser.parse_string(text, report_filename=rel)
         with self.lock:
-            self.db.execute("BEGIN")
+            self.db.execute("BEGIN IMMEDIATE")
             try:
+                if not self._on_disk(rel, sha):
+                    self.db.execute("ROLLBACK")
+                    return None
                 self._drop(rel)
                 self._insert(rel, entries)
                 errs = json.dumps([f"{e.source.get('lineno', 0)}: {e.message}" for e in errors], ensure_ascii=False)
@@ -272,12 +287,18 @@ class FactCache:
         cur.executemany("INSERT INTO opens VALUES(?,?,?,?,?,?,?)", open_rows)
         cur.executemany("INSERT INTO closes VALUES(?,?,?,?)", close_rows)
 
-    def append(self, rel: str, entries: list, sha: str) -> None:
-        """Rows for entries appended to a file whose rows are here (a wuye write that only appends:
-        ledger/books/appended.py parsed them once, with the line numbers they have in the new file)."""
+    def append(self, rel: str, entries: list, sha: str, base: str) -> bool:
+        """Rows for entries appended to a file whose rows here are those of the bytes `base` (a wuye
+        write that only appends: ledger/books/appended.py parsed them once, with the line numbers they
+        have in the new file). False, with nothing changed, when the rows here are of other bytes
+        (another process read the file meanwhile): the caller parses the whole file instead."""
         with self.lock:
-            self.db.execute("BEGIN")
+            self.db.execute("BEGIN IMMEDIATE")
             try:
+                row = self.db.execute("SELECT sha FROM files WHERE path=?", (rel,)).fetchone()
+                if row is None or row[0] != base:
+                    self.db.execute("ROLLBACK")
+                    return False
                 self._insert(rel, entries)
                 # no stat: the file was just written, its mtime is too recent to vouch for its bytes
                 self.db.execute("UPDATE files SET sha=?, entries=entries+?, stat=NULL, "
@@ -287,6 +308,7 @@ class FactCache:
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
+        return True
 
     # --- the item sums through a month end (the snapshot that arrears of all units start from) -----
 
@@ -317,6 +339,7 @@ class FactCache:
                 return key
             self.db.execute("BEGIN IMMEDIATE")
             try:
+                key = self.snapshot_basis(through)  # the sums below are of the rows as they are in this transaction
                 if not self.db.execute("SELECT 1 FROM snap WHERE key=? LIMIT 1", (key,)).fetchone():
                     self.db.execute(
                         "INSERT INTO snap SELECT ?, unit, acct, item, period, SUM(cents) FROM postings "
@@ -345,7 +368,9 @@ class FactCache:
             with self.lock:
                 self.db.execute("BEGIN")
                 try:
-                    if self.db.execute("SELECT 1 FROM snap WHERE key=? LIMIT 1", (key,)).fetchone():
+                    # the snapshot is of the rows this read sees (no file was ingested since it was made)
+                    if self.snapshot_basis(through) == key and self.db.execute(
+                            "SELECT 1 FROM snap WHERE key=? LIMIT 1", (key,)).fetchone():
                         return self.db.execute(sql, (key,) + tuple(args)).fetchall()
                 finally:
                     self.db.execute("COMMIT")

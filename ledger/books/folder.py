@@ -98,11 +98,7 @@ class Books:
         self.config: Config = load_config(self.root / layout.CONFIG)
         self.units: dict[str, Unit] = self._load_units()
         self.head = vcs.head(self.root)
-        try:
-            self.shas = self.cache.sync(layout.ledger_files(self.root))
-        except sqlite3.Error as exc:  # a cache that cannot be written (disk full, read-only) is not fatal
-            self.cache = self._memory_cache(f"the fact cache cannot be updated ({exc})")
-            self.shas = self.cache.sync(layout.ledger_files(self.root))
+        self._sync_cache(layout.ledger_files(self.root))
         self.cache_stale = False
         for rel in (layout.CONFIG, self.config.units_file, layout.MAIN):
             self.shas[rel] = sha256_file(self.root / rel)
@@ -127,29 +123,29 @@ class Books:
         return units
 
     def refresh(self) -> None:
-        """Re-read only what moved since the last read (the writer calls this under the lock)."""
+        """Re-read what moved since the last read (the writer calls this under the lock). The cache is
+        brought in line with the files every time, by their stat and bytes: it is shared with other
+        processes, and what one of them read during a write that was then rolled back stays in it."""
         head = vcs.head(self.root)
-        if head == self.head and not self.cache_stale:
+        changed = vcs.changed_between(self.root, self.head, head) if head != self.head else []
+        ledger = layout.ledger_files(self.root)
+        if self.cache_stale or changed is None:
+            self._read_all()  # nothing to compare with: read everything
             return
-        changed = vcs.changed_between(self.root, self.head, head)
-        ledger = set(layout.ledger_files(self.root))
-        if self.cache_stale or changed is None or any(
-                rel not in ledger and layout.is_ledger_file(rel) for rel in changed):
-            self._read_all()  # a ledger file went away, or nothing to compare with: read everything
-            return
-        for rel in changed:
-            if rel in ledger:
-                raw = (self.root / rel).read_bytes()
-                sha = sha256_bytes(raw)
-                if self.shas.get(rel) != sha:
-                    self.cache.ingest(rel, raw.decode("utf-8"), sha)
-                    self.shas[rel] = sha
         if {layout.CONFIG, self.config.units_file} & set(changed):
             self.config = load_config(self.root / layout.CONFIG)
             self.units = self._load_units()
+        self._sync_cache(ledger)
         for rel in (layout.CONFIG, self.config.units_file, layout.MAIN):
             self.shas[rel] = sha256_file(self.root / rel)
         self.head = head
+
+    def _sync_cache(self, ledger: list[str]) -> None:
+        try:
+            self.shas = self.cache.sync(ledger)
+        except sqlite3.Error as exc:  # a cache that cannot be written (disk full, read-only) is not fatal
+            self.cache = self._memory_cache(f"the fact cache cannot be updated ({exc})")
+            self.shas = self.cache.sync(ledger)
 
     def close(self) -> None:
         self.cache.close()
@@ -251,14 +247,12 @@ class Books:
         self.head = sha
         try:
             fault("cache")
-            known = self.cache.known() if chunks else {}
             for rel, data in new_bytes.items():
                 self.shas[rel] = sha256_bytes(data)
                 if not rel.endswith(".beancount"):
                     continue
-                if chunks and rel in chunks and known.get(rel) == chunks[rel].base:
-                    self.cache.append(rel, chunks[rel].entries, self.shas[rel])
-                else:
+                if not (chunks and rel in chunks
+                        and self.cache.append(rel, chunks[rel].entries, self.shas[rel], chunks[rel].base)):
                     self.cache.ingest(rel, data.decode("utf-8"), self.shas[rel])
             if any(rel in (layout.CONFIG, self.config.units_file) for rel in new_bytes):
                 self.config = load_config(self.root / layout.CONFIG)
