@@ -75,9 +75,12 @@ def _pay_day(rnd: random.Random, period: str, today: dt.date) -> dt.date | None:
 def _month_payments(books, rnd, period: str, habits: dict[str, str], today: dt.date):
     """Payments of one month as specs (unit, amount, channel, date, ref, prepay)."""
     specs = []
+    owing: dict[str, Decimal] = {}
+    for (uid, _item, _period), a in open_items(books.cache).items():  # one query for all units
+        if a > 0:
+            owing[uid] = owing.get(uid, ZERO) + a
     for uid, habit in habits.items():
-        opens = open_items(books.cache, unit=uid)
-        owed = sum((a for a in opens.values() if a > 0), ZERO)
+        owed = owing.get(uid, ZERO)
         day = _pay_day(rnd, period, today)
         if day is None:
             continue

@@ -19,7 +19,7 @@ from ledger.basics import accounts as acc
 from ledger.basics.money import to_cents
 from ledger.books.files import sha256_bytes
 
-SCHEMA_VERSION = "10"  # 10: + files.min_date, snap (item sums through a month end), postings(acct, date), derived
+SCHEMA_VERSION = "11"  # 11: + txns(op); 10: + files.min_date, snap (item sums through a month end), postings(acct, date), derived
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, sha TEXT, entries INTEGER, errors TEXT, stat TEXT,
@@ -43,6 +43,7 @@ CREATE INDEX IF NOT EXISTS p_acct_date ON postings(acct, date);
 CREATE INDEX IF NOT EXISTS p_cls ON postings(cls, acct);
 CREATE INDEX IF NOT EXISTS t_file ON txns(file);
 CREATE INDEX IF NOT EXISTS t_receipt ON txns(receipt);
+CREATE INDEX IF NOT EXISTS t_op ON txns(op);  -- voids and refunds are few among the payments
 CREATE INDEX IF NOT EXISTS t_ref ON txns(channel, ref);
 CREATE INDEX IF NOT EXISTS c_file ON customs(file);
 CREATE INDEX IF NOT EXISTS c_type ON customs(type, unit);

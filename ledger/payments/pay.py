@@ -66,8 +66,11 @@ def parse_designated(text: str | None, books) -> list[tuple[str, str]]:
 
 def find_ref(books, channel: str, ref: str) -> str | None:
     """The receipt of a live (not voided or refunded) payment with this channel reference."""
+    receipts = facts.payments_by_ref(books.cache, channel, ref)
+    if not receipts:  # the usual case: a batch of payments asks once per payment
+        return None
     dead = reversed_receipts(books)
-    for receipt in facts.payments_by_ref(books.cache, channel, ref):
+    for receipt in receipts:
         if receipt not in dead:
             return receipt
     return None
