@@ -65,10 +65,23 @@ def state(cache) -> CloseState:
 
 def refuse_closed(books, plan: Plan) -> None:
     """The writer's one check: a plan that writes into the month file of a closed month is refused."""
+    _refuse_files(books, plan.files)
+
+
+def refuse_closed_entries(books, entries) -> None:
+    """The same check on entries not yet in a plan: a preview says at once what Ctrl+S would refuse."""
+    refuse_closed_dates(books, [e.date for e in entries if e is not None])
+
+
+def refuse_closed_dates(books, dates) -> None:
+    _refuse_files(books, sorted({layout.month_file(d) for d in dates}))
+
+
+def _refuse_files(books, files) -> None:
     st = state(books.cache)
     if st.through is None:
         return
-    for rel in plan.files:
+    for rel in files:
         month = layout.month_of_file(rel)
         if month and month <= st.latest:
             raise PeriodClosedError("period_closed", period=month, through=st.through.isoformat(),

@@ -69,15 +69,34 @@ async def test_payment_into_a_closed_month_in_chinese(books):
     app = WuyeApp(books)
     async with app.run_test(size=SIZE) as pilot:
         form = await _pay(pilot, unit="1-1-0201", amount="100", date="2026-10-15")
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: form.previewed_effect is not None or form.query_one(ErrorPanel).has_class("-shown"),
-                       what="preview or refusal")
-        if form.previewed_effect is not None:  # the writer refuses it under the lock
-            await pilot.press("ctrl+s")
+        await pilot.press("enter")  # the preview refuses it: the bookkeeper is not shown a payment Ctrl+S refuses
         shown = await _refused(pilot, form)
+        assert form.previewed_effect is None
         assert "期间已结账" in shown and "2026-10 已结账（截至 2026-10-31" in shown, shown
         assert "is closed" not in shown and "reopen" in shown  # the way out is named
+        await pilot.press("ctrl+s")  # nothing previewed: nothing to write
+        await pilot.pause(0.2)
     assert commits(books) == n and snapshot_files(books) == before
+
+
+async def test_a_waiver_into_a_closed_month_is_refused_in_its_preview(books):
+    from tui.core import forms
+
+    from ledger.books.folder import Books
+    from ledger.basics.errors import PeriodClosedError
+
+    wuye = os.path.join(os.path.dirname(sys.executable), "wuye")
+    subprocess.run([wuye, "--books", str(books), "close", "2026-10"], check=True, capture_output=True)
+    b = Books(books)
+    try:
+        values = {"unit": "1-1-0201", "amount": "1.00", "item": "PF", "period": "2026-10", "reason": "测试",
+                  "approved_by": "林小红", "date": "2026-10-20"}
+        with pytest.raises(PeriodClosedError):
+            forms.adjust_preview(b, "waive", values)
+        values["date"] = "2026-11-20"  # the same waiver dated in the open month is previewed
+        assert forms.adjust_preview(b, "waive", values).unit == "1-1-0201"
+    finally:
+        b.close()
 
 
 async def test_notice_for_a_disputed_unit_in_english(books):

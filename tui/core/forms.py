@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from ledger.basics import periods
+from ledger.books import closing
 from ledger.books.folder import Books
 from ledger.books.plan import PlanChanged
 from ledger.basics.errors import InputError
@@ -132,6 +133,7 @@ def payment_preview(books: Books, form: PaymentForm) -> Effect:
 
     from ledger.billing.plausible import plausible_limit
 
+    closing.refuse_closed_entries(books, plan.entries)  # said in the preview, not first at Ctrl+S
     effect = effect_of(books, plan.unit, plan.entry, plan.amount, plan.receipt, plan.discount)
     return replace(effect, limit=plausible_limit(books, plan.unit, args[3]))
 
@@ -254,37 +256,45 @@ def adjust_preview(books: Books, kind: str, values: dict):
     v = {k: (str(x).strip() if isinstance(x, str) else x) for k, x in values.items()}
     if kind == "latefees":
         plan = latefees.plan_late_fees(books, date)
+        closing.refuse_closed_entries(books, plan.entries)
         return LateFeeEffect(date, len(plan.entries), plan.total, plan.lines)
     if kind == "waive":
         e = adjustments.waive_entry(books, v["unit"], v["amount"], v["item"], v["period"], v["reason"],
                                     v["approved_by"], date)
+        closing.refuse_closed_entries(books, [e])
         return effect_of(books, e.meta["unit"], e)
     if kind == "compensate":
         e = adjustments.compensation_entry(books, v["unit"], v["amount"], v["reason"], v["dispute"],
                                            v["approved_by"], v.get("mode") or "offset", v.get("channel") or "cash", date)
+        closing.refuse_closed_entries(books, [e])
         return effect_of(books, e.meta["unit"], e, Decimal(e.postings[0].units.number))
     if kind == "writeoff":
         e = adjustments.writeoff_entry(books, v["unit"], _periods_list(v["periods"]), v["reason"], v["approved_by"], date)
+        closing.refuse_closed_entries(books, [e])
         return effect_of(books, e.meta["unit"], e)
     if kind == "void":
         e = payments.reversal(books, v["receipt"], date, "void", v["reason"])
+        closing.refuse_closed_entries(books, [e])
         return _undo_lines(books, effect_of(books, e.meta["unit"], e, receipt=v["receipt"]), e, v)
     if kind == "refund":
         if v.get("receipt") and v.get("amount"):  # part of a payment: a partial reversal, its own TK number
             unit = v.get("unit") or _unit_of_receipt(books, v["receipt"])
             plan = payments.plan_partial_refund(books, unit, v["amount"], v["receipt"], v.get("channel") or "cash",
                                                 v["reason"], date)
+            closing.refuse_closed_entries(books, [plan.entry])
             eff = effect_of(books, plan.unit, plan.entry, plan.amount, receipt=v["receipt"])
             eff.lines.append(("refund_no", {"number": plan.number}))
             return eff
         if v.get("receipt"):
             e = payments.reversal(books, v["receipt"], date, "refund", v["reason"], v.get("channel") or "cash")
+            closing.refuse_closed_entries(books, [e])
             if v.get("unit") and books.unit(v["unit"]).unit != e.meta["unit"]:
                 raise InputError(f"receipt {v['receipt']} belongs to {e.meta['unit']}, not {v['unit']}")
             return _undo_lines(books, effect_of(books, e.meta["unit"], e, receipt=v["receipt"]), e, v)
         u = books.unit(v["unit"])
         value = parse_amount(v["amount"], "amount")
         payments.check_date(books, date)
+        closing.refuse_closed_dates(books, [date])
         owed, credit = _balances(books, u.unit)
         if value > credit:
             raise InputError(f"{u.unit} has {fmt(credit)} credit; cannot refund {fmt(value)}")
