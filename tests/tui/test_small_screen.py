@@ -288,3 +288,21 @@ async def test_dashboard_last_operations_in_the_ui_language(books):
         for op in known:
             assert op.subject[:20] not in shown
         assert any(op_title(op.kind, op.params, op.subject)[:12] in shown for op in known)
+
+
+async def test_units_filter_bar_fits_at_80x24_and_its_search_filters(books):
+    """The collector, search, building and age choosers all lie on the screen, the search box is wide enough
+    to read a unit number, and typing in it filters the table."""
+    app = WuyeApp(books)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await _units_list(pilot)
+        for wid in ("#units-collector", "#units-search", "#units-building", "#units-age"):
+            region = screen.query_one(wid).region
+            assert region.width > 0 and region.right <= SMALL[0], (wid, region)
+        search = screen.query_one("#units-search", Input)
+        assert search.region.width >= 18, search.region
+        await pilot.press("slash")
+        await pilot.press(*"1-2-01")
+        await wait_for(pilot, lambda: len(screen.filtered()) == 2, what="filtered")
+        await settle(pilot)
+        assert "1-2-01" in screen_text(app) and "显示 2 / 122 户" in screen_text(app)

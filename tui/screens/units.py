@@ -12,6 +12,7 @@ from .. import core
 from ..i18n import t
 from ..widgets.columns import ColumnHint, HintedTable
 from .base import WuyeScreen
+from .dashboard import COMPACT_WIDTH  # one width for "narrow" on every screen
 
 # (column key, label key, sort key on a UnitRow, right-aligned)
 COLUMNS = [
@@ -118,6 +119,10 @@ class UnitsScreen(WuyeScreen):
         self.flags = flags
         core.apply_flags(self.rows, flags)
         self.apply_filter()
+
+    def on_resize(self) -> None:
+        """Below 110 columns the filter bar's choosers narrow (app.tcss) so the search box stays usable."""
+        self.set_class(self.size.width < COMPACT_WIDTH, "-compact")
 
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
