@@ -74,6 +74,8 @@ LABELS: dict[str, str] = {
     # a table wider than the screen (tui/widgets/columns.py)
     "cols_right": "→ 还有 {n} 列（左右滚动）",
     "cols_left": "← 左边还有 {n} 列",
+    "wide_right": "→ 报表比屏幕宽，右边还有（左右滚动）",
+    "wide_left": "← 左边还有",
     # shapes the TUI words itself (queue suggestions and remark reasons; EXTRA_SHAPES below)
     "why_suggest_alias": "{unit}（付款人别名：{why}）",
     "why_alias_key": "{kind} {display} → {units}",

@@ -306,3 +306,47 @@ async def test_units_filter_bar_fits_at_80x24_and_its_search_filters(books):
         await wait_for(pilot, lambda: len(screen.filtered()) == 2, what="filtered")
         await settle(pilot)
         assert "1-2-01" in screen_text(app) and "显示 2 / 122 户" in screen_text(app)
+
+
+async def _report(pilot, kind: str):
+    from textual.widgets import Select
+
+    from tui.screens.reports import ReportsScreen
+
+    app = pilot.app
+    await ready(pilot)
+    await pilot.press("f7")
+    await wait_for(pilot, lambda: isinstance(app.screen, ReportsScreen) and app.screen.view is not None,
+                   what="reports")
+    screen = app.screen
+    screen.query_one("#rep-kind", Select).value = kind
+    await wait_for(pilot, lambda: screen.view is not None and screen.view.spec.kind == kind, what=kind)
+    await settle(pilot)
+    return screen
+
+
+async def test_a_wide_report_is_announced_and_scrolls_sideways_at_80x24(books):
+    app = WuyeApp(books)
+    async with app.run_test(size=SMALL) as pilot:
+        screen = await _report(pilot, "arrears")
+        for wid in ("#rep-kind", "#rep-period", "#rep-by", "#rep-asof", "#rep-show-btn", "#rep-export-btn"):
+            region = screen.query_one(wid).region
+            assert region.width > 0 and region.right <= SMALL[0], (wid, region)  # the bar wraps, nothing cut
+        text = screen_text(app)
+        assert "→ 报表比屏幕宽，右边还有（左右滚动）" in text and "2-3年" not in text, text  # its last columns
+        screen.query_one("#rep-kind").focus()  # where the chooser left it: ← → scroll the report
+        body = screen.query_one("#rep-body")
+        for _ in range(40):
+            await pilot.press("right")
+        await settle(pilot)
+        assert body.max_scroll_x > 0 and body.scroll_x == body.max_scroll_x, (body.scroll_x, body.max_scroll_x)
+        text = screen_text(app)
+        assert "2-3年" in text and "← 左边还有" in text and "右边还有" not in text, text
+
+
+async def test_a_report_that_fits_says_nothing_of_width(books):
+    app = WuyeApp(books)
+    async with app.run_test(size=LARGE) as pilot:
+        await _report(pilot, "arrears")
+        text = screen_text(app)
+        assert "2-3年" in text and "报表比屏幕宽" not in text and "左边还有" not in text, text
