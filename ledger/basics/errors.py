@@ -81,34 +81,17 @@ MESSAGES: dict[str, str] = {
     "dispute_or_open": N_("请给出 --dispute 纠纷编号 或 --open-dispute 类别（只选一个）"),
     "notice_dispute_open": N_("{unit} 有未结纠纷 {dispute}（{label}，自 {opened}）；请先结案，或写明原因后照发（--force --reason ..）"),
     "deadline_not_number": N_("期限天数 '{days}' 不是数字"),
-    # plain-message errors of a known shape (PLAIN_SHAPES below): worded from the message in other languages
-    "plain_fee_item_unknown_in": N_("{what}：收费项目 '{item}' 不存在"),
-    "plain_fee_item_unknown": N_("收费项目 '{item}' 不存在"),
-    "plain_personal_number": N_("{what}：文字中含有{found}；个人信息不进入账本（只保存在 owners.private.csv 中）"),
-    "plain_personal_number_short": N_("{what}：文字中含有{found}；个人信息不进入账本"),
-    "plain_owner_name": N_("{what}：文字中含有业主姓名；请写房号（姓名只保存在 owners.private.csv 中）"),
-    "plain_text_too_long": N_("{what}：{n} 个字符；最多 {limit} 个"),
-    "plain_required": N_("{what} 必须填写"),
-    "plain_above_limit": N_("{what}：{value} 超过单笔上限 {maximum}"),
-    "plain_receipt_not_found": N_("收据 {receipt} 不存在"),
+    # free texts and fields (ledger/community/privacy.py, ledger/basics/parse.py)
+    "fee_item_unknown_in": N_("{what}：收费项目 '{item}' 不存在"),
+    "fee_item_unknown": N_("收费项目 '{item}' 不存在"),
+    "personal_number": N_("{what}：文字中含有{found}；个人信息不进入账本（只保存在 owners.private.csv 中）"),
+    "personal_number_short": N_("{what}：文字中含有{found}；个人信息不进入账本"),
+    "owner_name_in_text": N_("{what}：文字中含有业主姓名；请写房号（姓名只保存在 owners.private.csv 中）"),
+    "text_too_long": N_("{what}：{n} 个字符；最多 {limit} 个"),
+    "required": N_("{what} 必须填写"),
+    "above_limit": N_("{what}：{value} 超过单笔上限 {maximum}"),
+    "receipt_not_found": N_("收据 {receipt} 不存在"),
 }
-
-# (code, pattern): errors still raised with a plain English message (str(err) stays exactly that message)
-# are worded by MESSAGES[code] in other languages when the whole message has one of these shapes
-PLAIN_SHAPES = tuple((code, re.compile(pattern + r"$", re.S)) for code, pattern in (
-    ("plain_fee_item_unknown_in", r"(?P<what>--?[\w-]+): unknown fee item '(?P<item>[^']*)'"),
-    ("plain_fee_item_unknown", r"unknown fee item '(?P<item>[^']*)'"),
-    ("plain_personal_number", r"(?P<what>[^:]+): the text contains (?P<found>a mobile phone number|an ID card number); "
-                              r"personal data stays out of the ledger \(it lives only in owners\.private\.csv\)"),
-    ("plain_personal_number_short", r"(?P<what>[^:]+): the text contains (?P<found>a mobile phone number|an ID card number); "
-                                    r"personal data stays out of the ledger"),
-    ("plain_owner_name", r"(?P<what>[^:]+): the text contains an owner's name; write the unit instead "
-                         r"\(names live only in owners\.private\.csv\)"),
-    ("plain_text_too_long", r"(?P<what>[^:]+): (?P<n>\d+) characters; at most (?P<limit>\d+)"),
-    ("plain_required", r"(?P<what>[^:]+) is required"),
-    ("plain_above_limit", r"(?P<what>[^:]+): (?P<value>[\d,.]+) is above the limit of (?P<maximum>[\d,.]+) for one operation"),
-    ("plain_receipt_not_found", r"receipt (?P<receipt>\S+) not found"),
-))
 
 # codes whose `label` parameter is a domain word (ledger/basics/labels.py), given in Chinese by the raise site
 LABEL_PARAMS = {"notice_dispute_open": "dispute_category"}
@@ -141,17 +124,6 @@ def what_word(what: str, lang: str) -> str:
     return f"{word}（{what}）" if what.startswith("--") else word
 
 
-def plain_shape(message) -> tuple[str, dict] | None:
-    """(code, params) of a plain English message of a known shape, else None."""
-    if not isinstance(message, str):
-        return None
-    for code, pattern in PLAIN_SHAPES:
-        m = pattern.match(message)
-        if m:
-            return code, m.groupdict()
-    return None
-
-
 class WuyeError(Exception):
     """Base error; `title` is what a screen shows above the message."""
 
@@ -164,15 +136,10 @@ class WuyeError(Exception):
         self.message = self.text("en")
 
     def text(self, lang: str = "en") -> str:
-        """The message in `lang` ('zh' or 'en'); a plain-text error is the same in every language unless
-        its shape is known (PLAIN_SHAPES), and English is always the message as raised."""
+        """The message in `lang` ('zh' or 'en'); a plain-text error is the same in every language."""
         if self.code is None:
-            shape = plain_shape(self.args[0]) if lang != "en" else None
-            if shape is None:
-                return self.args[0]
-            code, params = shape
-        else:
-            code, params = self.code, self.params
+            return self.args[0]
+        code, params = self.code, self.params
         if code in LABEL_PARAMS and lang != "zh" and params.get("label"):
             from ledger.basics import labels  # a domain word the raise site gave in Chinese
 

@@ -56,7 +56,7 @@ def parse_amount(text, what: str = "amount", allow_zero: bool = False, allow_neg
     if value == 0 and not allow_zero:
         raise InputError("zero_amount", what=what)
     if maximum is not None and abs(value) > maximum:
-        raise InputError(f"{what}: {value:,.2f} is above the limit of {maximum:,.2f} for one operation")
+        raise InputError("above_limit", what=what, value=f"{value:,.2f}", maximum=f"{maximum:,.2f}")
     return value
 
 
@@ -125,7 +125,7 @@ def bounded_text(text, what: str, limit: int) -> str:
     """A free text no longer than `limit` characters (after NFC and stripping), formula-neutral."""
     value = unicodedata.normalize("NFC", str(text or "")).strip()
     if len(value) > limit:
-        raise InputError(f"{what}: {len(value)} characters; at most {limit}")
+        raise InputError("text_too_long", what=what, n=len(value), limit=limit)
     return neutral_text(value)
 
 

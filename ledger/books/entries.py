@@ -38,7 +38,7 @@ def check_text(text: str, what: str, limit: int = 80) -> str:
     if not value:
         raise InputError(f"{what}: must not be empty")
     if len(value) > limit:
-        raise InputError(f"{what}: {len(value)} characters; at most {limit}")
+        raise InputError("text_too_long", what=what, n=len(value), limit=limit)
     return value
 
 

@@ -82,17 +82,15 @@ def clean_text(books, text: str | None, what: str, required: bool = True, limit:
     text = unicodedata.normalize("NFC", str(text or "")).strip()
     if not text:
         if required:
-            raise InputError(f"{what} is required")
+            raise InputError("required", what=what)
         return ""
     found = pii_number(text)
     if found:
-        raise InputError(f"{what}: the text contains {found}; personal data stays out of the ledger "
-                         "(it lives only in owners.private.csv)")
+        raise InputError("personal_number", what=what, found=found)
     if books is not None and has_owner_name(books, text):
-        raise InputError(f"{what}: the text contains an owner's name; write the unit instead "
-                         "(names live only in owners.private.csv)")
+        raise InputError("owner_name_in_text", what=what)
     if len(text) > limit:
-        raise InputError(f"{what}: {len(text)} characters; at most {limit}")
+        raise InputError("text_too_long", what=what, n=len(text), limit=limit)
     # beancount strings: no bare double quotes, backslashes or line breaks
     text = re.sub(r"\s*[\r\n]+\s*", " ", text).replace("\\", "＼")
     parts = text.split('"')

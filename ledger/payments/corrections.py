@@ -37,7 +37,7 @@ def waive_entry(books, unit: str, amount, item: str, period: str, reason: str, a
     value = parse_amount(str(amount), "amount")
     item = item.upper()
     if item not in books.config.fees and item != LATE_FEE_ITEM:
-        raise InputError(f"unknown fee item '{item}'")
+        raise InputError("fee_item_unknown", item=item)
     period = periods.parse_period(period)
     reason, approved_by = _need(reason, "--reason", books), _need(approved_by, "--approved-by", books)
     date = date or books.today()

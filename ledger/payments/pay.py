@@ -30,7 +30,7 @@ MAX_PAYER = 40
 def check_no_pii(text: str, what: str) -> None:
     found = pii_number(text or "")
     if found:
-        raise InputError(f"{what}: the text contains {found}; personal data stays out of the ledger")
+        raise InputError("personal_number_short", what=what, found=found)
 
 
 def payer_text(payer: str | None) -> str:
@@ -59,7 +59,7 @@ def parse_designated(text: str | None, books) -> list[tuple[str, str]]:
         item, _, period = part.partition(":")
         item = item.strip().upper()
         if item not in books.config.fees and item != LATE_FEE_ITEM:
-            raise InputError(f"--for: unknown fee item '{item}'")
+            raise InputError("fee_item_unknown_in", what="--for", item=item)
         out.append((item, periods.parse_period(period)))
     return out
 
@@ -345,7 +345,7 @@ def load_entry(books, file: str, lineno: int) -> data.Transaction:
 def _payment(books, receipt: str):
     rows = [(t.file, t.lineno, t.unit, t.date) for t in facts.payments_by_receipt(books.cache, receipt)]
     if not rows:
-        raise InputError(f"receipt {receipt} not found")
+        raise InputError("receipt_not_found", receipt=receipt)
     gone = reversed_receipts(books).get(receipt)
     if gone == "void":
         raise InputError(f"receipt {receipt} is already void (作废)")

@@ -36,7 +36,7 @@ class Receipt:
 def load_receipt(books, number: str) -> Receipt:
     rows = facts.payments_by_receipt(books.cache, number)
     if not rows:
-        raise InputError(f"receipt {number} not found")
+        raise InputError("receipt_not_found", receipt=number)
     t = rows[0]
     tid, date, unit, channel, ref, meta = t.id, t.date, t.unit, t.channel, t.ref, t.meta
     rec = Receipt(number, date, unit, ZERO, channel or "", ref or "", meta.get("payer", ""), meta.get("collector", ""))

@@ -7,6 +7,8 @@ import pytest
 from ledger.basics import money, periods
 from ledger.basics.errors import MESSAGES, InputError, LockHeldError, ValidationError, LedgerProblem, WuyeError
 from ledger.books.folder import Books
+from ledger.community import privacy
+from ledger.payments import pay
 from tui import i18n
 
 
@@ -45,21 +47,43 @@ def test_write_path_errors_in_both_languages():
     assert bad.text("zh").startswith("账本校验失败，未写入任何内容：\ntxns/2026/2026-01.beancount:3:")
 
 
-@pytest.mark.parametrize("message, zh", [
-    ("--for: unknown fee item 'ZZ'", "指定缴纳（--for）：收费项目 'ZZ' 不存在"),
-    ("--ref: the text contains a mobile phone number; personal data stays out of the ledger "
+def _raised(call) -> InputError:
+    with pytest.raises(InputError) as caught:
+        call()
+    return caught.value
+
+
+@pytest.mark.parametrize("call, code, en, zh", [
+    (lambda: privacy.clean_text(None, "13812345678", "--ref"), "personal_number",
+     "--ref: the text contains a mobile phone number; personal data stays out of the ledger "
      "(it lives only in owners.private.csv)", "交易单号（--ref）：文字中含有手机号码；个人信息不进入账本（只保存在 owners.private.csv 中）"),
-    ("amount: 99,999,999.00 is above the limit of 10,000,000.00 for one operation",
-     "金额：99,999,999.00 超过单笔上限 10,000,000.00"),
-    ("reason is required", "原因 必须填写"),
-    ("receipt SJ2026-000009 not found", "收据 SJ2026-000009 不存在"),
-])
-def test_plain_errors_of_a_known_shape_are_worded_in_chinese(message, zh):
-    """Raised with a plain English message (the raise sites are not ours to change): English stays exactly
-    as raised, Chinese is worded from the message's shape."""
-    err = InputError(message)
-    assert err.code is None and str(err) == err.text("en") == message
+    (lambda: pay.check_no_pii("110101199003071234", "payer"), "personal_number_short",
+     "payer: the text contains an ID card number; personal data stays out of the ledger",
+     "付款人：文字中含有身份证号码；个人信息不进入账本"),
+    (lambda: money.parse_amount("99999999"), "above_limit",
+     "amount: 99,999,999.00 is above the limit of 10,000,000.00 for one operation", "金额：99,999,999.00 超过单笔上限 10,000,000.00"),
+    (lambda: privacy.clean_text(None, "  ", "reason"), "required", "reason is required", "原因 必须填写"),
+    (lambda: privacy.clean_text(None, "很长" * 200, "note"), "text_too_long", "note: 400 characters; at most 300",
+     "说明：400 个字符；最多 300 个"),
+], ids=["phone", "id-card", "above-limit", "required", "too-long"])
+def test_field_errors_raised_with_codes(call, code, en, zh):
+    """The core raises these with a code: English stays the message the CLI has always printed, Chinese is
+    the catalog's (no matching of English text)."""
+    err = _raised(call)
+    assert err.code == code and str(err) == err.text("en") == en
     assert err.text("zh") == zh
+
+
+def test_receipt_and_fee_item_errors_raised_with_codes(make_books, tmp_path):
+    from ledger.payments import receipts
+
+    books = Books(make_books(tmp_path))
+    err = _raised(lambda: receipts.load_receipt(books, "SJ2026-000009"))
+    assert err.code == "receipt_not_found" and str(err) == "receipt SJ2026-000009 not found"
+    assert err.text("zh") == "收据 SJ2026-000009 不存在"
+    err = _raised(lambda: pay.parse_designated("ZZ:2026-10", books))
+    assert err.code == "fee_item_unknown_in" and str(err) == "--for: unknown fee item 'ZZ'"
+    assert err.text("zh") == "指定缴纳（--for）：收费项目 'ZZ' 不存在"
 
 
 def test_a_domain_word_parameter_is_worded_in_english():

@@ -232,7 +232,7 @@ def _missing(kind: str, values: dict) -> None:
         if not str(values.get(name) or "").strip():
             if kind == "refund" and name == "unit" and values.get("receipt"):
                 continue
-            raise InputError(f"{name.replace('_', '-')} is required")
+            raise InputError("required", what=name.replace('_', '-'))
     if kind == "refund" and not (values.get("amount") or values.get("receipt")):
         raise InputError("give an amount (refund from credit) or a receipt (refund that payment)")
 
@@ -242,7 +242,7 @@ def _unit_of_receipt(books: Books, receipt: str) -> str:
 
     unit = facts.unit_of_receipt(books.cache, receipt.strip())
     if not unit:
-        raise InputError(f"receipt {receipt} not found")
+        raise InputError("receipt_not_found", receipt=receipt)
     return unit
 
 
