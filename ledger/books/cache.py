@@ -19,7 +19,7 @@ from ledger.basics import accounts as acc
 from ledger.basics.money import to_cents
 from ledger.books.files import sha256_bytes
 
-SCHEMA_VERSION = "11"  # 11: + txns(op); 10: + files.min_date, snap (item sums through a month end), postings(acct, date), derived
+SCHEMA_VERSION = "12"  # 12: + csnap (rate rows through a month end), postings(acct, period); 11: + txns(op); 10: + files.min_date, snap (item sums through a month end), postings(acct, date), derived
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, sha TEXT, entries INTEGER, errors TEXT, stat TEXT,
@@ -27,6 +27,10 @@ CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, sha TEXT, entries INTEGE
 CREATE TABLE IF NOT EXISTS snap(key TEXT, unit TEXT, acct TEXT, item TEXT, period TEXT, cents INTEGER);
 CREATE TABLE IF NOT EXISTS derived(name TEXT PRIMARY KEY, sha TEXT, value TEXT);
 CREATE INDEX IF NOT EXISTS s_key ON snap(key, unit);
+-- the receivable rows every collection rate folds (facts.receivable_class_rows), summed through the same
+-- month end as snap and kept under its key: (acct, item, period, month of the date, class) -> cents
+CREATE TABLE IF NOT EXISTS csnap(key TEXT, acct TEXT, item TEXT, period TEXT, dm TEXT, cls TEXT, cents INTEGER);
+CREATE INDEX IF NOT EXISTS cs_key ON csnap(key);
 CREATE TABLE IF NOT EXISTS txns(id INTEGER PRIMARY KEY, file TEXT, lineno INTEGER, date TEXT, op TEXT,
   unit TEXT, receipt TEXT, channel TEXT, ref TEXT, links TEXT, narration TEXT, meta TEXT);
 CREATE TABLE IF NOT EXISTS postings(txn INTEGER, file TEXT, date TEXT, op TEXT, unit TEXT, account TEXT,
@@ -40,6 +44,7 @@ CREATE INDEX IF NOT EXISTS o_account ON opens(account);
 CREATE INDEX IF NOT EXISTS p_unit ON postings(unit, acct);
 CREATE INDEX IF NOT EXISTS p_file ON postings(file);
 CREATE INDEX IF NOT EXISTS p_acct_date ON postings(acct, date);
+CREATE INDEX IF NOT EXISTS p_acct_period ON postings(acct, period);
 CREATE INDEX IF NOT EXISTS p_cls ON postings(cls, acct);
 CREATE INDEX IF NOT EXISTS t_file ON txns(file);
 CREATE INDEX IF NOT EXISTS t_receipt ON txns(receipt);
@@ -48,7 +53,8 @@ CREATE INDEX IF NOT EXISTS t_ref ON txns(channel, ref);
 CREATE INDEX IF NOT EXISTS c_file ON customs(file);
 CREATE INDEX IF NOT EXISTS c_type ON customs(type, unit);
 """
-TABLES = ("files", "txns", "postings", "customs", "opens", "closes")  # per file; snap is derived from them
+TABLES = ("files", "txns", "postings", "customs", "opens", "closes")  # per file
+DERIVED = ("snap", "csnap", "derived")  # made from those rows, dropped with them
 # a file whose size, mtime and inode match its row is not read again; a stat is recorded only once the
 # file's mtime is this many seconds old, so a write in the same clock tick with the same size is still seen
 STAT_SETTLED = 2.0
@@ -56,6 +62,15 @@ _KEEP_META = ("op", "unit", "receipt", "channel", "ref", "payer", "collector", "
               "dispute", "voids", "refunds", "mode", "queue", "source", "period", "doc", "by",
               "accrued-to", "discount", "recorded", "category", "fund", "day", "slip", "basis", "received", "reopens",
               "refund-no", "refunds-part", "receipt-credit")
+
+
+# The receivable postings dated on or before ?2 summed by (acct, item, period, month of the date, class),
+# a charge that is not positive counted as 'other': what facts.receivable_class_rows reads, here kept per
+# snapshot (?1) so a rate of the current months sums only the postings after the snapshot's month end.
+CLASS_ROWS = ("SELECT ?1, acct, item, period, substr(date, 1, 7), "
+              "CASE WHEN cls = 'charge' AND cents <= 0 THEN 'other' ELSE cls END, SUM(cents) FROM postings "
+              "WHERE acct IN ('ar', 'dev') AND date <= ?2 AND item IS NOT NULL AND period IS NOT NULL "
+              "GROUP BY 2, 3, 4, 5, 6")
 
 
 def classify(account: str) -> str:
@@ -155,7 +170,7 @@ class FactCache:
             self.db.executescript(SCHEMA)
             row = self.db.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
             if not row or row[0] != SCHEMA_VERSION:
-                for t in TABLES + ("snap", "derived"):  # an older layout: dropped, made again, filled by the next sync
+                for t in TABLES + DERIVED:  # an older layout: dropped, made again, filled by the next sync
                     self.db.execute(f"DROP TABLE IF EXISTS {t}")
                 self.db.executescript(SCHEMA)
                 self.db.execute("INSERT OR REPLACE INTO meta VALUES('schema', ?)", (SCHEMA_VERSION,))
@@ -163,7 +178,7 @@ class FactCache:
     def clear(self) -> None:
         """Forget every file (the next sync parses them all again)."""
         with self.lock:
-            for t in TABLES + ("snap", "derived"):
+            for t in TABLES + DERIVED:
                 self.db.execute(f"DELETE FROM {t}")
 
     def close(self) -> None:
@@ -352,9 +367,12 @@ class FactCache:
                         (key, through.isoformat()))
                     # an empty snapshot still needs a row to be found
                     self.db.execute("INSERT INTO snap VALUES(?, NULL, 'none', NULL, NULL, 0)", (key,))
+                    self.db.execute(f"INSERT INTO csnap {CLASS_ROWS}", (key, through.isoformat()))
                     keep = [k for (k,) in self.db.execute("SELECT DISTINCT key FROM snap WHERE key != ? "
                                                            "ORDER BY key DESC LIMIT 1", (key,))] + [key]
-                    self.db.execute(f"DELETE FROM snap WHERE key NOT IN ({','.join('?' * len(keep))})", keep)
+                    marks = ','.join('?' * len(keep))
+                    self.db.execute(f"DELETE FROM snap WHERE key NOT IN ({marks})", keep)
+                    self.db.execute(f"DELETE FROM csnap WHERE key NOT IN ({marks})", keep)
                 self.db.execute("COMMIT")
             except BaseException:
                 self.db.execute("ROLLBACK")
@@ -392,6 +410,10 @@ class FactCache:
             fresh = f"SELECT * FROM ({fresh})"  # a compound inside a compound: EXCEPT binds to its first part
             extra = self.q(f"SELECT COUNT(*) FROM ({stored} EXCEPT {fresh})", (through, key))[0][0]
             missing = self.q(f"SELECT COUNT(*) FROM ({fresh} EXCEPT {stored})", (through, key))[0][0]
+            cls_stored = "SELECT * FROM csnap WHERE key=?1"
+            cls_fresh = f"SELECT * FROM ({CLASS_ROWS})"
+            extra += self.q(f"SELECT COUNT(*) FROM ({cls_stored} EXCEPT {cls_fresh})", (key, through))[0][0]
+            missing += self.q(f"SELECT COUNT(*) FROM ({cls_fresh} EXCEPT {cls_stored})", (key, through))[0][0]
             if extra or missing:
                 out.append((key, extra, missing))
         return out

@@ -340,14 +340,19 @@ def late_fee_assessed_to(cache: FactCache) -> dict[str, dt.date]:
 
 def receivable_class_rows(cache: FactCache, as_of: dt.date, developer: bool, excluded: tuple[str, ...],
                           by: str | None = None, first: str | None = None,
-                          last: str | None = None) -> list[tuple]:
+                          last: str | None = None, snapshot: bool = True) -> list[tuple]:
     """Receivable postings dated <= as_of summed by (key, period, month of the date, cls, amount).
 
     The input of every collection-rate figure (ledger/reports/rates.fold folds it). The key is None,
     (None, item) with by='item', or (unit, item) with by='unit'; first/last restrict the periods.
     Whole months are all a rate period needs. A charge posting that is not positive is 'other'.
+    The community and per-item rows start from the cache's class snapshot (cache.CLASS_ROWS) through the
+    month end of the item snapshot, plus the postings after it; `snapshot=False` sums every posting.
     """
     accts = ("ar", "dev") if developer else ("ar",)
+    through = snapshot_date(cache, as_of) if snapshot and by != "unit" and not first else None
+    if through is not None:
+        return _class_rows_from_snapshot(cache, through, as_of, accts, excluded, by)
     key = {"unit": "unit, item", "item": "NULL, item", None: "NULL, NULL"}[by]
     where, args = "", (as_of.isoformat(),) + accts + tuple(excluded)
     if first:
@@ -362,6 +367,33 @@ def receivable_class_rows(cache: FactCache, as_of: dt.date, developer: bool, exc
     if by is None:
         return [(None, p, dm, c, _d(s)) for _u, _i, p, dm, c, s in rows]
     return [((u, i), p, dm, c, _d(s)) for u, i, p, dm, c, s in rows]
+
+
+def _class_rows_from_snapshot(cache: FactCache, through: dt.date, as_of: dt.date, accts: tuple[str, ...],
+                              excluded: tuple[str, ...], by: str | None) -> list[tuple]:
+    """receivable_class_rows (by None or 'item') as the class snapshot through `through` plus the postings
+    dated after it, read in the snapshot's own transaction (cache.with_snapshot)."""
+    n = 3  # ?1 the snapshot key, ?2 through, ?3 as_of
+
+    def marks(values) -> str:
+        nonlocal n
+        out = ",".join(f"?{n + 1 + i}" for i in range(len(values)))
+        n += len(values)
+        return out
+
+    acct_in, item_out = marks(accts), marks(excluded)
+    key = "item" if by == "item" else "NULL"
+    sql = (f"SELECT {key}, period, dm, cls, SUM(c) FROM ("
+           f"SELECT item, period, dm, cls, cents AS c FROM csnap WHERE key=?1 AND acct IN ({acct_in}) "
+           f"AND item NOT IN ({item_out}) UNION ALL "
+           "SELECT item, period, substr(date, 1, 7) AS dm, CASE WHEN cls = 'charge' AND cents <= 0 THEN 'other' "
+           "ELSE cls END AS cls, cents FROM postings WHERE date > ?2 AND date <= ?3 "
+           f"AND acct IN ({acct_in}) AND item IS NOT NULL AND period IS NOT NULL AND item NOT IN ({item_out})"
+           ") GROUP BY 1, 2, 3, 4")
+    rows = cache.with_snapshot(through, sql, (through.isoformat(), as_of.isoformat()) + accts + tuple(excluded))
+    if by is None:
+        return [(None, p, dm, c, _d(s)) for _i, p, dm, c, s in rows]
+    return [((None, i), p, dm, c, _d(s)) for i, p, dm, c, s in rows]
 
 
 @dataclass(frozen=True)

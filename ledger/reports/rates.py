@@ -367,9 +367,12 @@ def monthly_rates(books, period: ReportPeriod | str, as_of: dt.date | None = Non
                                           first=period.first, last=period.last)
     if units is not None:
         hh_rows = [r for r in hh_rows if r[0][0] in units]
+    of_period: dict[str, list] = defaultdict(list)  # a month's households read only that month's rows
+    for r in hh_rows:
+        of_period[r[1]].append(r)
     out = []
     for m in period.months():
         f = fold(rows, m, m, lambda k: None).get(None, Figures())
-        f.households_billed, f.households_paid = count_households(hh_rows, m, m).get(None, (0, 0))
+        f.households_billed, f.households_paid = count_households(of_period.get(m, []), m, m).get(None, (0, 0))
         out.append((m, f))
     return out

@@ -23,12 +23,35 @@ _counter = itertools.count()
 DATES = [dt.date(2024, m, d) for m in range(1, 8) for d in (1, 15, 28)] + [dt.date(2030, 1, 1), dt.date.max]
 
 
+def summed(rows) -> dict:
+    """The rows a rate folds, as {(key, period, month, class): amount} without zeros (their order and a
+    split of one group into two rows do not change a figure)."""
+    out: dict = {}
+    for key, period, dm, cls, amount in rows:
+        out[(key, period, dm, cls)] = out.get((key, period, dm, cls), Decimal(0)) + amount
+    return {k: v for k, v in out.items() if v}
+
+
 def assert_snapshot_figures(root) -> None:
+    from ledger.reports import rates
+
     books = Books(root)
     try:
         for day in DATES:
             assert facts.unit_balances(books.cache, day) == facts.unit_balances(books.cache, day, snapshot=False), day
             assert facts.ledger_balances(books.cache, day) == facts.ledger_balances(books.cache, day, snapshot=False), day
+            for by, developer, excluded in ((None, True, rates.excluded_items(books.config)), ("item", True, ("LATE",)),
+                                            (None, False, ())):
+                fast = facts.receivable_class_rows(books.cache, day, developer, excluded, by=by)
+                full = facts.receivable_class_rows(books.cache, day, developer, excluded, by=by, snapshot=False)
+                assert summed(fast) == summed(full), (day, by, developer)
+        for month in ("2024-03", "2024-06"):  # the report's figures themselves: one rate, and month by month
+            day = dt.date(2024, 6, 30)
+            assert (rates.collection_rates(books, month, as_of=day).total
+                    == rates.collection_rates(books, month, as_of=day,
+                                              _rows=facts.receivable_class_rows(
+                                                  books.cache, day, True, rates.excluded_items(books.config),
+                                                  snapshot=False)).total), month
         assert books.cache.snapshot_differences() == []
     finally:
         books.close()
@@ -85,5 +108,26 @@ def test_a_corrupted_snapshot_row_is_reported_by_check(base_books, tmp_path, mon
     db.execute("UPDATE snap SET cents = cents + 100 WHERE rowid = (SELECT MIN(rowid) FROM snap WHERE acct='ar')")
     db.commit()
     db.close()
+    r = run_cli(root, "check", "--json")
+    assert r.rc == 1 and any("item snapshot" in p["message"] for p in r.json()["problems"])
+
+
+def test_a_corrupted_rate_snapshot_row_is_reported_by_check_and_changes_the_rates(base_books, tmp_path,  # noqa: F811
+                                                                                  monkeypatch):
+    """The rates read the class snapshot (so a wrong row there would be a wrong rate): check compares it."""
+    root = tmp_path / "b"
+    shutil.copytree(base_books, root)
+    monkeypatch.setenv("WUYE_TODAY", "2024-04-20")
+    for p in ("2024-01", "2024-02", "2024-03", "2024-04"):
+        assert run_cli(root, "bill", p).rc == 0
+    before = run_cli(root, "report", "rates", "--period", "2024-02..2024-04", "--format", "json")
+    assert before.rc == 0 and run_cli(root, "check").rc == 0
+    db = sqlite3.connect(root / ".wuye" / "cache.sqlite")
+    (n,) = db.execute("SELECT COUNT(*) FROM csnap WHERE cls='charge'").fetchone()
+    assert n > 0  # the rates above made it
+    db.execute("UPDATE csnap SET cents = cents + 100 WHERE rowid = (SELECT MIN(rowid) FROM csnap WHERE cls='charge')")
+    db.commit()
+    db.close()
+    assert run_cli(root, "report", "rates", "--period", "2024-02..2024-04", "--format", "json").json() != before.json()
     r = run_cli(root, "check", "--json")
     assert r.rc == 1 and any("item snapshot" in p["message"] for p in r.json()["problems"])
