@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import sqlite3
 import threading
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from beancount.core import data
@@ -154,6 +156,84 @@ def _plain(v):
     return str(v) if not isinstance(v, (str, int)) else v
 
 
+@dataclass
+class FileRows:
+    """One file's rows for every table, transaction ids counted from 0 (FactCache._store places them)."""
+    txns: list = field(default_factory=list)
+    postings: list = field(default_factory=list)
+    customs: list = field(default_factory=list)
+    opens: list = field(default_factory=list)
+    closes: list = field(default_factory=list)
+
+
+def file_rows(rel: str, entries: list) -> FileRows:
+    """The rows of one file's entries: the one place an entry becomes cache rows."""
+    out = FileRows()
+    tid = 0
+    for e in entries:
+        if isinstance(e, data.Transaction):
+            m = e.meta
+            keep = {k: _plain(m[k]) for k in _KEEP_META if k in m}
+            unit = m.get("unit")
+            out.txns.append((tid, rel, m.get("lineno", 0), e.date.isoformat(), m.get("op", ""), unit,
+                             m.get("receipt"), m.get("channel"), _plain(m.get("ref")) if m.get("ref") else None,
+                             " ".join(sorted(e.links)), e.narration, json.dumps(keep, ensure_ascii=False)))
+            for p in e.postings:
+                if p.units is None or p.units.number is None:
+                    continue
+                pm = p.meta or {}
+                kind = classify(p.account)
+                punit = acc.unit_of(p.account) or pm.get("unit") or unit
+                debtor = "developer" if kind == "dev" else ("unit" if kind == "ar" else None)
+                cents = to_cents(p.units.number)
+                out.postings.append((tid, rel, e.date.isoformat(), m.get("op", ""), punit, p.account, kind,
+                                     pm.get("item"), pm.get("period"), cents, pm.get("kind"),
+                                     debtor, posting_class(kind, m.get("op", ""), pm.get("kind"), cents)))
+            tid += 1
+        elif isinstance(e, data.Custom):
+            vals = [_plain(v.value) for v in e.values]
+            meta = {k: _plain(v) for k, v in e.meta.items() if k not in ("filename", "lineno")}
+            unit = vals[0] if vals and isinstance(vals[0], str) else None
+            out.customs.append((rel, e.meta.get("lineno", 0), e.date.isoformat(), e.type, unit,
+                                json.dumps(vals, ensure_ascii=False), json.dumps(meta, ensure_ascii=False)))
+        elif isinstance(e, data.Open):
+            out.opens.append((rel, e.meta.get("lineno", 0), e.date.isoformat(), e.account, e.meta.get("unit"),
+                              ",".join(e.currencies or ()), e.booking.name if e.booking else None))
+        elif isinstance(e, data.Close):
+            out.closes.append((rel, e.meta.get("lineno", 0), e.date.isoformat(), e.account))
+    return out
+
+
+@dataclass
+class ParsedFile:
+    """A file parsed into rows (in a worker process when many bytes are to be read: PARALLEL_BYTES)."""
+    rel: str
+    sha: str
+    text_bytes: int
+    entries: int
+    errors: str
+    min_date: str | None
+    rows: FileRows
+
+
+def parse_file(rel: str, text: str, sha: str) -> ParsedFile:
+    entries, errors, _ = parser.parse_string(text, report_filename=rel)
+    errs = json.dumps([f"{e.source.get('lineno', 0)}: {e.message}" for e in errors], ensure_ascii=False)
+    return ParsedFile(rel, sha, len(text), len(entries), errs, _min_date(entries), file_rows(rel, entries))
+
+
+def _parse_path(root: str, rel: str) -> ParsedFile:
+    """Worker: read and parse one file (the parent checks its bytes again before it stores the rows)."""
+    raw = (Path(root) / rel).read_bytes()
+    return parse_file(rel, raw.decode("utf-8"), sha256_bytes(raw))
+
+
+# A sync that must parse more than this many bytes (a fresh clone of large books) parses files in worker
+# processes, one per core (ledger/books/parse_worker.py); smaller syncs parse in the process itself
+# (starting workers costs ~0.5 s).
+PARALLEL_BYTES = 32_000_000
+
+
 class FactCache:
     def __init__(self, books: Path, db_path: Path | None = None):
         self.books = Path(books)
@@ -189,7 +269,7 @@ class FactCache:
         with self.lock:
             return dict(self.db.execute("SELECT path, sha FROM files"))
 
-    def sync(self, files: list[str]) -> dict[str, str]:
+    def sync(self, files: list[str], workers: int | None = None) -> dict[str, str]:
         """Bring the cache in line with the files on disk; returns {path: sha}.
 
         A file whose stat (size, mtime, inode) is the one recorded with its row is taken as unchanged
@@ -199,22 +279,35 @@ class FactCache:
         known = {p: sha for p, (sha, _) in rows.items()}
         shas = {}
         settled = []
+        stale: list[tuple[str, str | None]] = []  # (file, its stat before it was read)
         for rel in files:
             path = self.books / rel
             st = stat_key(path)
             row = rows.get(rel)
             if row is not None and st is not None and row[1] == st:
                 shas[rel] = row[0]
-                continue
+            else:
+                stale.append((rel, st))
+        if workers is None:
+            big = sum((self.books / rel).stat().st_size for rel, _ in stale if (self.books / rel).exists())
+            workers = min(os.cpu_count() or 1, 8) if big > PARALLEL_BYTES else 1
+        work = self._parsed_in_workers(stale, workers) if workers > 1 else ((rel, st, None) for rel, st in stale)
+        for rel, st, done in work:
+            path = self.books / rel
             for _ in range(20):  # another process's write may move the file while it is read
                 raw = path.read_bytes()
                 sha = sha256_bytes(raw)
                 # the stat is kept only if the file did not move while it was read
                 after = settled_stat(path)
                 stat = after if after == st else None
-                if known.get(rel) == sha or self.ingest(rel, raw.decode("utf-8"), sha, stat) is not None:
+                if known.get(rel) == sha:
                     break
-                st = stat_key(path)
+                if done is not None and done.sha == sha:  # parsed by a worker from these very bytes
+                    if self._ingest_parsed(done, stat) is not None:
+                        break
+                elif self.ingest(rel, raw.decode("utf-8"), sha, stat) is not None:
+                    break
+                done, st = None, stat_key(path)
             shas[rel] = sha
             if known.get(rel) == sha and stat:
                 settled.append((stat, rel))
@@ -224,6 +317,21 @@ class FactCache:
             for gone in set(known) - set(files):
                 self._drop(gone)
         return shas
+
+    def _parsed_in_workers(self, stale: list[tuple[str, str | None]], workers: int):
+        """(file, stat, its rows or None) as `workers` child processes parse them, largest first
+        (ledger/books/parse_worker.py); None where a worker could not (the caller parses it itself)."""
+        from ledger.books.parse_worker import Workers
+
+        def size(rel: str) -> int:
+            try:
+                return (self.books / rel).stat().st_size
+            except OSError:
+                return 0
+
+        with Workers(self.books, workers) as pool:
+            for (rel, st), done in pool.parsed(sorted(stale, key=lambda r: -size(r[0])), lambda r: r[0]):
+                yield rel, st, done
 
     def _drop(self, rel: str) -> None:
         for t in TABLES[1:]:
@@ -243,7 +351,10 @@ class FactCache:
         """Parse one file's text and replace its rows; returns its entry count, or None when the file
         no longer holds that text (nothing is recorded; the next sync reads it again). `stat` is the
         file's settled stat when the text was read from it (sync), else None (the next sync hashes it)."""
-        entries, errors, _ = parser.parse_string(text, report_filename=rel)
+        return self._ingest_parsed(parse_file(rel, text, sha), stat)
+
+    def _ingest_parsed(self, parsed: ParsedFile, stat: str | None = None) -> int | None:
+        rel, sha = parsed.rel, parsed.sha
         with self.lock:
             self.db.execute("BEGIN IMMEDIATE")
             try:
@@ -251,57 +362,28 @@ class FactCache:
                     self.db.execute("ROLLBACK")
                     return None
                 self._drop(rel)
-                self._insert(rel, entries)
-                errs = json.dumps([f"{e.source.get('lineno', 0)}: {e.message}" for e in errors], ensure_ascii=False)
+                self._store(parsed.rows)
                 self.db.execute("INSERT INTO files VALUES(?,?,?,?,?,?)",
-                                (rel, sha, len(entries), errs, stat, _min_date(entries)))
+                                (rel, sha, parsed.entries, parsed.errors, stat, parsed.min_date))
                 self.db.execute("COMMIT")
             except BaseException:
                 self.db.execute("ROLLBACK")
                 raise
-        return len(entries)
+        return parsed.entries
 
     def _insert(self, rel: str, entries: list) -> None:
+        self._store(file_rows(rel, entries))
+
+    def _store(self, rows: "FileRows") -> None:
+        """Insert one file's rows; their transaction ids (from 0) go after the highest here."""
         cur = self.db.cursor()
-        (next_id,) = cur.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM txns").fetchone()
-        txn_rows, post_rows, cust_rows, open_rows, close_rows = [], [], [], [], []
-        for e in entries:
-            if isinstance(e, data.Transaction):
-                m = e.meta
-                tid = next_id
-                next_id += 1
-                keep = {k: _plain(m[k]) for k in _KEEP_META if k in m}
-                unit = m.get("unit")
-                txn_rows.append((tid, rel, m.get("lineno", 0), e.date.isoformat(), m.get("op", ""), unit,
-                                 m.get("receipt"), m.get("channel"), _plain(m.get("ref")) if m.get("ref") else None,
-                                 " ".join(sorted(e.links)), e.narration, json.dumps(keep, ensure_ascii=False)))
-                for p in e.postings:
-                    if p.units is None or p.units.number is None:
-                        continue
-                    pm = p.meta or {}
-                    kind = classify(p.account)
-                    punit = acc.unit_of(p.account) or pm.get("unit") or unit
-                    debtor = "developer" if kind == "dev" else ("unit" if kind == "ar" else None)
-                    cents = to_cents(p.units.number)
-                    post_rows.append((tid, rel, e.date.isoformat(), m.get("op", ""), punit, p.account, kind,
-                                      pm.get("item"), pm.get("period"), cents, pm.get("kind"),
-                                      debtor, posting_class(kind, m.get("op", ""), pm.get("kind"), cents)))
-            elif isinstance(e, data.Custom):
-                vals = [_plain(v.value) for v in e.values]
-                meta = {k: _plain(v) for k, v in e.meta.items() if k not in ("filename", "lineno")}
-                unit = vals[0] if vals and isinstance(vals[0], str) else None
-                cust_rows.append((rel, e.meta.get("lineno", 0), e.date.isoformat(), e.type, unit,
-                                  json.dumps(vals, ensure_ascii=False), json.dumps(meta, ensure_ascii=False)))
-            elif isinstance(e, data.Open):
-                open_rows.append((rel, e.meta.get("lineno", 0), e.date.isoformat(), e.account, e.meta.get("unit"),
-                                  ",".join(e.currencies or ()), e.booking.name if e.booking else None))
-            elif isinstance(e, data.Close):
-                close_rows.append((rel, e.meta.get("lineno", 0), e.date.isoformat(), e.account))
-        cur.executemany("INSERT INTO txns VALUES(?,?,?,?,?,?,?,?,?,?,?,?)", txn_rows)
-        cur.executemany("INSERT INTO postings VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)", post_rows)
-        cur.executemany("INSERT INTO customs VALUES(?,?,?,?,?,?,?)", cust_rows)
-        cur.executemany("INSERT INTO opens VALUES(?,?,?,?,?,?,?)", open_rows)
-        cur.executemany("INSERT INTO closes VALUES(?,?,?,?)", close_rows)
+        (base,) = cur.execute("SELECT COALESCE(MAX(id), 0) + 1 FROM txns").fetchone()
+        base = int(base)  # an int, so safe to write into the statement
+        cur.executemany(f"INSERT INTO txns VALUES(?+{base},?,?,?,?,?,?,?,?,?,?,?)", rows.txns)
+        cur.executemany(f"INSERT INTO postings VALUES(?+{base},?,?,?,?,?,?,?,?,?,?,?,?)", rows.postings)
+        cur.executemany("INSERT INTO customs VALUES(?,?,?,?,?,?,?)", rows.customs)
+        cur.executemany("INSERT INTO opens VALUES(?,?,?,?,?,?,?)", rows.opens)
+        cur.executemany("INSERT INTO closes VALUES(?,?,?,?)", rows.closes)
 
     def append(self, rel: str, entries: list, sha: str, base: str) -> bool:
         """Rows for entries appended to a file whose rows here are those of the bytes `base` (a wuye

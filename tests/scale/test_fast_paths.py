@@ -231,3 +231,48 @@ def test_an_older_verified_json_with_inline_digests_is_moved_to_verified_d_by_th
     assert git(root, "status", "--porcelain") == ""
     assert_same_as_full(root, tmp_path)
     assert run_cli(root, "check").rc == 0
+
+
+def test_a_sync_parsed_in_worker_processes_gives_the_same_rows(base_books, tmp_path, monkeypatch):
+    """A fresh clone of large books is parsed by one worker process per core (cache.PARALLEL_BYTES): every
+    row, every posting's transaction and every file record are those of parsing in the process itself."""
+    root = tmp_path / "b"
+    shutil.copytree(base_books, root)
+    monkeypatch.setenv("WUYE_TODAY", "2024-04-20")
+    for p in PERIODS:
+        assert run_cli(root, "bill", p).rc == 0
+    assert run_cli(root, "pay", UNITS[0], "300.00", "--channel", "cash").rc == 0
+    files = layout.ledger_files(root)
+    serial, parallel = FactCache(root, tmp_path / "serial.sqlite"), FactCache(root, tmp_path / "parallel.sqlite")
+    try:
+        serial.sync(files, workers=1)
+        parallel.sync(files, workers=2)
+        assert serial.differences(tmp_path / "parallel.sqlite") == []
+        joined = ("SELECT t.file, t.lineno, t.receipt, p.account, p.item, p.period, p.cents, p.cls "
+                  "FROM postings p JOIN txns t ON t.id = p.txn ORDER BY 1, 2, 4, 5, 6, 7")
+        assert serial.q(joined) == parallel.q(joined) and len(serial.q(joined)) > 20
+        recorded = "SELECT path, sha, entries, errors, min_date FROM files ORDER BY path"
+        assert serial.q(recorded) == parallel.q(recorded)
+    finally:
+        serial.close()
+        parallel.close()
+
+
+def test_a_script_without_a_main_guard_syncs_with_workers(base_books, tmp_path):
+    """The workers are plain child processes: a caller's script is not imported again in them (a script
+    without `if __name__ == '__main__'` runs once), and the cache gets every file."""
+    import subprocess
+    import sys
+
+    root = tmp_path / "b"
+    shutil.copytree(base_books, root)
+    script = tmp_path / "plain.py"
+    script.write_text("import sys\nfrom pathlib import Path\nfrom ledger.books.cache import FactCache\n"
+                      "from ledger.books import layout\nroot = Path(sys.argv[1])\nprint('ran', flush=True)\n"
+                      "c = FactCache(root, Path(sys.argv[2]))\nc.sync(layout.ledger_files(root), workers=2)\n"
+                      "print(c.q('SELECT COUNT(*) FROM files')[0][0])\n", encoding="utf-8")
+    repo = Path(__file__).resolve().parents[2]
+    res = subprocess.run([sys.executable, str(script), str(root), str(tmp_path / "c.sqlite")], capture_output=True,
+                         text=True, timeout=300, cwd=repo, env={**os.environ, "PYTHONPATH": str(repo)})
+    assert res.returncode == 0, res.stderr
+    assert res.stdout.split() == ["ran", str(len(layout.ledger_files(root)))]

@@ -1,0 +1,91 @@
+"""Worker processes that parse ledger files into cache rows, for a sync with many bytes to read (a fresh
+clone of large books: cache.PARALLEL_BYTES). Plain child processes (`python -m ledger.books.parse_worker
+ROOT`), not multiprocessing: nothing of the caller is imported again in them, and the caller may have
+threads. Each reads one file name per line on stdin and answers, in order, with a length-prefixed pickle
+of ("ok", ParsedFile) or ("error", text); the caller checks the bytes again before it stores any row."""
+from __future__ import annotations
+
+import os
+import pickle
+import struct
+import subprocess
+import sys
+from collections import deque
+from pathlib import Path
+
+_LEN = struct.Struct("<Q")
+
+
+def serve(root: str) -> None:
+    from ledger.books.cache import _parse_path
+
+    out = sys.stdout.buffer
+    for line in sys.stdin:
+        rel = line.rstrip("\n")
+        try:
+            result = ("ok", _parse_path(root, rel))
+        except Exception as exc:  # noqa: BLE001  (the caller parses the file itself and reports it)
+            result = ("error", f"{type(exc).__name__}: {exc}")
+        data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        out.write(_LEN.pack(len(data)))
+        out.write(data)
+        out.flush()
+
+
+class Workers:
+    """`n` parse workers on the books at `root`; `parsed(items)` yields (item, ParsedFile or None) in the
+    order given, with at most two files waiting per worker (the rows of all files are never held at once)."""
+
+    def __init__(self, root: Path, n: int):
+        here = str(Path(__file__).resolve().parents[2])
+        env = {**os.environ, "PYTHONPATH": here + os.pathsep + os.environ.get("PYTHONPATH", "")}
+        self.procs = [subprocess.Popen([sys.executable, "-m", "ledger.books.parse_worker", str(root)],
+                                       stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=here)
+                      for _ in range(n)]
+
+    def _read(self, proc):
+        head = proc.stdout.read(_LEN.size)
+        if len(head) < _LEN.size:
+            return None  # the worker died: the caller parses the file itself
+        status, value = pickle.loads(proc.stdout.read(_LEN.unpack(head)[0]))
+        return value if status == "ok" else None
+
+    def parsed(self, items: list, rel_of=lambda item: item):
+        todo, waiting = deque(items), deque()
+        n = 0
+        while todo or waiting:
+            while todo and len(waiting) < 2 * len(self.procs):
+                item = todo.popleft()
+                proc = self.procs[n % len(self.procs)]
+                n += 1
+                try:
+                    proc.stdin.write((rel_of(item) + "\n").encode("utf-8"))
+                    proc.stdin.flush()
+                    waiting.append((item, proc))
+                except OSError:
+                    waiting.append((item, None))
+            item, proc = waiting.popleft()
+            yield item, (self._read(proc) if proc is not None else None)
+
+    def close(self) -> None:
+        for proc in self.procs:
+            try:
+                proc.stdin.close()
+            except OSError:
+                pass
+        for proc in self.procs:
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+if __name__ == "__main__":
+    serve(sys.argv[1])
