@@ -204,6 +204,20 @@ def file_rows(rel: str, entries: list) -> FileRows:
     return out
 
 
+def rows_digest(rows: FileRows) -> str:
+    """What a file's rows say, whatever their transaction ids: every row, each posting by the line of its
+    transaction (`wuye check` compares the cache with a parse of the files by this, ledger/books/integrity.py)."""
+    import hashlib
+
+    line_of = {t[0]: t[2] for t in rows.txns}
+    h = hashlib.sha256()
+    for name, items in (("t", [t[1:] for t in rows.txns]), ("p", [(line_of.get(p[0]),) + tuple(p[1:]) for p in rows.postings]),
+                        ("c", rows.customs), ("o", rows.opens), ("x", rows.closes)):
+        for r in sorted(repr(tuple(x)) for x in items):
+            h.update(f"{name}{r}\n".encode("utf-8"))
+    return h.hexdigest()
+
+
 @dataclass
 class ParsedFile:
     """A file parsed into rows (in a worker process when many bytes are to be read: PARALLEL_BYTES)."""
@@ -238,6 +252,7 @@ class FactCache:
     def __init__(self, books: Path, db_path: Path | None = None):
         self.books = Path(books)
         path = db_path or self.books / ".wuye" / "cache.sqlite"
+        self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self.lock = threading.RLock()
         self.db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
@@ -565,6 +580,18 @@ class FactCache:
                                          f"EXCEPT SELECT {cols} FROM main.{table}{where})", args + args).fetchone()[0]
                     if n1 != n2 or extra or missing:
                         out.append((table, n1, n2, extra, missing))
+                # each posting with its own transaction (the rows above could all be there, paired wrongly)
+                pw = where.replace("file", "p.file")
+                pair = ("SELECT p.file, t.lineno, p.account, p.item, p.period, p.cents, p.cls FROM {db}.postings p "
+                        "JOIN {db}.txns t ON t.id = p.txn" + pw)
+                n1 = db.execute(f"SELECT COUNT(*) FROM ({pair.format(db='main')})", args).fetchone()[0]
+                n2 = db.execute(f"SELECT COUNT(*) FROM ({pair.format(db='fresh')})", args).fetchone()[0]
+                extra = db.execute(f"SELECT COUNT(*) FROM ({pair.format(db='main')} EXCEPT "
+                                   f"{pair.format(db='fresh')})", args + args).fetchone()[0]
+                missing = db.execute(f"SELECT COUNT(*) FROM ({pair.format(db='fresh')} EXCEPT "
+                                     f"{pair.format(db='main')})", args + args).fetchone()[0]
+                if n1 != n2 or extra or missing:
+                    out.append(("postings of transactions", n1, n2, extra, missing))
             finally:
                 db.execute("DETACH DATABASE fresh")
         return out
@@ -573,6 +600,20 @@ class FactCache:
     def q(self, sql: str, args: tuple = ()) -> list[tuple]:
         with self.lock:
             return self.db.execute(sql, args).fetchall()
+
+    def file_digests(self) -> dict[str, tuple[str, str]]:
+        """{file: (its sha256, rows_digest of its rows here)}, read in one transaction."""
+        out = {}
+        with self.lock:
+            self.db.execute("BEGIN")
+            try:
+                for (rel, sha) in self.db.execute("SELECT path, sha FROM files").fetchall():
+                    rows = FileRows(*(self.db.execute(f"SELECT * FROM {t} WHERE file=?", (rel,)).fetchall()
+                                      for t in ("txns", "postings", "customs", "opens", "closes")))
+                    out[rel] = (sha, rows_digest(rows))
+            finally:
+                self.db.execute("COMMIT")
+        return out
 
     def entry_count(self, rel: str) -> int:
         row = self.q("SELECT entries FROM files WHERE path=?", (rel,))

@@ -21,9 +21,21 @@ def full_load(root: Path):
     return loader._load([(str(root / layout.MAIN), True)], None, None, None)
 
 
-def check_books(books) -> list[LedgerProblem]:
+# Books larger than this have their cache compared by a second process that parses the files into row
+# digests while this one loads the books (two cores: the check takes about as long as the load alone).
+DIGEST_BYTES = 8_000_000
+
+
+def check_books(books, digests: bool | None = None) -> list[LedgerProblem]:
     root = books.root
     problems: list[LedgerProblem] = []
+    files = layout.ledger_files(root)
+    if digests is None:
+        digests = sum((root / f).stat().st_size for f in files if (root / f).exists()) > DIGEST_BYTES
+    digests = digests and str(books.cache.path) != ":memory:"  # a worker can read only a cache on disk
+    from ledger.books.parse_worker import Digests
+
+    theirs = Digests(root, files, books.cache.path) if digests else None
     entries, errors, _ = full_load(root)
     for e in errors:
         src = e.source or {}
@@ -34,7 +46,11 @@ def check_books(books) -> list[LedgerProblem]:
             pass
         problems.append(LedgerProblem(fname, int(src.get("lineno") or 0), e.message))
     problems += receipt_problems(books.cache)
-    problems += cache_problems(books, entries)
+    compared = theirs.result() if theirs is not None else None
+    if compared is not None and compared[0] == compared[1]:  # every file's rows are those of its bytes
+        problems += [snapshot_problem(*d) for d in compared[2]]
+    else:
+        problems += cache_problems(books, entries)
     problems += shrink_problems(root, books.cache)
     problems += verified.problems(root, verified.verified_files(root))
     return problems
@@ -131,14 +147,21 @@ def cache_problems(books, entries: list | None = None, files: list[str] | None =
                 fresh.insert_parsed({rel: by_file.get(rel, []) for rel in layout.ledger_files(books.root)})
         finally:
             fresh.close()
-        out = [LedgerProblem(".wuye/cache.sqlite", 0, f"the item snapshot {key} differs from the postings it sums "
-                             f"({extra} extra, {missing} missing rows); run `wuye sync`")
-               for key, extra, missing in books.cache.snapshot_differences()]
+        out = snapshot_problems(books.cache)
         for table, n1, n2, extra, missing in books.cache.differences(path, files):
             out.append(LedgerProblem(".wuye/cache.sqlite", 0,
                                      f"cached {table} differ from the ledger ({n1} vs {n2} rows, "
                                      f"{extra} extra, {missing} missing); run `wuye sync`"))
         return out
+
+
+def snapshot_problem(key: str, extra: int, missing: int) -> LedgerProblem:
+    return LedgerProblem(".wuye/cache.sqlite", 0, f"the item snapshot {key} differs from the postings it sums "
+                         f"({extra} extra, {missing} missing rows); run `wuye sync`")
+
+
+def snapshot_problems(cache: FactCache) -> list[LedgerProblem]:
+    return [snapshot_problem(*d) for d in cache.snapshot_differences()]
 
 
 def shrink_problems(root: Path, cache: FactCache) -> list[LedgerProblem]:

@@ -14,16 +14,31 @@ from collections import deque
 from pathlib import Path
 
 _LEN = struct.Struct("<Q")
+CACHE_LINE = "\0cache "  # not a file name: asks for the cache's digests
 
 
-def serve(root: str) -> None:
-    from ledger.books.cache import _parse_path
+def _cache_digests(root: Path, db: Path):
+    from ledger.books.cache import FactCache
+
+    cache = FactCache(root, db_path=db)
+    try:
+        return cache.file_digests(), cache.snapshot_differences()
+    finally:
+        cache.close()
+
+
+def serve(root: str, digest: bool = False) -> None:
+    from ledger.books.cache import _parse_path, rows_digest
 
     out = sys.stdout.buffer
     for line in sys.stdin:
         rel = line.rstrip("\n")
         try:
-            result = ("ok", _parse_path(root, rel))
+            if rel.startswith(CACHE_LINE):  # the cache's own digests and snapshot comparison (Digests)
+                result = ("ok", _cache_digests(Path(root), Path(rel[len(CACHE_LINE):])))
+            else:
+                parsed = _parse_path(root, rel)
+                result = ("ok", (parsed.sha, rows_digest(parsed.rows)) if digest else parsed)
         except Exception as exc:  # noqa: BLE001  (the caller parses the file itself and reports it)
             result = ("error", f"{type(exc).__name__}: {exc}")
         data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
@@ -36,10 +51,11 @@ class Workers:
     """`n` parse workers on the books at `root`; `parsed(items)` yields (item, ParsedFile or None) in the
     order given, with at most two files waiting per worker (the rows of all files are never held at once)."""
 
-    def __init__(self, root: Path, n: int):
+    def __init__(self, root: Path, n: int, digest: bool = False):
         here = str(Path(__file__).resolve().parents[2])
         env = {**os.environ, "PYTHONPATH": here + os.pathsep + os.environ.get("PYTHONPATH", "")}
-        self.procs = [subprocess.Popen([sys.executable, "-m", "ledger.books.parse_worker", str(root)],
+        mode = ["--digest"] if digest else []
+        self.procs = [subprocess.Popen([sys.executable, "-m", "ledger.books.parse_worker", str(root), *mode],
                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=here)
                       for _ in range(n)]
 
@@ -87,5 +103,36 @@ class Workers:
         self.close()
 
 
+class Digests:
+    """What `wuye check` compares the cache by, made by one worker process while the caller loads the
+    books: the rows digest of every file parsed from its bytes (cache.rows_digest), then the same digests
+    of the cache's rows and its snapshot comparison (cache.snapshot_differences). `result()` is
+    (files {file: (sha256, digest)}, cache {file: (sha256, digest)}, snapshot differences), or None when
+    the worker could not answer."""
+
+    def __init__(self, root: Path, files: list[str], cache_db: Path):
+        self.files = list(files)
+        self.workers = Workers(root, 1, digest=True)
+        proc = self.workers.procs[0]
+        lines = [f + "\n" for f in self.files] + [f"{CACHE_LINE}{cache_db}\n"]
+        proc.stdin.write("".join(lines).encode("utf-8"))  # the names are short: they fit the pipe
+        proc.stdin.flush()
+
+    def result(self):
+        proc = self.workers.procs[0]
+        try:
+            files = {}
+            for rel in self.files:
+                got = self.workers._read(proc)
+                if got is not None:
+                    files[rel] = tuple(got)
+            cache = self.workers._read(proc)
+        finally:
+            self.workers.close()
+        if cache is None:
+            return None
+        return files, {k: tuple(v) for k, v in cache[0].items()}, cache[1]
+
+
 if __name__ == "__main__":
-    serve(sys.argv[1])
+    serve(sys.argv[1], digest="--digest" in sys.argv[2:])
