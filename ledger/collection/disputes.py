@@ -120,13 +120,13 @@ def close_entries(books, dispute_id: str, resolution: str, date: dt.date | None 
     disputes = load_disputes(books)
     d = disputes.get(dispute_id)
     if d is None:
-        raise InputError(f"dispute {dispute_id} not found")
+        raise InputError("dispute_unknown", dispute=dispute_id)
     if d.closed:
-        raise InputError(f"dispute {dispute_id} was already closed on {d.closed}")
+        raise InputError("dispute_already_closed", dispute=dispute_id, closed=d.closed)
     date = date or books.today()
     check_date(books, date)
     if date < d.opened:
-        raise InputError(f"--date {date} is before the dispute was opened ({d.opened})")
+        raise InputError("date_before_dispute", date=date, opened=d.opened)
     resolution = clean_text(books, resolution, "--resolution")
     by = books.collector(by)
     meta = {"by": by}

@@ -45,7 +45,7 @@ def waive_entry(books, unit: str, amount, item: str, period: str, reason: str, a
     # what is open on the waiver's date and stays open after it (a receivable never below zero at any date)
     open_amt = facts.reducible_items(books.cache, u.unit, date).get((item, period), ZERO)
     if value > open_amt:
-        raise InputError(f"{u.unit} {item} {period} has {fmt(open_amt)} open; cannot waive {fmt(value)}")
+        raise InputError("waive_exceeds_open", unit=u.unit, item=item, period=period, open=fmt(open_amt), amount=fmt(value))
     return beans.txn(date, f"减免 {u.unit} {item} {period}", [
         beans.posting(acc.WAIVERS, value),
         beans.posting(acc.receivable(u.unit), -value, {"item": item, "period": period, "kind": "waived"})],
@@ -158,15 +158,15 @@ def writeoff_entry(books, unit: str, period_list: list[str], reason: str, approv
     date = date or books.today()
     check_date(books, date)
     if not period_list:
-        raise InputError("--period is required (one or more YYYY-MM)")
+        raise InputError("writeoff_periods_required")
     opens = {(u.unit, i, p): a for (i, p), a in facts.reducible_items(books.cache, u.unit, date).items()}
     postings, total = [], ZERO
     for period in dict.fromkeys(periods.parse_period(p) for p in period_list):  # a period named twice once
         if period >= periods.period_of(date):
-            raise InputError(f"{period} is not in arrears on {date}; only arrears can be written off")
+            raise InputError("writeoff_not_arrears", period=period, date=date)
         found = [(i, a) for (_u, i, p), a in sorted(opens.items()) if p == period and a > 0]
         if not found:
-            raise InputError(f"{u.unit} has nothing open for {period}")
+            raise InputError("nothing_open", unit=u.unit, period=period)
         for item, amt in found:
             postings.append(beans.posting(acc.receivable(u.unit), -amt,
                                           {"item": item, "period": period, "kind": "written_off"}))

@@ -171,9 +171,9 @@ class PaymentState:
     def check_ref(self, channel: str, ref: str) -> None:
         used = find_ref(self.books, channel, ref)
         if used:
-            raise InputError(f"{channel} reference {ref} was already recorded on receipt {used}")
+            raise InputError("ref_recorded", channel=channel, ref=ref, receipt=used)
         if (channel, ref) in self.refs:
-            raise InputError(f"{channel} reference {ref} appears twice in this batch")
+            raise InputError("ref_twice_in_batch", channel=channel, ref=ref)
         self.refs.add((channel, ref))
 
 
@@ -237,7 +237,7 @@ def plan_payment(books, unit: str, amount: str | Decimal, channel: str, date: dt
         waived, extra = allocate(coupon, left, pay_period, priority, [k for k in wanted if k in opens],
                                  kind="waived")
         if extra:
-            raise InputError(f"coupon {fmt(coupon)} exceeds what {u.unit} still owes")
+            raise InputError("coupon_exceeds", coupon=fmt(coupon), unit=u.unit)
         for p in waived:
             opens[(p.item, p.period)] -= p.amount
     for k, a in opens.items():
@@ -348,9 +348,9 @@ def _payment(books, receipt: str):
         raise InputError("receipt_not_found", receipt=receipt)
     gone = reversed_receipts(books).get(receipt)
     if gone == "void":
-        raise InputError(f"receipt {receipt} is already void (作废)")
+        raise InputError("receipt_void", receipt=receipt)
     if gone == "refund":
-        raise InputError(f"receipt {receipt} was already refunded")
+        raise InputError("receipt_refunded", receipt=receipt)
     file, lineno, unit, _ = rows[0]
     return load_entry(books, file, lineno), unit
 
@@ -359,8 +359,7 @@ def check_no_partial_refunds(books, receipt: str) -> None:
     """A payment partly refunded is not reversed whole (that would reopen the refunded part twice)."""
     done = [t.meta.get("refund-no") for t in facts.partial_refunds_of(books.cache, receipt)]
     if done:
-        raise InputError(f"receipt {receipt} was partly refunded ({', '.join(map(str, done))}); "
-                         "refund the rest with an amount instead")
+        raise InputError("receipt_partly_refunded", receipt=receipt, refunds=", ".join(map(str, done)))
 
 
 def reversal(books, receipt: str, date: dt.date, op: str, reason: str, channel: str | None = None):
@@ -370,12 +369,11 @@ def reversal(books, receipt: str, date: dt.date, op: str, reason: str, channel: 
     check_no_partial_refunds(books, receipt)
     check_date(books, date)
     if date < orig.date:
-        raise InputError(f"date {date} is before the payment {receipt} of {orig.date}")
+        raise InputError("date_before_payment", date=date, receipt=receipt, paid=orig.date)
     credit_part = sum((p.units.number for p in orig.postings if p.account == acc.credit(unit)), ZERO)
     credit_now = credit_balances(books.cache, unit=unit).get(unit, ZERO)
     if -credit_part > credit_now:
-        raise InputError(f"{receipt} put {fmt(-credit_part)} on {unit}'s credit but only {fmt(credit_now)} is left "
-                         "(it was used by later bills); refund or correct the bills first")
+        raise InputError("credit_used_by_bills", receipt=receipt, amount=fmt(-credit_part), unit=unit, left=fmt(credit_now))
     money = books.config.channel_accounts[channel] if channel else None
     postings = []
     for p in orig.postings:
@@ -427,7 +425,7 @@ def refund_plan(books, unit: str, amount: str | None, channel: str, reason: str,
     if receipt:
         entry = reversal(books, receipt, date, "refund", reason, channel)
         if entry.meta["unit"] != u.unit:
-            raise InputError(f"receipt {receipt} belongs to {entry.meta['unit']}, not {u.unit}")
+            raise InputError("receipt_other_unit", receipt=receipt, owner=entry.meta["unit"], unit=u.unit)
         msg = f"refund {receipt} ({u.unit}) {channel}: {reason.strip()}\n" + reopened_note(entry)
     else:
         reason = clean_text(books, reason, "--reason")
@@ -435,12 +433,12 @@ def refund_plan(books, unit: str, amount: str | None, channel: str, reason: str,
         check_date(books, date)
         have = credit_balances(books.cache, unit=u.unit).get(u.unit, ZERO)
         if value > have:
-            raise InputError(f"{u.unit} has {fmt(have)} credit; cannot refund {fmt(value)}")
+            raise InputError("refund_exceeds_credit", unit=u.unit, credit=fmt(have), amount=fmt(value))
         # A prepayment discount (预交优惠) sits on the credit but was never paid in: it is not paid out.
         granted = facts.discount_on_credit(books.cache, u.unit)
         if granted > 0 and value > have - granted:
-            raise InputError(f"{u.unit} has {fmt(have)} credit, {fmt(granted)} of it a prepayment discount (预交优惠) "
-                             f"that is not paid out in cash; at most {fmt(max(have - granted, ZERO))} can be refunded")
+            raise InputError("refund_discount", unit=u.unit, credit=fmt(have), discount=fmt(granted),
+                             most=fmt(max(have - granted, ZERO)))
         entry = beans.txn(date, f"退款 {u.unit} 预存款", [
             beans.posting(acc.credit(u.unit), value, {"kind": "refund"}),
             beans.posting(books.config.channel_accounts[channel], -value)],
@@ -598,9 +596,9 @@ def plan_partial_refund(books, unit: str, amount: str | Decimal, receipt: str, c
     orig, owner, left, credit_left = refundable(books, receipt)
     u = books.unit(unit)
     if owner != u.unit:
-        raise InputError(f"receipt {receipt} belongs to {owner}, not {u.unit}")
+        raise InputError("receipt_other_unit", receipt=receipt, owner=owner, unit=u.unit)
     if date < orig.date:
-        raise InputError(f"date {date} is before the payment {receipt} of {orig.date}")
+        raise InputError("date_before_payment", date=date, receipt=receipt, paid=orig.date)
     # money it put on credit can go back only while it is still there (later bills may have used it)
     credit_now = credit_balances(books.cache, unit=u.unit).get(u.unit, ZERO)
     credit_left = min(credit_left, max(credit_now - facts.discount_on_credit(books.cache, u.unit), ZERO))

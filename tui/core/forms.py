@@ -234,7 +234,7 @@ def _missing(kind: str, values: dict) -> None:
                 continue
             raise InputError("required", what=name.replace('_', '-'))
     if kind == "refund" and not (values.get("amount") or values.get("receipt")):
-        raise InputError("give an amount (refund from credit) or a receipt (refund that payment)")
+        raise InputError("refund_what")
 
 
 def _unit_of_receipt(books: Books, receipt: str) -> str:
@@ -289,7 +289,7 @@ def adjust_preview(books: Books, kind: str, values: dict):
             e = payments.reversal(books, v["receipt"], date, "refund", v["reason"], v.get("channel") or "cash")
             closing.refuse_closed_entries(books, [e])
             if v.get("unit") and books.unit(v["unit"]).unit != e.meta["unit"]:
-                raise InputError(f"receipt {v['receipt']} belongs to {e.meta['unit']}, not {v['unit']}")
+                raise InputError("receipt_other_unit", receipt=v["receipt"], owner=e.meta["unit"], unit=v["unit"])
             return _undo_lines(books, effect_of(books, e.meta["unit"], e, receipt=v["receipt"]), e, v)
         u = books.unit(v["unit"])
         value = parse_amount(v["amount"], "amount")
@@ -297,7 +297,7 @@ def adjust_preview(books: Books, kind: str, values: dict):
         closing.refuse_closed_dates(books, [date])
         owed, credit = _balances(books, u.unit)
         if value > credit:
-            raise InputError(f"{u.unit} has {fmt(credit)} credit; cannot refund {fmt(value)}")
+            raise InputError("refund_exceeds_credit", unit=u.unit, credit=fmt(credit), amount=fmt(value))
         return Effect(u.unit, value, [], ZERO, ZERO, owed, owed, credit, credit - value,
                       note="refund from credit")
     raise InputError(f"unknown operation {kind}")
@@ -325,7 +325,7 @@ def adjust_write(books: Books, kind: str, values: dict) -> WriteDone:
     if kind == "latefees":
         _plan, result = latefees.assess(books, date)
         if result is None:
-            raise InputError(f"no late fees accrued to {date}; nothing written")
+            raise InputError("no_late_fees", date=date)
     elif kind == "waive":
         _e, result = adjustments.waive(books, v["unit"], v["amount"], v["item"], v["period"], v["reason"],
                                        v["approved_by"], date)
