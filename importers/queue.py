@@ -144,11 +144,11 @@ def get_item(books, qid: str) -> QueueItem:
     qid = (qid or "").strip().upper()
     rows = [(q.file, q.lineno) for q in facts.queue_entries(books.cache, qid)]
     if not rows:
-        raise InputError(f"queue item {qid} not found (see `wuye queue`)")
+        raise InputError("queue_item_unknown", queue=qid)
     f, ln = rows[0]
     done = closed_ids(books).get(qid)
     if done:
-        raise InputError(f"queue item {qid} is already closed ({done}); it cannot be assigned again")
+        raise InputError("queue_item_closed", queue=qid, done=done)
     e = _entries_by_line(books, {f}).get((f, ln))
     if e is None:
         raise InputError(f"queue item {qid}: entry not found at {f}:{ln}")
@@ -221,8 +221,7 @@ def plan_assign(books, qid: str, unit: str, designated: str | None = None, prepa
             # that covers it, a linked partial reversal with its own refund number
             found = latest_covering_payment(books, u.unit, item.amount, day)
             if found is None:
-                raise InputError(f"{item.id} paid out {fmt(item.amount)} but {u.unit} has only {fmt(have)} credit "
-                                 "and no payment of it covers the refund; record the overpayment first")
+                raise InputError("queue_refund_uncovered", queue=item.id, amount=fmt(item.amount), unit=u.unit, credit=fmt(have))
             receipt, left, credit_left = found
             parts, from_credit = choose_refund_parts(books, receipt, item.amount, left, credit_left)
             number = numbering.Numbers(books.cache).next(numbering.REFUNDS, day.year)

@@ -55,19 +55,19 @@ def reading_plan(books, unit: str, item: str, value: str, date: dt.date) -> Plan
     u = books.unit(unit)
     fee = books.config.fees.get(item)
     if fee is None or fee.basis != "metered":
-        raise InputError(f"item '{item}' is not a metered fee item in config.yaml")
+        raise InputError("not_metered", item=item)
     v = parse_amount(value, "reading", allow_zero=True)
     if date < books.config.books_start:
-        raise InputError(f"date {date} is before the books start {books.config.books_start}")
+        raise InputError("reading_before_start", date=date, start=books.config.books_start)
     prior = load_readings(books.cache).get((u.unit, item), [])
     if any(d == date for d, _ in prior):
-        raise InputError(f"{u.unit} {item} already has a reading on {date}")
+        raise InputError("reading_exists", unit=u.unit, item=item, date=date)
     later = [r for r in prior if r[0] > date]
     earlier = [r for r in prior if r[0] < date]
     if earlier and max(earlier)[1] > v:
-        raise InputError(f"reading {v} is below the earlier reading {max(earlier)[1]} on {max(earlier)[0]}")
+        raise InputError("reading_below", value=v, other=max(earlier)[1], date=max(earlier)[0])
     if later and min(later)[1] < v:
-        raise InputError(f"reading {v} is above the later reading {min(later)[1]} on {min(later)[0]}")
+        raise InputError("reading_above", value=v, other=min(later)[1], date=min(later)[0])
     entry = beans.custom(date, "wuye-reading", [u.unit, item, Decimal(v)], {"by": books.collector()})
     return appending([entry], f"reading {u.unit} {item} {v} on {date}\n", entry)
 
@@ -77,4 +77,4 @@ def period_args(period: str | None, first: str | None, last: str | None) -> list
         return [periods.parse_period(period)]
     if first and last:
         return periods.span(first, last)
-    raise InputError("give a period (YYYY-MM) or --from and --to")
+    raise InputError("bill_period_needed")

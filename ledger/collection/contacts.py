@@ -97,14 +97,14 @@ def contact_entry(books, unit: str, channel: str, outcome: str, *, date: dt.date
     doc = clean_text(books, doc, "--doc", required=False)
     by = books.collector(by)
     if acknowledged and not proof:
-        raise InputError("--acknowledged needs --proof (the signed or recorded acknowledgement)")
+        raise InputError("ack_needs_proof")
     amount = None
     if promise_amount not in (None, ""):
         amount = parse_amount(str(promise_amount), "--promise-amount")
         if promise_date is None:
-            raise InputError("--promise-amount needs --promise-date")
+            raise InputError("promise_needs_date")
     if promise_date is not None and promise_date < date:
-        raise InputError(f"--promise-date {promise_date} is before the contact date {date}")
+        raise InputError("promise_before_contact", promise=promise_date, date=date)
     meta = {"by": by, "proof": proof or None, "interrupts": interrupts(channel, proof, acknowledged),
             "acknowledged": True if acknowledged else None, "doc": doc or None,
             "promise-date": promise_date, "promise-amount": amount, **(extra or {})}

@@ -101,14 +101,14 @@ def select_units(books, as_of: dt.date, unit: str | None = None, building: str |
     if unit:
         u = books.unit(unit)
         if u.unit not in owing:
-            raise InputError(f"{u.unit} has nothing overdue on {as_of}; no notice to issue")
+            raise InputError("notice_nothing_overdue", unit=u.unit, date=as_of)
         if u.unit in disputed and not force:
             d = disputed[u.unit]
             raise InputError("notice_dispute_open", unit=u.unit, dispute=d["id"], label=d["label"],
                              opened=d["opened"])
         return Selection([u.unit], {})
     if building is None and overdue_days is None:
-        raise InputError("give a UNIT, --building B or --overdue-days N")
+        raise InputError("notice_whom")
     chosen, held = batch_units(books, owing, disputed, building, overdue_days)
     return Selection(chosen, held)
 
@@ -211,7 +211,7 @@ def issue_notices(books, as_of: dt.date, unit: str | None = None, building: str 
     A single unit whose open dispute holds its notice is sent one only with `force`; a `reason` (why it is
     sent anyway) implies force and is recorded on the notice's contact entry with the dispute id."""
     if deadline_days < 1:
-        raise InputError("--deadline-days must be at least 1")
+        raise InputError("deadline_at_least_one")
     if reason not in (None, ""):
         reason = clean_text(books, reason, "--reason")
         force = True

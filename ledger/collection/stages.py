@@ -68,11 +68,11 @@ def stage_entry(books, unit: str, stage: str, date: dt.date | None = None, note:
                 by: str | None = None):
     u = books.unit(unit)
     if stage not in STAGES:
-        raise InputError(f"unknown stage '{stage}' (one of {', '.join(STAGES)})")
+        raise InputError("stage_unknown", stage=stage, choices=", ".join(STAGES))
     date = date or books.today()
     check_date(books, date)
     if u.unit not in arrears_by_unit(books, date, overdue_only=False):
-        raise InputError(f"{u.unit} owes nothing on {date}; a collection stage is only kept for units in arrears")
+        raise InputError("stage_not_owing", unit=u.unit, date=date)
     note = clean_text(books, note, "--note", required=False)
     by = books.collector(by)
     return beans.custom(date, STAGE, [u.unit, stage], {"note": note or None, "by": by})

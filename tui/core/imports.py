@@ -22,12 +22,12 @@ def split_paths(text: str) -> list[str]:
 
 def _check_import_paths(paths: list[str]) -> list[str]:
     if not paths:
-        raise InputError("pick at least one export file")
+        raise InputError("import_pick_file")
     out = []
     for p in paths:
         path = Path(p).expanduser()
         if not path.is_file():
-            raise InputError(f"{p}: no such file")
+            raise InputError("no_such_file", path=p)
         out.append(str(path))
     return out
 
@@ -108,7 +108,7 @@ class AssignEffect:
 def _assign_args(books: Books, form: AssignForm) -> tuple:
     unit = (form.unit or "").strip().upper()
     if not unit:
-        raise InputError("type a unit or pick a suggestion")
+        raise InputError("assign_unit_needed")
     return (form.queue_id, unit, form.designated.strip() or None)
 
 

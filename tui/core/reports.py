@@ -107,10 +107,9 @@ def _check_export_path(books: Books, path: Path) -> None:
         probe = subprocess.run(["git", "-C", str(root), "check-ignore", "-q", str(target.relative_to(root))],
                                capture_output=True)
         if probe.returncode != 0:
-            raise InputError(f"{path} is inside the books folder and not git-ignored; choose a path outside "
-                             f"the books (or under .wuye/)")
+            raise InputError("export_inside_books", path=path)
     if not target.parent.is_dir():
-        raise InputError(f"folder {target.parent} does not exist")
+        raise InputError("folder_missing", folder=target.parent)
 
 
 def export_report(books: Books, spec: ReportSpec, fmt: str, path: str) -> str:
@@ -119,10 +118,10 @@ def export_report(books: Books, spec: ReportSpec, fmt: str, path: str) -> str:
 
     fmt = fmt.lower()
     if fmt not in EXPORT_FORMATS:
-        raise InputError(f"format must be one of {', '.join(EXPORT_FORMATS)}")
+        raise InputError("export_format", choices=", ".join(EXPORT_FORMATS))
     text = (path or "").strip()
     if not text:
-        raise InputError("give a file path")
+        raise InputError("export_path_needed")
     p = Path(text).expanduser()
     if not p.is_absolute():
         p = Path.cwd() / p
