@@ -190,7 +190,8 @@ async def test_reports_each_kind(books):
         v = await show(pilot, screen, "arrears", "building")
         assert "3年以上" in v.risk_columns and "按楼栋" in text_of(screen.query_one("#rep-out", Static), width=220)
         v = await show(pilot, screen, "disclosure", period="2026-Q3")
-        assert v.text and "物业费收支公示" in text_of(screen.query_one("#rep-out", Static), width=220)
+        assert v.text and "物业费收支公示" in text_of(screen.query_one("#rep-head", Static), width=220)
+        assert text_of(screen.query_one("#rep-out", Static), width=220).strip() == ""  # shown once, as printed
         v = await show(pilot, screen, "targets", period="2026-11")
         assert [x.title for x in v.tables] == ["收费员目标完成情况", "待走访（先易后难）"]
         v = await show(pilot, screen, "limitation")

@@ -170,6 +170,8 @@ def render_head(v: core.ReportView) -> Group:
 
 
 def render_tables(v: core.ReportView) -> Group:
+    if v.text is not None:  # the disclosure is its printed text (render_head), not its tables again
+        return Group()
     tables = [x for x in v.tables if not x.title.startswith("构成")] + [x for x in v.tables if x.title.startswith("构成")]
     parts: list = []
     for tbl in tables:  # the rates' figure breakdown last: the grouped rates come first
