@@ -127,6 +127,14 @@ MESSAGES: dict[str, str] = {
     "deadline_at_least_one": N_("期限天数（--deadline-days）至少为 1"),
     "stage_unknown": N_("催缴阶段 '{stage}' 不存在（可选：{choices}）"),
     "stage_not_owing": N_("{unit} 在 {date} 没有欠费；催缴阶段只记录欠费户"),
+    # typed amounts and periods (ledger/basics/parse.py, ledger/reports/rates.py)
+    "odd_digit": N_("{what}：'{text}' 含有数字 '{digit}'（{name}）；请写 0-9"),
+    "misplaced_comma": N_("{what}：'{text}' 的逗号不在千位分隔处（请写 1,234.50 或 1234.50；不接受用逗号作小数点）"),
+    "bad_month": N_("{what} '{text}' 不是 YYYY-MM 格式"),
+    "period_before_start": N_("{what} {period}：早于建账日 {start}"),
+    "period_too_far": N_("{what} {period}：比今天 {today} 晚一年以上（最晚 {last}）；确需如此请加 --allow-future"),
+    "period_backwards": N_("期间 '{text}' 的起止颠倒了"),
+    "bad_report_period": N_("期间 '{text}' 不是 YYYY、YYYY-Qn、YYYY-MM 或 YYYY-MM..YYYY-MM 格式"),
     # free texts and fields (ledger/community/privacy.py, ledger/basics/parse.py)
     "fee_item_unknown_in": N_("{what}：收费项目 '{item}' 不存在"),
     "fee_item_unknown": N_("收费项目 '{item}' 不存在"),

@@ -31,8 +31,7 @@ def ascii_input(text, what: str) -> str:
     raw = str(text if text is not None else "")
     for ch in raw:
         if unicodedata.category(ch).startswith("N") and not ("0" <= ch <= "9" or ch in _FULLWIDTH_DIGITS):
-            raise InputError(f"{what}: '{text}' contains the digit '{ch}' ({unicodedata.name(ch, 'unknown')}); "
-                             "write digits 0-9")
+            raise InputError("odd_digit", what=what, text=text, digit=ch, name=unicodedata.name(ch, "unknown"))
     return unicodedata.normalize("NFKC", raw).strip()
 
 
@@ -45,8 +44,7 @@ def parse_amount(text, what: str = "amount", allow_zero: bool = False, allow_neg
     m = _AMOUNT_RE.match(raw)
     if not m:
         if re.fullmatch(r"-?[\d,]+(\.\d+)?", raw):
-            raise InputError(f"{what}: '{text}' puts a comma where no thousands separator goes "
-                             "(write 1,234.50 or 1234.50; a decimal comma is not accepted)")
+            raise InputError("misplaced_comma", what=what, text=text)
         raise InputError("bad_amount", what=what, text=text)
     if m.group("frac") and len(m.group("frac")) > 2:
         raise InputError("bad_amount", what=what, text=text)
@@ -67,7 +65,7 @@ def parse_period(text, what: str = "period") -> str:
     if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1900:
         if what == "period":
             raise InputError("bad_period", text=text)
-        raise InputError(f"{what} '{text}' is not YYYY-MM")
+        raise InputError("bad_month", what=what, text=text)
     return m.group(0)
 
 
@@ -88,13 +86,12 @@ def check_billing_period(period: str, books_start: dt.date, today: dt.date, allo
     """Billing runs only for months from the books start to a year ahead of today (unless allow_future)."""
     first = f"{books_start.year:04d}-{books_start.month:02d}"
     if period < first:
-        raise InputError(f"{what} {period}: before the books start {books_start}")
+        raise InputError("period_before_start", what=what, period=period, start=books_start)
     ahead = today.replace(day=min(today.day, calendar.monthrange(today.year + 1, today.month)[1]),
                           year=today.year + 1)
     last = f"{ahead.year:04d}-{ahead.month:02d}"
     if period > last and not allow_future:
-        raise InputError(f"{what} {period}: more than a year ahead of today {today} (latest {last}); "
-                         "pass --allow-future if that is really meant")
+        raise InputError("period_too_far", what=what, period=period, today=today, last=last)
     return period
 
 

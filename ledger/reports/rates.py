@@ -99,7 +99,7 @@ def parse_period(text: str) -> ReportPeriod:
         a, b = (x.strip() for x in raw.split("..", 1))
         first, last = parse_period(a), parse_period(b)
         if last.last < first.first:
-            raise InputError(f"period '{raw}' runs backwards")
+            raise InputError("period_backwards", text=raw)
         return ReportPeriod(f"{first.first}..{last.last}", first.first, last.last)
     if m := _YEAR.match(raw):
         return ReportPeriod(raw, f"{raw}-01", f"{raw}-12")
@@ -109,7 +109,7 @@ def parse_period(text: str) -> ReportPeriod:
     if _MONTH.match(raw):
         p = periods.parse_period(raw)
         return ReportPeriod(p, p, p)
-    raise InputError(f"period '{text}' is not YYYY, YYYY-Qn, YYYY-MM or YYYY-MM..YYYY-MM")
+    raise InputError("bad_report_period", text=text)
 
 
 def period_from_dates(first_day: dt.date, last_day: dt.date) -> ReportPeriod:

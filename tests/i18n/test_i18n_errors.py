@@ -9,6 +9,7 @@ from ledger.basics.errors import MESSAGES, InputError, LockHeldError, Validation
 from ledger.books.folder import Books
 from ledger.community import privacy
 from ledger.payments import pay
+from ledger.reports.rates import parse_period as parse_report_period
 from tui import i18n
 
 
@@ -65,7 +66,12 @@ def _raised(call) -> InputError:
     (lambda: privacy.clean_text(None, "  ", "reason"), "required", "reason is required", "原因 必须填写"),
     (lambda: privacy.clean_text(None, "很长" * 200, "note"), "text_too_long", "note: 400 characters; at most 300",
      "说明：400 个字符；最多 300 个"),
-], ids=["phone", "id-card", "above-limit", "required", "too-long"])
+    (lambda: money.parse_amount("1,23.45"), "misplaced_comma",
+     "amount: '1,23.45' puts a comma where no thousands separator goes (write 1,234.50 or 1234.50; a decimal comma "
+     "is not accepted)", "金额：'1,23.45' 的逗号不在千位分隔处（请写 1,234.50 或 1234.50；不接受用逗号作小数点）"),
+    (lambda: parse_report_period("2026-05..2026-01"), "period_backwards", "period '2026-05..2026-01' runs backwards",
+     "期间 '2026-05..2026-01' 的起止颠倒了"),
+], ids=["phone", "id-card", "above-limit", "required", "too-long", "comma", "backwards"])
 def test_field_errors_raised_with_codes(call, code, en, zh):
     """The core raises these with a code: English stays the message the CLI has always printed, Chinese is
     the catalog's (no matching of English text)."""
