@@ -21,7 +21,7 @@ from ledger.basics import accounts as acc
 from ledger.basics.money import to_cents
 from ledger.books.files import sha256_bytes
 
-SCHEMA_VERSION = "12"  # 12: + csnap (rate rows through a month end), postings(acct, period); 11: + txns(op); 10: + files.min_date, snap (item sums through a month end), postings(acct, date), derived
+SCHEMA_VERSION = "12"  # indexes alone need no new version: SCHEMA adds them to an existing cache; 12: + csnap (rate rows through a month end), postings(acct, period); 11: + txns(op); 10: + files.min_date, snap (item sums through a month end), postings(acct, date), derived
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, sha TEXT, entries INTEGER, errors TEXT, stat TEXT,
@@ -50,7 +50,14 @@ CREATE INDEX IF NOT EXISTS p_acct_period ON postings(acct, period);
 CREATE INDEX IF NOT EXISTS p_cls ON postings(cls, acct);
 CREATE INDEX IF NOT EXISTS t_file ON txns(file);
 CREATE INDEX IF NOT EXISTS t_receipt ON txns(receipt);
-CREATE INDEX IF NOT EXISTS t_op ON txns(op);  -- voids and refunds are few among the payments
+-- voids and refunds are few among the payments; a day's takings read one date range of one op
+DROP INDEX IF EXISTS t_op;
+CREATE INDEX IF NOT EXISTS t_op_date ON txns(op, date);
+-- a receipt's legs (facts.postings_of); queue assignments and reopenings are few among a million txns
+CREATE INDEX IF NOT EXISTS p_txn ON postings(txn);
+CREATE INDEX IF NOT EXISTS t_queue ON txns(json_extract(meta,'$.queue')) WHERE json_extract(meta,'$.queue') IS NOT NULL;
+CREATE INDEX IF NOT EXISTS t_reopens ON txns(json_extract(meta,'$.reopens'))
+  WHERE json_extract(meta,'$.reopens') IS NOT NULL;
 CREATE INDEX IF NOT EXISTS t_ref ON txns(channel, ref);
 CREATE INDEX IF NOT EXISTS c_file ON customs(file);
 CREATE INDEX IF NOT EXISTS c_type ON customs(type, unit);
