@@ -733,7 +733,7 @@ def queue_events(cache: FactCache, qid: str | None = None) -> list[QueueEvent]:
            f"SELECT {cols} FROM txns WHERE json_extract(meta,'$.reopens') IS NOT NULL "
            "AND json_extract(meta,'$.queue') IS NULL AND op != 'queue'")
     out = []
-    for q, re_, op, d, receipt, voids, refunds, f, ln in cache.q(sql + " ORDER BY 4, 8, 9"):
+    for q, re_, op, d, receipt, voids, refunds, f, ln in cache.q(sql + " ORDER BY date, file, lineno"):
         key = re_ or q
         if qid and key != qid:
             continue
@@ -758,10 +758,10 @@ def used_numbers(cache: FactCache, source: str, prefix: str) -> list[str]:
     index of the value holding the number (e.g. 'wuye-dispute-open:1')."""
     like = prefix.replace("%", "") + "%"
     if source == "receipt":
-        if any(ch in prefix for ch in "*?[%_"):
-            rows = cache.q("SELECT receipt FROM txns WHERE op='pay' AND receipt LIKE ?", (like,))
-        else:  # GLOB is case-sensitive, so sqlite reads only this prefix's range of the receipt index
-            rows = cache.q("SELECT receipt FROM txns WHERE receipt GLOB ? AND op='pay'", (prefix + "*",))
+        # GLOB is case-sensitive, so it can read the prefix's range of the receipt index (LIKE cannot); '+op'
+        # keeps sqlite from reading every payment by the op index instead
+        glob = "".join(f"[{ch}]" if ch in "*?[" else ch for ch in prefix) + "*"
+        rows = cache.q("SELECT receipt FROM txns WHERE receipt GLOB ? AND +op='pay'", (glob,))
     elif source in ("queue", "doc", "refund"):
         key = {"queue": "queue", "doc": "doc", "refund": "refund-no"}[source]
         rows = cache.q(f"SELECT json_extract(meta,'$.\"{key}\"') FROM txns WHERE json_extract(meta,'$.\"{key}\"') "
