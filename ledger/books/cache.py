@@ -67,6 +67,7 @@ DERIVED = ("snap", "csnap", "derived")  # made from those rows, dropped with the
 # a file whose size, mtime and inode match its row is not read again; a stat is recorded only once the
 # file's mtime is this many seconds old, so a write in the same clock tick with the same size is still seen
 STAT_SETTLED = 2.0
+_EMPTY_SHA = sha256_bytes(b"")  # the base of a file that did not exist before a write
 _KEEP_META = ("op", "unit", "receipt", "channel", "ref", "payer", "collector", "reason", "approved-by",
               "dispute", "voids", "refunds", "mode", "queue", "source", "period", "doc", "by",
               "accrued-to", "discount", "recorded", "category", "fund", "day", "slip", "basis", "received", "reopens",
@@ -416,6 +417,11 @@ class FactCache:
             self.db.execute("BEGIN IMMEDIATE")
             try:
                 row = self.db.execute("SELECT sha FROM files WHERE path=?", (rel,)).fetchone()
+                if row is None and base == _EMPTY_SHA:  # a new file (a bill run's new month): rows from nothing
+                    self._insert(rel, entries)
+                    self.db.execute("INSERT INTO files VALUES(?,?,?,0,NULL,?)", (rel, sha, len(entries), _min_date(entries)))
+                    self.db.execute("COMMIT")
+                    return True
                 if row is None or row[0] != base:
                     self.db.execute("ROLLBACK")
                     return False

@@ -30,6 +30,7 @@ from beancount.parser import parser
 from ledger.basics import accounts as acc
 from ledger.basics.errors import LedgerProblem, ValidationError
 from ledger.books import git as vcs, layout
+from ledger.books.files import sha256_bytes
 
 PATH = "verified.json"
 VERSION = 1
@@ -304,6 +305,13 @@ def update(root: str | Path, changed_files_text: dict[str, str], office: str | N
                 and not old.lost and not old.lost_numbers):
             _refuse_reissue(rel, chunk.entries, old, state)
             state.files[rel] = old.extended(chunk.entries, vcs.blob_sha(text.encode("utf-8")))
+            continue
+        if (chunk is not None and old is None and blobs is not None and rel not in blobs
+                and chunk.base == sha256_bytes(b"")):
+            # a new file (a bill run's new month) is all appended text: its record is that of the chunk
+            _refuse_reissue(rel, chunk.entries, FileState(0, [], {}), state)
+            state.files[rel] = _summary(chunk.entries)
+            state.files[rel].blob = vcs.blob_sha(text.encode("utf-8"))
             continue
         new, entries = file_state(text, rel)
         committed = vcs.show(root, "HEAD", rel) if has_head else None
