@@ -310,10 +310,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--growth", action="store_true",
                     help="also measure 1,000 and 2,000 units at --months, and 12 and 60 months at --units")
     ap.add_argument("--quick", action="store_true", help="leave out the full `wuye check`")
+    ap.add_argument("--sizes", help="measure exactly these sizes, e.g. 1000x120,5000x12 (a growth table "
+                                    "for part of --growth, when the largest size was measured in another run)")
     args = ap.parse_args(argv)
     out = Path(args.out).resolve()
     sizes = [(args.units, args.months)]
-    if args.growth:
+    if args.sizes:
+        try:
+            sizes = [(int(u), int(m)) for u, m in (s.strip().split("x") for s in args.sizes.split(","))]
+        except ValueError:
+            ap.error(f"--sizes: expected UNITSxMONTHS[,UNITSxMONTHS...], got {args.sizes!r}")
+    elif args.growth:
         sizes = sorted({(u, args.months) for u in (1000, 2000) if u < args.units}
                        | {(args.units, m) for m in (12, 60) if m < args.months}) + sizes
     runs = growth(out, sizes, args.last, args.quick)
