@@ -309,8 +309,13 @@ class FactCache:
             row = rows.get(rel)
             if row is not None and st is not None and row[1] == st:
                 shas[rel] = row[0]
+            elif row is not None and st is not None and self._same_bytes(path, row[0], st):
+                # a copied, restored or touched file with the bytes of its row: hashed, not parsed again
+                shas[rel] = row[0]
+                settled.append((settled_stat(path), rel))
             else:
                 stale.append((rel, st))
+        settled = [(stat, rel) for stat, rel in settled if stat]
         if workers is None:
             big = sum((self.books / rel).stat().st_size for rel, _ in stale if (self.books / rel).exists())
             workers = min(os.cpu_count() or 1, 8) if big > PARALLEL_BYTES else 1
@@ -340,6 +345,14 @@ class FactCache:
             for gone in set(known) - set(files):
                 self._drop(gone)
         return shas
+
+    def _same_bytes(self, path: Path, sha: str, st: str) -> bool:
+        """Whether the file holds the bytes with this sha256 and did not move while it was read."""
+        try:
+            same = sha256_bytes(path.read_bytes()) == sha
+        except OSError:
+            return False
+        return same and stat_key(path) == st
 
     def _parsed_in_workers(self, stale: list[tuple[str, str | None]], workers: int):
         """(file, stat, its rows or None) as `workers` child processes parse them, largest first

@@ -204,6 +204,51 @@ def test_a_settled_file_is_trusted_by_its_stat_and_a_touched_one_is_read(base_bo
         books.close()
 
 
+def test_a_copied_folder_keeps_the_rows_of_unchanged_files_and_reads_the_changed_one(base_books, tmp_path,
+                                                                                     monkeypatch):
+    """A copy of the books (a backup restored, a folder moved) has every file's stat changed: the files
+    whose bytes are those of their rows keep their rows and get their new stat (they are hashed, not
+    handed to the parse workers: bench/scale.py times it), the file whose bytes changed is read again."""
+    root = tmp_path / "b"
+    shutil.copytree(base_books, root)
+    monkeypatch.setenv("WUYE_TODAY", "2024-04-20")
+    for p in PERIODS:
+        assert run_cli(root, "bill", p).rc == 0
+    assert run_cli(root, "pay", UNITS[0], "300.00", "--channel", "cash").rc == 0
+    old = time.time() - 60
+    for p in layout.ledger_files(root):
+        os.utime(root / p, (old, old))
+    Books(root).close()  # rows and settled stats for every file
+    copy = tmp_path / "copy"
+    shutil.copytree(root, copy)  # new inodes: no stat matches its row
+    changed = "txns/2024/2024-02.beancount"
+    (copy / changed).write_text((copy / changed).read_text(encoding="utf-8") + "\n; a note\n", encoding="utf-8")
+    ids = "SELECT file, MIN(id), COUNT(*) FROM txns GROUP BY file ORDER BY file"
+    cache = FactCache(copy)
+    try:
+        before = dict((f, (i, n)) for f, i, n in cache.q(ids))
+        assert changed in before and len(before) >= 4
+        cache.sync(layout.ledger_files(copy), workers=2)
+        after = dict((f, (i, n)) for f, i, n in cache.q(ids))
+        assert {f: v for f, v in after.items() if f != changed} == {f: v for f, v in before.items() if f != changed}
+        assert after[changed][1] == before[changed][1] and after[changed][0] > max(i for i, _ in before.values())
+        stats = dict(cache.q("SELECT path, stat FROM files"))
+        for rel in layout.ledger_files(copy):
+            if rel != changed:
+                st = (copy / rel).stat()
+                assert stats[rel] == f"{st.st_size}:{st.st_mtime_ns}:{st.st_ino}", rel
+    finally:
+        cache.close()
+    fresh = FactCache(copy, db_path=tmp_path / "fresh.sqlite")
+    fresh.sync(layout.ledger_files(copy))
+    fresh.close()
+    cache = FactCache(copy)
+    try:
+        assert cache.differences(tmp_path / "fresh.sqlite") == []
+    finally:
+        cache.close()
+
+
 def test_an_older_verified_json_with_inline_digests_is_moved_to_verified_d_by_the_next_write(base_books, tmp_path,
                                                                                              monkeypatch):
     """Books whose verified.json still holds every file's digests inline (before verified.d/): they are
