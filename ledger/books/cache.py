@@ -480,17 +480,11 @@ class FactCache:
             try:
                 key = self.snapshot_basis(through)  # the sums below are of the rows as they are in this transaction
                 if not self.db.execute("SELECT 1 FROM snap WHERE key=? LIMIT 1", (key,)).fetchone():
-                    self.db.execute(
-                        "INSERT INTO snap SELECT ?, unit, acct, item, period, SUM(cents) FROM postings "
-                        "WHERE acct IN ('ar', 'dev') AND date <= ? GROUP BY unit, acct, item, period "
-                        "HAVING SUM(cents) != 0", (key, through.isoformat()))
-                    self.db.execute(
-                        "INSERT INTO snap SELECT ?, unit, acct, NULL, NULL, SUM(cents) FROM postings "
-                        "WHERE acct = 'credit' AND date <= ? GROUP BY unit HAVING SUM(cents) != 0",
-                        (key, through.isoformat()))
-                    # an empty snapshot still needs a row to be found
-                    self.db.execute("INSERT INTO snap VALUES(?, NULL, 'none', NULL, NULL, 0)", (key,))
-                    self.db.execute(f"INSERT INTO csnap {CLASS_ROWS}", (key, through.isoformat()))
+                    base = self._earlier_snapshot(through)
+                    if base is None:
+                        self._snapshot_from_postings(key, through)
+                    else:
+                        self._snapshot_from_earlier(key, through, *base)
                     keep = [k for (k,) in self.db.execute("SELECT DISTINCT key FROM snap WHERE key != ? "
                                                            "ORDER BY key DESC LIMIT 1", (key,))] + [key]
                     marks = ','.join('?' * len(keep))
@@ -501,6 +495,53 @@ class FactCache:
                 self.db.execute("ROLLBACK")
                 raise
         return key
+
+    def _earlier_snapshot(self, through: dt.date) -> tuple[str, dt.date] | None:
+        """(key, month end) of the latest stored snapshot before `through` that is still of the books' bytes
+        (its basis unchanged: no file with an entry dated through its month end changed since)."""
+        for (key,) in self.db.execute("SELECT DISTINCT key FROM snap ORDER BY key DESC").fetchall():
+            day = _date(key.partition(":")[0])
+            if day < through and self.snapshot_basis(day) == key:
+                return key, day
+        return None
+
+    def _snapshot_from_postings(self, key: str, through: dt.date) -> None:
+        self.db.execute(
+            "INSERT INTO snap SELECT ?, unit, acct, item, period, SUM(cents) FROM postings "
+            "WHERE acct IN ('ar', 'dev') AND date <= ? GROUP BY unit, acct, item, period "
+            "HAVING SUM(cents) != 0", (key, through.isoformat()))
+        self.db.execute(
+            "INSERT INTO snap SELECT ?, unit, acct, NULL, NULL, SUM(cents) FROM postings "
+            "WHERE acct = 'credit' AND date <= ? GROUP BY unit HAVING SUM(cents) != 0",
+            (key, through.isoformat()))
+        # an empty snapshot still needs a row to be found
+        self.db.execute("INSERT INTO snap VALUES(?, NULL, 'none', NULL, NULL, 0)", (key,))
+        self.db.execute(f"INSERT INTO csnap {CLASS_ROWS}", (key, through.isoformat()))
+
+    def _snapshot_from_earlier(self, key: str, through: dt.date, before: str, since: dt.date) -> None:
+        """The snapshot through `through` as the stored one through `since` plus the postings dated after
+        it: the same rows as summing every posting (sums add up; the zero sums left out add nothing; the
+        class rows after `since` are of later months than any stored one), read in a month, not a decade."""
+        args = (key, before, since.isoformat(), through.isoformat())
+        self.db.execute(
+            "INSERT INTO snap SELECT ?1, unit, acct, item, period, SUM(c) FROM ("
+            "SELECT unit, acct, item, period, cents AS c FROM snap WHERE key=?2 AND acct IN ('ar', 'dev') "
+            "UNION ALL SELECT unit, acct, item, period, cents FROM postings "
+            "WHERE acct IN ('ar', 'dev') AND date > ?3 AND date <= ?4) "
+            "GROUP BY unit, acct, item, period HAVING SUM(c) != 0", args)
+        self.db.execute(
+            "INSERT INTO snap SELECT ?1, unit, acct, NULL, NULL, SUM(c) FROM ("
+            "SELECT unit, acct, cents AS c FROM snap WHERE key=?2 AND acct = 'credit' "
+            "UNION ALL SELECT unit, acct, cents FROM postings WHERE acct = 'credit' AND date > ?3 AND date <= ?4) "
+            "GROUP BY unit HAVING SUM(c) != 0", args)
+        self.db.execute("INSERT INTO snap VALUES(?, NULL, 'none', NULL, NULL, 0)", (key,))
+        self.db.execute(
+            "INSERT INTO csnap SELECT ?1, acct, item, period, dm, cls, SUM(c) FROM ("
+            "SELECT acct, item, period, dm, cls, cents AS c FROM csnap WHERE key=?2 UNION ALL "
+            "SELECT acct, item, period, substr(date, 1, 7), "
+            "CASE WHEN cls = 'charge' AND cents <= 0 THEN 'other' ELSE cls END, cents FROM postings "
+            "WHERE acct IN ('ar', 'dev') AND date > ?3 AND date <= ?4 AND item IS NOT NULL AND period IS NOT NULL) "
+            "GROUP BY 2, 3, 4, 5, 6", args)
 
     def with_snapshot(self, through: dt.date, sql: str, args: tuple = ()) -> list[tuple]:
         """Run `sql` (its first parameter is the snapshot key) in one read transaction that also finds the
