@@ -350,17 +350,21 @@ def receivable_class_rows(cache: FactCache, as_of: dt.date, developer: bool, exc
     Whole months are all a rate period needs. A charge posting that is not positive is 'other'.
     The community and per-item rows start from the cache's class snapshot (cache.CLASS_ROWS) through the
     month end of the item snapshot, plus the postings after it; `snapshot=False` sums every posting.
+    by='household': the key is (unit, None) and the month of the date None, summed over both: only for a
+    fold of months that hold each row's period (rates.count_households of one month), where fold never
+    reads the month of the date (half the rows of by='unit').
     """
     accts = ("ar", "dev") if developer else ("ar",)
-    through = snapshot_date(cache, as_of) if snapshot and by != "unit" and not first else None
+    through = snapshot_date(cache, as_of) if snapshot and by not in ("unit", "household") and not first else None
     if through is not None:
         return _class_rows_from_snapshot(cache, through, as_of, accts, excluded, by)
-    key = {"unit": "unit, item", "item": "NULL, item", None: "NULL, NULL"}[by]
+    key = {"unit": "unit, item", "household": "unit, NULL", "item": "NULL, item", None: "NULL, NULL"}[by]
+    month = "NULL" if by == "household" else "substr(date, 1, 7)"
     where, args = "", (as_of.isoformat(),) + accts + tuple(excluded)
     if first:
         where, args = " AND period BETWEEN ? AND ?", args + (first, last)
     rows = cache.q(f"""
-    SELECT {key}, period, substr(date, 1, 7),
+    SELECT {key}, period, {month},
       CASE WHEN cls = 'charge' AND cents <= 0 THEN 'other' ELSE cls END, SUM(cents)
     FROM postings
     WHERE date <= ? AND acct IN ({_marks(accts)}) AND item IS NOT NULL AND period IS NOT NULL

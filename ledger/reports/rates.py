@@ -330,7 +330,9 @@ def collection_rates(books, period: ReportPeriod | str, as_of: dt.date | None = 
         for f in figs.values():
             total.add(f)
         groups = {k: f for k, f in sorted(figs.items()) if any(vars(f).values())}
-    hh_rows = facts.receivable_class_rows(books.cache, as_of, developer, excluded, by="unit",
+    # households by item need the item of each row; by any other grouping, one row per unit and class
+    hh_rows = facts.receivable_class_rows(books.cache, as_of, developer, excluded,
+                                          by="unit" if by == "item" else "household",
                                           first=period.first, last=period.last)
     if units is not None:
         hh_rows = [r for r in hh_rows if r[0][0] in units]
@@ -363,7 +365,7 @@ def monthly_rates(books, period: ReportPeriod | str, as_of: dt.date | None = Non
         rows = scoped_rows(books, as_of, developer, units)
     else:
         rows = _rows if _rows is not None else facts.receivable_class_rows(books.cache, as_of, developer, excluded)
-    hh_rows = facts.receivable_class_rows(books.cache, as_of, developer, excluded, by="unit",
+    hh_rows = facts.receivable_class_rows(books.cache, as_of, developer, excluded, by="household",
                                           first=period.first, last=period.last)
     if units is not None:
         hh_rows = [r for r in hh_rows if r[0][0] in units]
