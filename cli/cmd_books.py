@@ -214,7 +214,7 @@ def cmd_check(args) -> int:
 
 def cmd_log(args) -> int:
     books = open_books(args)
-    ops = operations(books.root, args.n)
+    ops = operations(books.root, args.n, cache=books.cache)
     if args.json:
         print_json([o.as_dict() for o in ops])
         return 0

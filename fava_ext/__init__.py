@@ -390,7 +390,7 @@ class WuyeOperations(_Page, FavaExtensionBase):
         """The operations log as a Report (git is its only source; no wuye report prints it)."""
         from ledger.reports.formats import Table
 
-        ops = history.operations(self.books.root, self.limit())
+        ops = history.operations(self.books.root, self.limit(), cache=self.books.cache)
         # the short commit id, as the page shows it: a 40-hex id can hold 11 digits that look like a phone
         t = Table("操作日志", ["时间", "操作人", "操作", "说明", "文件", "提交"])
         for o in ops:
@@ -400,13 +400,13 @@ class WuyeOperations(_Page, FavaExtensionBase):
 
     def page(self) -> dict:
         limit = self.limit()
-        return {"ops": history.operations(self.books.root, limit), "limit": limit}
+        return {"ops": history.operations(self.books.root, limit, cache=self.books.cache), "limit": limit}
 
     @extension_endpoint("data")
     def data(self):
         import json
 
-        ops = history.operations(self.books.root, 100)
+        ops = history.operations(self.books.root, 100, cache=self.books.cache)
         return Response(json.dumps([o.as_dict() for o in ops], ensure_ascii=False, indent=2),
                         mimetype="application/json")
 

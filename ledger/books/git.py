@@ -168,13 +168,15 @@ def log(repo: Path, limit: int = 50, paths: tuple[str, ...] = (), rev: str = "HE
 _ADDED_DATE = re.compile(r"^\+(\d{4}-\d{2}-\d{2}) ", re.M)
 
 
-def added_dates(repo: Path, limit: int = 50, paths: tuple[str, ...] = (), rev: str = "HEAD") -> dict[str, tuple[str, ...]]:
+def added_dates(repo: Path, limit: int = 50, paths: tuple[str, ...] = (), rev: str = "HEAD",
+                commits: list[str] | None = None) -> dict[str, tuple[str, ...]]:
     """{commit: the sorted distinct dates of the directives it added} from its diff (`+YYYY-MM-DD ...`
-    lines): the value dates of what each of the last `limit` commits recorded."""
+    lines): the value dates of what each of the last `limit` commits recorded (or of `commits` only)."""
     if not head(repo):
         return {}
     end = "\x1e"
-    out = git(repo, "log", f"-{limit}", f"--format={end}%H", "-U0", "--no-color", "--no-ext-diff", rev, "--", *paths)
+    which = ["--no-walk=unsorted", *commits] if commits else [f"-{limit}", rev]
+    out = git(repo, "log", *which, f"--format={end}%H", "-U0", "--no-color", "--no-ext-diff", "--", *paths)
     dates: dict[str, tuple[str, ...]] = {}
     for chunk in out.split(end)[1:]:
         sha, _, diff = chunk.partition("\n")

@@ -1,6 +1,7 @@
 """What git says about the books: the operations log and the history of fee standards."""
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -103,13 +104,35 @@ def _price_before(rates: dict, item: str, utype: str, start: str) -> str | None:
     return rates[earlier[-1]][0] if earlier else None
 
 
-def operations(root: Path, limit: int = 50) -> list[Operation]:
+def operations(root: Path, limit: int = 50, cache=None) -> list[Operation]:
+    """The last `limit` commits as operations; with the books' fact cache, each commit's value dates are
+    read from its diff once and kept there by commit id (a commit never changes; bulk commits' diffs
+    are megabytes)."""
     out = []
-    dates = vcs.added_dates(root, limit, paths=(layout.TXNS,))
-    for c in vcs.log(root, limit):
+    commits = vcs.log(root, limit)
+    dates = _value_dates(root, [c.sha for c in commits], limit, cache)
+    for c in commits:
         changes = tuple(standard_changes(root, c)) if layout.CONFIG in c.files else ()
         out.append(Operation(c.sha, c.author, c.date, c.subject, c.body, c.files, changes, dates.get(c.sha, ())))
     return out
+
+
+def _value_dates(root: Path, shas: list[str], limit: int, cache) -> dict[str, tuple[str, ...]]:
+    if cache is None:
+        return vcs.added_dates(root, limit, paths=(layout.TXNS,))
+    known = {sha: cache.derived(f"value-dates {sha}", sha) for sha in shas}  # one row a commit
+    missing = [sha for sha, v in known.items() if v is None]
+    dates = {sha: tuple(v) for sha, v in known.items() if v is not None}
+    if missing:
+        found = (vcs.added_dates(root, limit, paths=(layout.TXNS,)) if len(missing) == len(shas)
+                 else vcs.added_dates(root, paths=(layout.TXNS,), commits=missing))
+        for sha in missing:
+            dates[sha] = found.get(sha, ())
+            try:
+                cache.keep_derived(f"value-dates {sha}", sha, list(dates[sha]))
+            except sqlite3.Error:  # the cache is derived: a read-only or full one costs a git diff next time
+                pass
+    return dates
 
 
 def standards_history(root: Path) -> list[StandardChange]:

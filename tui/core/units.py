@@ -238,7 +238,7 @@ def dashboard(books: Books) -> Dashboard:
         collections(books, today, today), collections(books, periods.start(this), today),
         rates, rate_months, largest, oldest, len(owing), sum((r[1] for r in owing), ZERO),
         sum((v["credit"] for v in totals.values()), ZERO), import_queue_count(books),
-        history.operations(books.root, limit=8))
+        history.operations(books.root, limit=8, cache=books.cache))
 
 
 def import_queue_count(books: Books) -> int | None:
@@ -314,7 +314,7 @@ def bill_run(books: Books, period_list: list[str]) -> tuple[BillPreview, WriteDo
 # --- history -----------------------------------------------------------------------------------
 
 def operations(books: Books, limit: int = 200) -> list[history.Operation]:
-    return history.operations(books.root, limit=limit)
+    return history.operations(books.root, limit=limit, cache=books.cache)
 
 
 def config_diff(books: Books, sha: str) -> str:
