@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -63,6 +64,9 @@ CREATE INDEX IF NOT EXISTS c_file ON customs(file);
 CREATE INDEX IF NOT EXISTS c_type ON customs(type, unit);
 """
 TABLES = ("files", "txns", "postings", "customs", "opens", "closes")  # per file
+# the indexes of SCHEMA on the per-file tables but those by file (a file's rows are replaced by them)
+_READ_INDEXES = tuple(m[1] for m in re.finditer(r"CREATE INDEX IF NOT EXISTS (\w+) ON (\w+)", SCHEMA)
+                      if m[2] in TABLES and not m[1].endswith("_file"))
 DERIVED = ("snap", "csnap", "derived")  # made from those rows, dropped with them
 # a file whose size, mtime and inode match its row is not read again; a stat is recorded only once the
 # file's mtime is this many seconds old, so a write in the same clock tick with the same size is still seen
@@ -319,6 +323,30 @@ class FactCache:
         if workers is None:
             big = sum((self.books / rel).stat().st_size for rel, _ in stale if (self.books / rel).exists())
             workers = min(os.cpu_count() or 1, 8) if big > PARALLEL_BYTES else 1
+        bulk = workers > 1  # many bytes to store: the rows go in without the read indexes, made after
+        if bulk:
+            self._drop_read_indexes()
+        try:
+            self._sync_stale(stale, workers, known, shas, settled)
+        finally:
+            if bulk:
+                with self.lock:
+                    self.db.executescript(SCHEMA)  # every index again, each built in one sorted pass
+        with self.lock:
+            self.db.executemany("UPDATE files SET stat=? WHERE path=?", settled)
+        with self.lock:
+            for gone in set(known) - set(files):
+                self._drop(gone)
+        return shas
+
+    def _drop_read_indexes(self) -> None:
+        """Drop the indexes the rows' own upkeep does not read: kept up row by row, they cost a fresh
+        clone most of its sync; made again from SCHEMA at the end (or by the next open, if this one dies)."""
+        with self.lock:
+            for name in _READ_INDEXES:
+                self.db.execute(f"DROP INDEX IF EXISTS {name}")
+
+    def _sync_stale(self, stale, workers: int, known: dict, shas: dict, settled: list) -> None:
         work = self._parsed_in_workers(stale, workers) if workers > 1 else ((rel, st, None) for rel, st in stale)
         for rel, st, done in work:
             path = self.books / rel
@@ -339,12 +367,6 @@ class FactCache:
             shas[rel] = sha
             if known.get(rel) == sha and stat:
                 settled.append((stat, rel))
-        with self.lock:
-            self.db.executemany("UPDATE files SET stat=? WHERE path=?", settled)
-        with self.lock:
-            for gone in set(known) - set(files):
-                self._drop(gone)
-        return shas
 
     def _same_bytes(self, path: Path, sha: str, st: str) -> bool:
         """Whether the file holds the bytes with this sha256 and did not move while it was read."""

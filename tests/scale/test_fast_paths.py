@@ -298,6 +298,10 @@ def test_a_sync_parsed_in_worker_processes_gives_the_same_rows(base_books, tmp_p
         assert serial.q(joined) == parallel.q(joined) and len(serial.q(joined)) > 20
         recorded = "SELECT path, sha, entries, errors, min_date FROM files ORDER BY path"
         assert serial.q(recorded) == parallel.q(recorded)
+        # the parallel sync stores the rows without the read indexes and makes them after: all there
+        indexes = "SELECT name, tbl_name, sql FROM sqlite_master WHERE type='index' AND sql IS NOT NULL ORDER BY name"
+        assert parallel.q(indexes) == serial.q(indexes)
+        assert {"p_unit", "t_receipt", "t_op_date", "p_txn"} <= {n for n, _, _ in parallel.q(indexes)}
     finally:
         serial.close()
         parallel.close()
