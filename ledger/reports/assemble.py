@@ -24,7 +24,7 @@ from ledger.community.config import LATE_FEE_ITEM
 from ledger.basics.errors import InputError
 from ledger.basics import labels
 from ledger.basics.money import ZERO, from_cents
-from ledger.reports.rates import BY_CHOICES, FIGURE_LABELS, Figures, ReportPeriod, classified_totals, collection_rates, excluded_items, monthly_rates, parse_period
+from ledger.reports.rates import BY_CHOICES, FIGURE_LABELS, Figures, ReportPeriod, classified_totals, collection_rates, excluded_items, household_rows, monthly_rates, parse_period
 
 REPORTS = ("arrears", "rates", "statement", "disclosure", "standards", "limitation", "targets", "reconciliation",
            "backdated", "receipts", "daily", "deposits", "unidentified")
@@ -192,8 +192,10 @@ def rates_report(books, period: ReportPeriod | str | None = None, as_of: dt.date
         period = parse_period(period)
     want_months = monthly if monthly is not None else len(period.months()) > 1
     shared = classified_totals(books, as_of, developer) if (by is None and want_months and scope is None) else None
-    table = collection_rates(books, period, as_of, by, developer, _rows=shared, units=scope)
-    months = monthly_rates(books, period, as_of, developer, _rows=shared, units=scope) if want_months else []
+    hh = household_rows(books, period, as_of, developer) if want_months and by != "item" else None
+    table = collection_rates(books, period, as_of, by, developer, _rows=shared, units=scope, _hh_rows=hh)
+    months = (monthly_rates(books, period, as_of, developer, _rows=shared, units=scope, _hh_rows=hh)
+              if want_months else [])
     names = item_names(books)
     data = {
         "report": "rates", "period": period.label, "first": period.first, "last": period.last, "as_of": as_of,

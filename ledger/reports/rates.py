@@ -299,9 +299,19 @@ def classified_totals(books, as_of: dt.date, developer: bool = True) -> list[tup
     return facts.receivable_class_rows(books.cache, as_of, developer, excluded_items(books.config))
 
 
+def household_rows(books, period: ReportPeriod, as_of: dt.date, developer: bool = True,
+                   by: str | None = None) -> list[tuple]:
+    """The rows count_households reads for the periods of P: per (unit, item) when households are
+    counted per item, else one row per (unit, period, class); one report shares them between its
+    total and its months."""
+    return facts.receivable_class_rows(books.cache, as_of, developer, excluded_items(books.config),
+                                       by="unit" if by == "item" else "household",
+                                       first=period.first, last=period.last)
+
+
 def collection_rates(books, period: ReportPeriod | str, as_of: dt.date | None = None, by: str | None = None,
                      developer: bool = True, _rows: list | None = None,
-                     units: frozenset[str] | None = None) -> RateTable:
+                     units: frozenset[str] | None = None, _hh_rows: list | None = None) -> RateTable:
     """The four rates and the figures behind them for P as of D, in total and per group (`by`);
     `units` restricts every figure to those units (a Fava account/filter scope)."""
     if isinstance(period, str):
@@ -331,9 +341,7 @@ def collection_rates(books, period: ReportPeriod | str, as_of: dt.date | None = 
             total.add(f)
         groups = {k: f for k, f in sorted(figs.items()) if any(vars(f).values())}
     # households by item need the item of each row; by any other grouping, one row per unit and class
-    hh_rows = facts.receivable_class_rows(books.cache, as_of, developer, excluded,
-                                          by="unit" if by == "item" else "household",
-                                          first=period.first, last=period.last)
+    hh_rows = _hh_rows if _hh_rows is not None else household_rows(books, period, as_of, developer, by)
     if units is not None:
         hh_rows = [r for r in hh_rows if r[0][0] in units]
     hh = count_households(hh_rows, period.first, period.last,
@@ -354,7 +362,7 @@ def collection_rates(books, period: ReportPeriod | str, as_of: dt.date | None = 
 
 def monthly_rates(books, period: ReportPeriod | str, as_of: dt.date | None = None,
                   developer: bool = True, _rows: list | None = None,
-                  units: frozenset[str] | None = None) -> list[tuple[str, Figures]]:
+                  units: frozenset[str] | None = None, _hh_rows: list | None = None) -> list[tuple[str, Figures]]:
     """The community totals month by month for each month of P (each month is its own P): the same
     figures as collection_rates(books, month, as_of).total, by the same fold."""
     if isinstance(period, str):
@@ -365,8 +373,7 @@ def monthly_rates(books, period: ReportPeriod | str, as_of: dt.date | None = Non
         rows = scoped_rows(books, as_of, developer, units)
     else:
         rows = _rows if _rows is not None else facts.receivable_class_rows(books.cache, as_of, developer, excluded)
-    hh_rows = facts.receivable_class_rows(books.cache, as_of, developer, excluded, by="household",
-                                          first=period.first, last=period.last)
+    hh_rows = _hh_rows if _hh_rows is not None else household_rows(books, period, as_of, developer)
     if units is not None:
         hh_rows = [r for r in hh_rows if r[0][0] in units]
     of_period: dict[str, list] = defaultdict(list)  # a month's households read only that month's rows
