@@ -109,7 +109,7 @@ def classify(account: str) -> str:
 SETTLEMENT_CLASSES = {"current": "paid", "arrears": "paid", "prepay": "paid", "credit": "paid",
                       "waived": "waived", "compensated": "compensated", "written_off": "written_off",
                       "discount": "discount"}
-# Every class a posting can have; decided once here, read everywhere else (ledger/books/facts.py).
+# Every class a posting can have; decided once here, read everywhere else (ledger/books/facts/).
 CLASSES = ("charge", "paid", "waived", "compensated", "written_off", "discount", "credit_in", "credit_applied",
            "credit_out", "credit_refund", "money", "fee", "suspense", "income", "expense", "other")
 

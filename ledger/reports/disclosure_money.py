@@ -1,5 +1,5 @@
 """The money sections of the 公示: income, spending and balance (收支), funds held for others, and the fee
-standards in words. Each figure comes from ledger/books/facts.py; the shape is what the JSON carries.
+standards in words. Each figure comes from ledger/books/facts/; the shape is what the JSON carries.
 
 - income: fees collected in the period (当期实收 + 清欠额 of the non-pass-through items), late fees
   collected, 公共收益 received by source, interest.

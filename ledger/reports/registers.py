@@ -2,7 +2,7 @@
 status (gaps proven absent), the day's collections (收费日报), deposits (押金) and the unidentified queue.
 
 Each returns the one `Report` shape (ledger/reports/assemble.py), so the CLI, the TUI and Fava show the
-same figures; the figures come from ledger/books/facts.py.
+same figures; the figures come from ledger/books/facts/.
 """
 from __future__ import annotations
 

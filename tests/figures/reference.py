@@ -1,5 +1,5 @@
 """Figures computed from a full `beancount.loader.load_file` of the books, independently of the fact
-cache and of ledger/books/facts.py: the reference the query layer is checked against."""
+cache and of ledger/books/facts/: the reference the query layer is checked against."""
 from __future__ import annotations
 
 import datetime as dt

@@ -5,7 +5,7 @@ write-offs and late fees, at every month end:
 - per unit, the receivable balance of the ledger == outstanding + not_due, and credit == the credit
   account's balance (the reconciliation identity);
 - no receivable (unit, item, period) is below zero;
-- every figure from the query layer (ledger/books/facts.py) equals the same figure computed from a
+- every figure from the query layer (ledger/books/facts/) equals the same figure computed from a
   full beancount load (tests/figures/reference.py), and 当期应收 from rates equals the reference.
 """
 from __future__ import annotations
