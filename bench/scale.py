@@ -306,6 +306,25 @@ def growth_table(runs: list[Run]) -> str:
     return "\n".join(out)
 
 
+_HEAD = re.compile(r"^wuye scale bench: ([\d,]+) units x (\d+) months")
+_LINE = re.compile(r"^  (.{52}) +(\d+\.\d+) s +(\d+\.\d+) x")
+
+
+def runs_from_logs(paths: list[str]) -> list[Run]:
+    """The runs printed in earlier outputs of this script (one or more sizes each), to put side by side."""
+    runs: list[Run] = []
+    for path in paths:
+        for text in Path(path).read_text(encoding="utf-8").splitlines():
+            head = _HEAD.match(text)
+            if head:
+                runs.append(Run(Path(path), int(head[1].replace(",", "")), int(head[2]), ""))
+                continue
+            m = _LINE.match(text)
+            if m and runs:
+                runs[-1].lines.append(Line(m[1].strip(), float(m[2]), float(m[3]), None, ""))
+    return sorted(runs, key=lambda r: (r.units, r.months))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--units", type=int, default=5000)
@@ -317,7 +336,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="leave out the full `wuye check`")
     ap.add_argument("--sizes", help="measure exactly these sizes, e.g. 1000x120,5000x12 (a growth table "
                                     "for part of --growth, when the largest size was measured in another run)")
+    ap.add_argument("--table", nargs="+", metavar="LOG",
+                    help="print the growth table of the runs in these saved outputs of this script, measure nothing")
     args = ap.parse_args(argv)
+    if args.table:
+        print(growth_table(runs_from_logs(args.table)).lstrip("\n"))
+        return 0
     out = Path(args.out).resolve()
     sizes = [(args.units, args.months)]
     if args.sizes:
