@@ -82,5 +82,5 @@ def cmd_fava(args) -> int:
     except KeyboardInterrupt:
         server.stop()
     except OSError as exc:
-        raise WuyeError(f"cannot serve on {host}:{args.port}: {exc}") from None
+        raise WuyeError("fava_cannot_serve", host=host, port=args.port, error=str(exc)) from None
     return 0

@@ -220,7 +220,7 @@ def cmd_compensate(args) -> int:
     books = open_books(args)
     if args.open_dispute is None:
         if args.claim is not None or args.note is not None:
-            raise InputError("--claim/--note only go with --open-dispute")
+            raise InputError("only_with", options="--claim/--note", option="--open-dispute")
         _, result = adjustments.compensate(books, args.unit, args.amount, args.reason, args.dispute,
                                            args.approved_by, args.mode, args.channel, _date(args, books))
     else:

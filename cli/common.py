@@ -14,7 +14,7 @@ from ledger.basics.errors import WuyeError
 def books_dir(args) -> Path:
     d = getattr(args, "books", None) or os.environ.get("WUYE_BOOKS")
     if not d:
-        raise WuyeError("no books folder: pass --books DIR or set WUYE_BOOKS")
+        raise WuyeError("no_books_folder")
     return Path(d)
 
 

@@ -474,7 +474,7 @@ class Planner:
                 e = reversal(self.books, m["receipt"], x.r.date, "void", reason)
             else:
                 if op == "queue" and m.get("queue") in closed_ids(self.books):
-                    raise InputError(f"queue item {m.get('queue')} was already assigned")
+                    raise InputError("queue_already_assigned", queue=m.get("queue"))
                 from ledger.payments.pay import load_entry
 
                 src = load_entry(self.books, f, ln)

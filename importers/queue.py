@@ -151,7 +151,7 @@ def get_item(books, qid: str) -> QueueItem:
         raise InputError("queue_item_closed", queue=qid, done=done)
     e = _entries_by_line(books, {f}).get((f, ln))
     if e is None:
-        raise InputError(f"queue item {qid}: entry not found at {f}:{ln}")
+        raise InputError("queue_entry_missing", queue=qid, file=f, line=ln)
     return _item(e, f)
 
 

@@ -36,7 +36,7 @@ def add(period: str, months: int) -> str:
 def span(first: str, last: str) -> list[str]:
     first, last = parse_period(first), parse_period(last)
     if last < first:
-        raise InputError(f"period range {first}..{last} runs backwards")
+        raise InputError("period_backwards", text=f"{first}..{last}")
     # counted in months, not compared as text: "10000-01" sorts before "9999-12" and never ended the loop
     months = (int(last[:4]) - int(first[:4])) * 12 + int(last[5:7]) - int(first[5:7])
     return [add(first, n) for n in range(months + 1)]

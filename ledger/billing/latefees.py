@@ -41,8 +41,7 @@ def plan_late_fees(books, as_of: dt.date, unit: str | None = None) -> LateFeePla
     check_date(books, as_of, "--as-of")
     policy = books.config.late_fee_policy(as_of)
     if policy is None:
-        raise InputError(f"no late-fee policy in force on {as_of} (late fees are off unless config.yaml "
-                         "policies.late_fee has a line for the contract)")
+        raise InputError("no_late_fee_policy", date=as_of)
     plan = LateFeePlan(as_of)
     opens = open_items(books.cache, unit=unit, as_of=as_of)
     billed = defaultdict(lambda: ZERO)

@@ -34,17 +34,16 @@ def plan_rate_change(books, item: str, start: dt.date, prices: dict[str, str]) -
     if fee is None:
         raise InputError("unknown_item", item=item)
     if not prices:
-        raise InputError("give at least one price: --residential, --commercial or --all")
+        raise InputError("rate_price_needed")
     bad = set(prices) - {*UNIT_TYPES, "all"}
     if bad:
-        raise InputError(f"unknown unit type(s): {', '.join(sorted(bad))}")
+        raise InputError("unit_type_unknown", types=", ".join(sorted(bad)))
     values = {t: parse_amount(v, f"--{t}", allow_zero=True) for t, v in prices.items()}
     last = fee.rates[-1].start
     if start <= last:
-        raise InputError(f"{item}: a new rate must start after the last one ({last}); correct config.yaml by hand "
-                         "and review the diff if an existing line is wrong")
+        raise InputError("rate_not_after_last", item=item, last=last)
     if start != periods.start(periods.period_of(start)):
-        raise InputError(f"--from {start}: rates take effect on the first day of a month")
+        raise InputError("rate_not_first_of_month", start=start)
     billed = facts.last_billed_period(books.cache, item)
     if billed and billed >= periods.period_of(start):
         raise InputError("already_billed", item=item, period=billed, start=start)
@@ -59,7 +58,7 @@ def plan_rate_change(books, item: str, start: dt.date, prices: dict[str, str]) -
     try:  # the whole file must still be a valid config
         parse_config(YAML(typ="safe", pure=True).load(new_text), str(books.root / layout.CONFIG))
     except Exception as exc:  # a bug here must never reach the books
-        raise InputError(f"config.yaml would not be valid after the change ({exc}); nothing written") from None
+        raise InputError("rate_config_invalid", error=str(exc)) from None
     changes = ", ".join(f"{t} {current.get(t, '—')} -> {values[t]:.2f}" for t in values)
     msg = f"fee standard {item} {fee.name}: {changes} from {start}\n"
     return new_text, msg, warnings

@@ -208,11 +208,11 @@ def review(root: Path, rev_range: str) -> list[ReviewItem]:
 
     root = Path(root)
     if ".." not in rev_range:
-        raise InputError(f"--review wants a range REV..REV, not '{rev_range}'")
+        raise InputError("review_range_needed", range=rev_range)
     shas = vcs.git(root, "rev-list", "--reverse", rev_range, check=False).split()
     if not shas and vcs.git(root, "rev-parse", "-q", "--verify", rev_range.split("..")[0] or "HEAD",
                              check=False).strip() == "":
-        raise InputError(f"unknown revision in '{rev_range}'")
+        raise InputError("review_revision_unknown", range=rev_range)
     try:
         units_file = load_config(root / layout.CONFIG).units_file
     except WuyeError:

@@ -163,7 +163,7 @@ def sync(books, retries: int = RETRIES) -> SyncResult:
             now = dt.datetime.now().isoformat(timespec="seconds")
             _write_status(root, last_sync=now, last_error=None, conflicts=[], remote_head=vcs.head(root))
             return SyncResult(pulled, 0 if pull_only else len(ahead), replayed, vcs.head(root), pull_only)
-    raise WuyeError("sync_failed", what=f"the remote kept moving ({retries} attempts); try again")
+    raise WuyeError("sync_remote_moving", retries=retries)
 
 
 def _moved(why: str) -> bool:
@@ -272,9 +272,9 @@ def resolve(books, choose, reason: str = "两个收费点重复收取同一期�
     for i, c in enumerate(conflicts):
         d = choose(c)
         if d is None:
-            raise InputError(f"resolve stopped at: {c.text}; nothing was changed")
+            raise InputError("resolve_stopped", conflict=c.text)
         if d not in CHOICES:
-            raise InputError(f"'{d}' is not one of {', '.join(CHOICES)}")
+            raise InputError("resolve_bad_choice", choice=d, choices=", ".join(CHOICES))
         decisions[i] = d
     br = vcs.branch(root)
     done: list[str] = []
@@ -301,7 +301,7 @@ def resolve(books, choose, reason: str = "两个收费点重复收取同一期�
                         done.append(f"left out {sha[:10]} (kept under refs/wuye/unsynced/)")
                         continue
                     if not vcs.cherry_pick(root, sha):
-                        raise WuyeError("sync_failed", what=f"commit {sha[:10]} does not apply on the remote's books")
+                        raise WuyeError("sync_commit_not_applied", commit=sha[:10])
             books.refresh()
             for i, c in enumerate(conflicts):
                 if c.kind != "settled-twice" or not c.here:

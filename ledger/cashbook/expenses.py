@@ -78,7 +78,7 @@ def expense_entry(books, amount, category: str, channel: str, reason: str, appro
         raise InputError("unknown_fund", fund=fund, choices=", ".join(FUNDS))
     reason = clean_text(books, reason, "--reason")
     if not str(approved_by or "").strip() or str(approved_by).strip() == SYSTEM_OPERATOR:
-        raise InputError("--approved-by: a person who approved it (staff or collectors of config.yaml)")
+        raise InputError("approver_needed")
     approver = operator(cfg, approved_by, "--approved-by")
     who = operator(cfg, by)
     date = date or books.today()

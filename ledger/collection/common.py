@@ -141,7 +141,7 @@ def batch_units(books, owing: dict, disputed: dict, building: str | None = None,
     """The units a batch (notices, messages) reaches: owing, in the building, overdue long enough;
     units with an open dispute are held out and returned apart (unit -> dispute info)."""
     if building is not None and building not in {u.building for u in books.units.values()}:
-        raise InputError(f"unknown building '{building}'")
+        raise InputError("unknown_building", building=building)
     chosen, held = [], {}
     for uid in sorted(owing):
         if building is not None and books.units[uid].building != building:

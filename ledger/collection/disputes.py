@@ -94,7 +94,7 @@ def open_entry(books, unit: str, category: str, claim=None, note: str | None = N
                date: dt.date | None = None, by: str | None = None):
     u = books.unit(unit)
     if category not in CATEGORIES:
-        raise InputError(f"unknown category '{category}' (one of {', '.join(CATEGORIES)})")
+        raise InputError("dispute_category_unknown", category=category, choices=", ".join(CATEGORIES))
     date = date or books.today()
     check_date(books, date)
     value = parse_amount(str(claim), "--claim", allow_zero=True) if claim not in (None, "") else ZERO
@@ -134,10 +134,10 @@ def close_entries(books, dispute_id: str, resolution: str, date: dt.date | None 
     if compensation not in (None, ""):
         value = parse_amount(str(compensation), "--compensation")
         if not approved_by:
-            raise InputError("--compensation needs --approved-by")
+            raise InputError("compensation_needs_approver")
         mode = mode or "offset"
         if mode not in MODES:
-            raise InputError(f"--mode must be offset or cash, not '{mode}'")
+            raise InputError("mode_bad", mode=mode)
         approved_by = clean_text(books, approved_by, "--approved-by")
         from ledger.payments.corrections import compensation_entry
 
@@ -145,7 +145,7 @@ def close_entries(books, dispute_id: str, resolution: str, date: dt.date | None 
                                           channel=channel, date=date))
         meta.update({"compensation": value, "approved-by": approved_by, "mode": mode})
     elif approved_by or mode:
-        raise InputError("--approved-by/--mode only go with --compensation")
+        raise InputError("only_with", options="--approved-by/--mode", option="--compensation")
     close = beans.custom(date, CLOSE, [d.unit, dispute_id, resolution], meta)
     return [close] + entries
 

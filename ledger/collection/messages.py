@@ -49,12 +49,13 @@ def render_messages(books, template_name: str, as_of: dt.date, building: str | N
     """(rows, held_out). Rows carry the filled text and, per unit, the owner's name and phone."""
     tpl = books.config.templates.get(template_name)
     if tpl is None:
-        raise InputError(f"no template '{template_name}' in config.yaml templates "
-                         f"(have: {', '.join(sorted(books.config.templates)) or 'none'})")
+        if not books.config.templates:
+            raise InputError("template_none", template=template_name)
+        raise InputError("template_unknown", template=template_name, have=", ".join(sorted(books.config.templates)))
     keys = placeholders(tpl)
     unknown = keys - KNOWN
     if unknown:
-        raise InputError(f"template '{template_name}' uses unknown placeholders: {', '.join(sorted(unknown))}")
+        raise InputError("template_placeholders", template=template_name, names=", ".join(sorted(unknown)))
     period = periods.parse_period(period) if period else periods.period_of(as_of.replace(day=1) - dt.timedelta(days=1))
     owing = arrears_by_unit(books, as_of)
     disputed = disputed_units(books, as_of)
@@ -102,7 +103,7 @@ def check_output_path(books, output: str | Path) -> Path:
 def write_csv(books, rows: list[dict], output: str | Path) -> Path:
     path = check_output_path(books, output)
     if not rows:
-        raise InputError("nothing to export")
+        raise InputError("nothing_to_export")
     fields = list(rows[0].keys())
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")

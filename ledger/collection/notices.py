@@ -220,8 +220,9 @@ def issue_notices(books, as_of: dt.date, unit: str | None = None, building: str 
     def make_run(books) -> NoticeRun:
         sel = select_units(books, as_of, unit, building, overdue_days, force)
         if not sel.units:
-            held = f" ({len(sel.held_out)} held out for open disputes)" if sel.held_out else ""
-            raise InputError(f"no unit to send a notice to on {as_of}{held}")
+            if sel.held_out:
+                raise InputError("notice_none_held", date=as_of, held=len(sel.held_out))
+            raise InputError("notice_none", date=as_of)
         if not dry_run:
             check_date(books, as_of, "--as-of")
         ids = next_doc_ids(books, as_of.year, len(sel.units)) if not dry_run else [""] * len(sel.units)

@@ -134,10 +134,10 @@ def commit_author(config, text: str | None) -> str | None:
         return None
     m = _AUTHOR_RE.match(unicodedata.normalize("NFC", text).strip())
     if not m:
-        raise InputError(f"WUYE_AUTHOR: '{text}' is not 'OPERATOR <email>'")
+        raise InputError("author_format", text=text)
     found = pii_number(text)
     if found:
-        raise InputError(f"WUYE_AUTHOR: the text contains {found}; git history is permanent")
+        raise InputError("author_personal_number", found=found)
     operator(config, m.group("name"), "WUYE_AUTHOR")
     return f"{m.group('name')} <{m.group('email')}>"
 

@@ -93,12 +93,12 @@ def _compensation(books, u, amount, reason, dispute, approved_by, mode, channel,
     value = parse_amount(str(amount), "amount")
     reason, approved_by = _need(reason, "--reason", books), _need(approved_by, "--approved-by", books)
     if mode not in ("offset", "cash"):
-        raise InputError(f"--mode must be offset or cash, not '{mode}'")
+        raise InputError("mode_bad", mode=mode)
     check_date(books, date)
     postings = [beans.posting(acc.COMPENSATION, value)]
     if mode == "cash":
         if channel not in CHANNELS:
-            raise InputError(f"unknown channel '{channel}'")
+            raise InputError("unknown_channel", channel=channel, choices=", ".join(CHANNELS))
         postings.append(beans.posting(books.config.channel_accounts[channel], -value))
     else:
         items = [OpenItem(i, p, a) for (i, p), a in facts.reducible_items(books.cache, u.unit, date).items()]

@@ -112,7 +112,7 @@ class RefundSlip:
 def load_refund(books, number: str) -> RefundSlip:
     rows = facts.refund_by_number(books.cache, number)
     if not rows:
-        raise InputError(f"refund {number} not found")
+        raise InputError("refund_not_found", refund=number)
     t = rows[0]
     m = t.meta
     slip = RefundSlip(number, t.date, t.unit or "", str(m.get("refunds-part", "")), ZERO, t.channel or "",

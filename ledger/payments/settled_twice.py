@@ -42,7 +42,7 @@ def to_credit_operation(receipt: str, keys: list[tuple[str, str]], reason: str):
             postings.append(beans.posting(p.account, amount, kept))
             moved += amount
         if not moved:
-            raise InputError(f"receipt {receipt}: nothing of it is settled twice any more")
+            raise InputError("nothing_settled_twice", receipt=receipt)
         postings.append(beans.posting(acc.credit(unit), -moved, {"kind": "prepay"}))
         entry = beans.txn(books.today(), f"改为预存 {receipt} {unit}", postings,
                           {"op": "reallocate", "unit": unit, "receipt-of": receipt, "reason": why,

@@ -503,7 +503,7 @@ def targets_report(books, period: ReportPeriod | str | None = None, as_of: dt.da
     from ledger.collection import targets
 
     if period is None:
-        raise InputError("report targets needs --period (YYYY-MM, YYYY-Qn or YYYY)")
+        raise InputError("targets_period_needed")
     d = _decimals(targets.targets_report(books, period.label if isinstance(period, ReportPeriod) else period, as_of))
     head = export.Table("收费员目标完成情况", ["收费员", "户数", "当期应收", "当期实收", "当期收缴率", "目标收缴率",
                                       "收缴率达标", "目标金额", "差额", "金额达标", "待走访户数"])
@@ -586,7 +586,7 @@ def books_at(root: Path, commit: str):
     root = Path(root)
     sha = vcs.git(root, "rev-parse", "--verify", "-q", f"{commit}^{{commit}}", check=False).strip()
     if not sha:
-        raise InputError(f"--commit: '{commit}' is not a commit of {root}")
+        raise InputError("commit_unknown", commit=commit, root=root)
     tmp = Path(tempfile.mkdtemp(prefix="wuye-at-"))
     wt = tmp / "books"
     vcs.git(root, "worktree", "add", "--detach", "-q", str(wt), sha)
@@ -620,7 +620,7 @@ def build(books, name: str, period: str | None = None, as_of: dt.date | None = N
     if name == "unidentified":
         return registers.unidentified_report(books, as_of)
     if by is not None and by not in BY_CHOICES:
-        raise InputError(f"--by must be one of {', '.join(BY_CHOICES)}")
+        raise InputError("by_choice", choices=", ".join(BY_CHOICES), by=by)
     asof.check_as_of(as_of, books.today(), allow_future)
     if name == "arrears":
         return arrears_report(books, as_of, by, developer)
@@ -628,7 +628,7 @@ def build(books, name: str, period: str | None = None, as_of: dt.date | None = N
         return rates_report(books, period, as_of, by, developer)
     if name == "statement":
         if not unit:
-            raise InputError("report statement needs a UNIT")
+            raise InputError("statement_unit_needed")
         return statement_report(books, unit, as_of)
     if name == "disclosure":
         rp = parse_period(asof.default_period(period, books.today()))
@@ -642,7 +642,7 @@ def build(books, name: str, period: str | None = None, as_of: dt.date | None = N
         return targets_report(books, period, as_of)
     if name == "reconciliation":
         return reconciliation_report(books, as_of)
-    raise InputError(f"unknown report '{name}' (one of {', '.join(REPORTS)})")
+    raise InputError("report_unknown", report=name, choices=", ".join(REPORTS))
 
 
 def render(rep: Report, fmt: str, ansi: bool = False) -> str | bytes:
@@ -657,7 +657,7 @@ def render(rep: Report, fmt: str, ansi: bool = False) -> str | bytes:
         return rep.html or export.to_html(rep.title, rep.tables, rep.notes)
     if fmt == "text":
         return rep.text or export.to_text(rep.title, rep.tables, rep.notes, ansi=ansi)
-    raise InputError(f"unknown format '{fmt}'")
+    raise InputError("format_unknown", fmt=fmt, choices="text, json, csv, html")
 
 
 
@@ -673,7 +673,7 @@ def export_bytes(rep: Report, fmt: str) -> bytes:
         from ledger.reports.pdf import pdf_bytes
 
         return pdf_bytes(rep.title, rep.tables, rep.notes, rep.blocks)
-    raise InputError(f"format must be one of {', '.join(EXPORT_FORMATS)}")
+    raise InputError("export_format", choices=", ".join(EXPORT_FORMATS))
 
 
 def write_export(rep: Report, fmt: str, path: str | Path) -> None:

@@ -41,7 +41,7 @@ def check_no_pii(tables: list[Table]) -> None:
         for r in t.rows:
             for c in r:
                 if isinstance(c, str) and pii_number(c):
-                    raise InputError(f"export refused: a cell of '{t.title}' looks like a phone or ID number")
+                    raise InputError("export_cell_pii", table=t.title)
 
 
 def _cell(v):

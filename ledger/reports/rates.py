@@ -285,7 +285,7 @@ def group_key(books, by: str | None, unit: str, item: str) -> str:
         return building
     if by == "collector":
         return books.config.collector_of(building) or UNASSIGNED
-    raise InputError(f"--by must be one of {', '.join(BY_CHOICES)}, not '{by}'")
+    raise InputError("by_choice", choices=", ".join(BY_CHOICES), by=by)
 
 
 def scoped_rows(books, as_of: dt.date, developer: bool, units: frozenset[str]) -> list[tuple]:
@@ -318,7 +318,7 @@ def collection_rates(books, period: ReportPeriod | str, as_of: dt.date | None = 
         period = parse_period(period)
     as_of = as_of or books.today()
     if by is not None and by not in BY_CHOICES:
-        raise InputError(f"--by must be one of {', '.join(BY_CHOICES)}, not '{by}'")
+        raise InputError("by_choice", choices=", ".join(BY_CHOICES), by=by)
     excluded = excluded_items(books.config)
     if units is not None:
         rows = scoped_rows(books, as_of, developer, units)

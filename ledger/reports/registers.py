@@ -39,7 +39,7 @@ def backdated_report(books, days: int | None = None) -> "Report":
     line is still the one that commit wrote; the others are left out and counted."""
     days = BACKDATED_DAYS if days is None else int(days)
     if days < 0:
-        raise InputError("--days: must be 0 or more")
+        raise InputError("days_negative")
     found = facts.recorded_entries(books.cache)
     added = None
     rows, undated, by_git = [], 0, 0

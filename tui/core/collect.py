@@ -187,7 +187,7 @@ def _collect_entries(books: Books, kind: str, v: dict):
         e = stages.stage_entry(books, unit, v.get("stage") or "", _opt_date(v, "date"),
                                (v.get("note") or "").strip() or None, (v.get("by") or "").strip() or None)
         return [e], ""
-    raise InputError(f"unknown operation {kind}")
+    raise InputError("unknown_operation", kind=kind)
 
 
 def collect_preview(books: Books, kind: str, values: dict) -> CollectPreview:
@@ -261,7 +261,7 @@ def collect_write(books: Books, kind: str, values: dict) -> CollectDone:
         entries, r = commit_entries(books, lambda b: _collect_entries(b, kind, values)[0], message)
         ident = (values.get("dispute") or "").strip().upper() if kind == "close" else ""
         return CollectDone(kind, WriteDone(r.commit, r.message, r.files), ident)
-    raise InputError(f"unknown operation {kind}")
+    raise InputError("unknown_operation", kind=kind)
 
 
 def _save_private(books: Books, folder: str, name: str, text: str) -> str:
@@ -314,6 +314,6 @@ def collector_view(books: Books, name: str, period: str | None = None) -> Collec
                                  Decimal(c["collected"]), dec(c["rate"]), dec(c["target_rate"]),
                                  dec(c["target_amount"]), dec(c["amount_gap"]), c["rate_met"],
                                  [dict(v, stage_label=_stage_label(v["stage"])) for v in c["to_visit"]])
-    raise InputError(f"unknown collector '{name}'")
+    raise InputError("collector_unknown", collector=name)
 
 

@@ -300,7 +300,7 @@ def adjust_preview(books: Books, kind: str, values: dict):
             raise InputError("refund_exceeds_credit", unit=u.unit, credit=fmt(credit), amount=fmt(value))
         return Effect(u.unit, value, [], ZERO, ZERO, owed, owed, credit, credit - value,
                       note="refund from credit")
-    raise InputError(f"unknown operation {kind}")
+    raise InputError("unknown_operation", kind=kind)
 
 
 def _undo_lines(books: Books, eff: Effect, entry, v: dict) -> Effect:
@@ -351,7 +351,7 @@ def adjust_write(books: Books, kind: str, values: dict) -> WriteDone:
         _e, result = payments.refund(books, unit, v.get("amount") or None, v.get("channel") or "cash", v["reason"],
                                      date, v.get("receipt") or None)
     else:
-        raise InputError(f"unknown operation {kind}")
+        raise InputError("unknown_operation", kind=kind)
     return WriteDone(result.commit, result.message, result.files)
 
 

@@ -61,7 +61,7 @@ def _report_obj(books: Books, spec: ReportSpec):
     from ledger.reports import assemble as reports
 
     if spec.kind not in REPORT_KINDS:
-        raise InputError(f"unknown report '{spec.kind}'")
+        raise InputError("report_unknown", report=spec.kind, choices=", ".join(REPORT_KINDS))
     as_of = _spec_date(books, spec)
     period = (spec.period or "").strip() or default_report_period(books)
     rep = reports.build(books, spec.kind, period, as_of, spec.by or None)
