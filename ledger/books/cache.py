@@ -267,6 +267,7 @@ class FactCache:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self.lock = threading.RLock()
+        self._memo: dict = {}
         self.db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
@@ -603,6 +604,26 @@ class FactCache:
             if extra or missing:
                 out.append((key, extra, missing))
         return out
+
+    # --- values kept in memory while the cache is unchanged ------------------------------------------
+
+    def _state(self) -> tuple[int, int]:
+        # data_version moves when another connection commits, total_changes when this one writes
+        with self.lock:
+            return self.db.execute("PRAGMA data_version").fetchone()[0], self.db.total_changes
+
+    def memo(self, key, compute):
+        """compute(), or the value it gave for this key while nothing in the cache has changed since (the
+        TUI's units list and dashboard read the same per-unit sums at once). A value whose computation saw
+        the cache change (its own snapshot, another writer) is not kept."""
+        before = self._state()
+        hit = self._memo.get(key)
+        if hit is not None and hit[0] == before:
+            return hit[1]
+        value = compute()
+        if self._state() == before:
+            self._memo[key] = (before, value)
+        return value
 
     # --- values derived from one file's bytes (the checked unit register) ---------------------------
 

@@ -2,7 +2,7 @@
 clone of large books: cache.PARALLEL_BYTES). Plain child processes (`python -m ledger.books.parse_worker
 ROOT`), not multiprocessing: nothing of the caller is imported again in them, and the caller may have
 threads. Each reads one file name per line on stdin and answers, in order, with a length-prefixed pickle
-of ("ok", ParsedFile) or ("error", text); the caller checks the bytes again before it stores any row."""
+of ("ok", ParsedFile) or ("error", text) after a mark; the caller checks the bytes again before it stores any row."""
 from __future__ import annotations
 
 import os
@@ -13,7 +13,8 @@ import sys
 from collections import deque
 from pathlib import Path
 
-_LEN = struct.Struct("<Q")
+_HEAD = struct.Struct("<4sQ")  # a mark and the length: output of anything else on the pipe is told apart
+_MARK = b"wuye"
 CACHE_LINE = "\0cache "  # not a file name: asks for the cache's digests
 
 
@@ -42,7 +43,7 @@ def serve(root: str, digest: bool = False) -> None:
         except Exception as exc:  # noqa: BLE001  (the caller parses the file itself and reports it)
             result = ("error", f"{type(exc).__name__}: {exc}")
         data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-        out.write(_LEN.pack(len(data)))
+        out.write(_HEAD.pack(_MARK, len(data)))
         out.write(data)
         out.flush()
 
@@ -58,12 +59,27 @@ class Workers:
         self.procs = [subprocess.Popen([sys.executable, "-m", "ledger.books.parse_worker", str(root), *mode],
                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=here)
                       for _ in range(n)]
+        self.broken: set[int] = set()
 
     def _read(self, proc):
-        head = proc.stdout.read(_LEN.size)
-        if len(head) < _LEN.size:
-            return None  # the worker died: the caller parses the file itself
-        status, value = pickle.loads(proc.stdout.read(_LEN.unpack(head)[0]))
+        """The worker's next answer, or None: the caller parses the file itself. A worker that died or
+        whose answer does not unpickle (its stream garbled) is not read again: what follows would be
+        out of step with the files asked."""
+        if proc.pid in self.broken:
+            return None
+        try:
+            head = proc.stdout.read(_HEAD.size)
+            mark, size = _HEAD.unpack(head) if len(head) == _HEAD.size else (None, None)
+            if mark != _MARK:
+                size = None
+            data = proc.stdout.read(size) if size is not None else b""
+            status, value = pickle.loads(data) if size is not None and len(data) == size else ("dead", None)
+        except Exception:  # noqa: BLE001  (a garbled answer: the bytes are checked again by the caller anyway)
+            status, value = "dead", None
+        if status == "dead":
+            self.broken.add(proc.pid)
+            proc.kill()
+            return None
         return value if status == "ok" else None
 
     def parsed(self, items: list, rel_of=lambda item: item):
@@ -72,14 +88,16 @@ class Workers:
         while todo or waiting:
             while todo and len(waiting) < 2 * len(self.procs):
                 item = todo.popleft()
-                proc = self.procs[n % len(self.procs)]
+                live = [p for p in self.procs if p.pid not in self.broken]
+                proc = live[n % len(live)] if live else None
                 n += 1
                 try:
-                    proc.stdin.write((rel_of(item) + "\n").encode("utf-8"))
-                    proc.stdin.flush()
-                    waiting.append((item, proc))
-                except OSError:
-                    waiting.append((item, None))
+                    if proc is not None:
+                        proc.stdin.write((rel_of(item) + "\n").encode("utf-8"))
+                        proc.stdin.flush()
+                except OSError:  # the worker died
+                    proc = None
+                waiting.append((item, proc))
             item, proc = waiting.popleft()
             yield item, (self._read(proc) if proc is not None else None)
 

@@ -6,6 +6,7 @@ file the cache trusts by its stat must really be unchanged.
 """
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import os
 import shutil
@@ -307,6 +308,33 @@ def test_a_sync_parsed_in_worker_processes_gives_the_same_rows(base_books, tmp_p
         parallel.close()
 
 
+def test_a_worker_whose_output_is_garbled_leaves_its_files_to_the_caller(base_books, tmp_path, monkeypatch):
+    """Anything else a worker process prints on its pipe (here a sitecustomize that writes on start, as a
+    site hook or a noisy library would) is not read as an answer: those files are parsed by the caller and
+    the cache is the same as a sync in one process."""
+    root = tmp_path / "b"
+    shutil.copytree(base_books, root)
+    monkeypatch.setenv("WUYE_TODAY", "2024-04-20")
+    for p in PERIODS:
+        assert run_cli(root, "bill", p).rc == 0
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "sitecustomize.py").write_text("import sys\nsys.stdout.write('hello from a site hook\\n')\n"
+                                           "sys.stdout.flush()\n", encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", str(site))
+    files = layout.ledger_files(root)
+    serial, parallel = FactCache(root, tmp_path / "serial.sqlite"), FactCache(root, tmp_path / "parallel.sqlite")
+    try:
+        serial.sync(files, workers=1)
+        parallel.sync(files, workers=2)
+        assert serial.differences(tmp_path / "parallel.sqlite") == []
+        assert parallel.q("SELECT COUNT(*) FROM files")[0][0] == len(files)
+        assert parallel.q("SELECT COUNT(*) FROM postings")[0][0] == serial.q("SELECT COUNT(*) FROM postings")[0][0] > 20
+    finally:
+        serial.close()
+        parallel.close()
+
+
 def test_a_script_without_a_main_guard_syncs_with_workers(base_books, tmp_path):
     """The workers are plain child processes: a caller's script is not imported again in them (a script
     without `if __name__ == '__main__'` runs once), and the cache gets every file."""
@@ -325,3 +353,41 @@ def test_a_script_without_a_main_guard_syncs_with_workers(base_books, tmp_path):
                          text=True, timeout=300, cwd=repo, env={**os.environ, "PYTHONPATH": str(repo)})
     assert res.returncode == 0, res.stderr
     assert res.stdout.split() == ["ran", str(len(layout.ledger_files(root)))]
+
+
+def test_kept_unit_balances_follow_every_write_to_the_cache(base_books, tmp_path, monkeypatch):
+    """The per-unit sums are kept in memory while the cache is unchanged (the TUI's units list and dashboard
+    read them at once); a payment written by another process, and this connection's own rewrite, are seen at
+    the next read, and a caller changing what it got does not change what the next caller gets."""
+    from ledger.books import facts
+
+    root = tmp_path / "b"
+    shutil.copytree(base_books, root)
+    monkeypatch.setenv("WUYE_TODAY", "2024-04-20")
+    for p in PERIODS:
+        assert run_cli(root, "bill", p).rc == 0
+    day = dt.date(2024, 4, 20)
+    books = Books(root)
+    try:
+        facts.unit_balances(books.cache, day)  # the first read may make the snapshot: not kept
+        first = facts.unit_balances(books.cache, day)
+        owed = first[UNITS[0]].outstanding
+        assert owed > 0
+        first[UNITS[0]].outstanding = Decimal("-1")
+        assert facts.unit_balances(books.cache, day)[UNITS[0]].outstanding == owed
+        # another process pays: its cache connection appends the payment
+        assert run_cli(root, "pay", UNITS[0], "10.00", "--channel", "cash").rc == 0
+        after = facts.unit_balances(books.cache, day)
+        assert after[UNITS[0]].outstanding == owed - Decimal("10.00")
+        other = FactCache(root)
+        try:
+            assert facts.unit_balances(other, day, snapshot=False) == after
+        finally:
+            other.close()
+        # this connection forgets every file: nothing is owed until it reads them again
+        books.cache.clear()
+        assert facts.unit_balances(books.cache, day) == {}
+        books.cache.sync(layout.ledger_files(root))
+        assert facts.unit_balances(books.cache, day) == after
+    finally:
+        books.close()
