@@ -5,6 +5,7 @@ bytes changed is parsed again. `wuye check` compares the cache with a rebuild fr
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -21,6 +22,7 @@ from beancount.parser import parser
 from ledger.basics import accounts as acc
 from ledger.basics.money import to_cents
 from ledger.books.files import sha256_bytes
+from ledger.books.loading import collector_paused
 
 SCHEMA_VERSION = "12"  # indexes alone need no new version: SCHEMA adds them to an existing cache; 12: + csnap (rate rows through a month end), postings(acct, period); 11: + txns(op); 10: + files.min_date, snap (item sums through a month end), postings(acct, date), derived
 SCHEMA = """
@@ -243,9 +245,10 @@ class ParsedFile:
 
 
 def parse_file(rel: str, text: str, sha: str) -> ParsedFile:
-    entries, errors, _ = parser.parse_string(text, report_filename=rel)
-    errs = json.dumps([f"{e.source.get('lineno', 0)}: {e.message}" for e in errors], ensure_ascii=False)
-    return ParsedFile(rel, sha, len(text), len(entries), errs, _min_date(entries), file_rows(rel, entries))
+    with collector_paused():  # a file's entries and rows all live until its rows are made
+        entries, errors, _ = parser.parse_string(text, report_filename=rel)
+        errs = json.dumps([f"{e.source.get('lineno', 0)}: {e.message}" for e in errors], ensure_ascii=False)
+        return ParsedFile(rel, sha, len(text), len(entries), errs, _min_date(entries), file_rows(rel, entries))
 
 
 def _parse_path(root: str, rel: str) -> ParsedFile:
@@ -271,6 +274,9 @@ class FactCache:
         self.db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
+        # sqlite sorts a large index build or GROUP BY with helper threads (0 by default): a fresh clone's
+        # index builds and first snapshot, 5,000 x 120: 26.9 -> 22.1 s and 26.6 -> 20.4 s in two runs
+        self.db.execute(f"PRAGMA threads={min(os.cpu_count() or 1, 4)}")
         self._ensure_schema()
 
     def _ensure_schema(self) -> None:
@@ -328,7 +334,8 @@ class FactCache:
         if bulk:
             self._drop_read_indexes()
         try:
-            self._sync_stale(stale, workers, known, shas, settled)
+            with collector_paused() if bulk else contextlib.nullcontext():  # rows stored as they come
+                self._sync_stale(stale, workers, known, shas, settled)
         finally:
             if bulk:
                 with self.lock:

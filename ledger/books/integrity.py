@@ -7,10 +7,9 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from beancount import loader
 from beancount.parser import parser
 
-from ledger.books import facts, layout, git as vcs, verified
+from ledger.books import facts, layout, loading, git as vcs, verified
 from ledger.books.cache import FactCache
 from ledger.basics.errors import InputError, LedgerProblem, WuyeError
 
@@ -18,7 +17,7 @@ _RECEIPT = re.compile(r"^(?P<prefix>[A-Z]+(?:-[A-Z0-9]{1,4})?)(?P<year>\d{4})-(?
 
 
 def full_load(root: Path):
-    return loader._load([(str(root / layout.MAIN), True)], None, None, None)
+    return loading.load([(str(root / layout.MAIN), True)])
 
 
 # Books larger than this have their cache compared by a second process that parses the files into row
@@ -27,6 +26,11 @@ DIGEST_BYTES = 8_000_000
 
 
 def check_books(books, digests: bool | None = None) -> list[LedgerProblem]:
+    with loading.collector_paused():  # the loaded entries live through the comparisons below
+        return _check_books(books, digests)
+
+
+def _check_books(books, digests: bool | None) -> list[LedgerProblem]:
     root = books.root
     problems: list[LedgerProblem] = []
     files = layout.ledger_files(root)

@@ -30,16 +30,18 @@ def _cache_digests(root: Path, db: Path):
 
 def serve(root: str, digest: bool = False) -> None:
     from ledger.books.cache import _parse_path, rows_digest
+    from ledger.books.loading import collector_paused
 
     out = sys.stdout.buffer
     for line in sys.stdin:
         rel = line.rstrip("\n")
         try:
-            if rel.startswith(CACHE_LINE):  # the cache's own digests and snapshot comparison (Digests)
-                result = ("ok", _cache_digests(Path(root), Path(rel[len(CACHE_LINE):])))
-            else:
-                parsed = _parse_path(root, rel)
-                result = ("ok", (parsed.sha, rows_digest(parsed.rows)) if digest else parsed)
+            with collector_paused():  # what one answer allocates lives until it is sent
+                if rel.startswith(CACHE_LINE):  # the cache's own digests and snapshot comparison (Digests)
+                    result = ("ok", _cache_digests(Path(root), Path(rel[len(CACHE_LINE):])))
+                else:
+                    parsed = _parse_path(root, rel)
+                    result = ("ok", (parsed.sha, rows_digest(parsed.rows)) if digest else parsed)
         except Exception as exc:  # noqa: BLE001  (the caller parses the file itself and reports it)
             result = ("error", f"{type(exc).__name__}: {exc}")
         data = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)

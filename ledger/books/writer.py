@@ -24,9 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from beancount import loader
 
-from ledger.books import appended, closing, files as store, git as vcs, layout, offices, recovery, verified
+from ledger.books import appended, closing, files as store, git as vcs, layout, loading, offices, recovery, verified
 from ledger.books.entries import recording
 from ledger.books.plan import Operation, Plan, PlanChanged, appended_text
 from ledger.basics.errors import BooksStateError, ExternallyChangedError, LedgerProblem, LockHeldError, ValidationError, WuyeError
@@ -205,7 +204,7 @@ def validate(root: Path, changed: list[str]) -> tuple[list[LedgerProblem], dict[
     if any(layout.is_close_file(c) for c in changed):
         files = list(dict.fromkeys(layout.ledger_files(root) + files))
     text = "\n".join(head + [f'include "{(root / f).resolve()}"' for f in dict.fromkeys(files)]) + "\n"
-    entries, errors, _ = loader._load([(text, False)], None, None, None)
+    entries, errors, _ = loading.load([(text, False)])
     counts: dict[str, int] = {}
     for e in entries:
         fname = e.meta.get("filename") if e.meta else None

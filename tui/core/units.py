@@ -214,10 +214,11 @@ def _rates(books: Books, period: str):
     """(当期收缴率, 清欠率, 综合, 户数) of the period as of today, and 当期收缴率 month by month for 12 months,
     from ledger/rates.py."""
     today = books.today()
-    rates = rates_mod.collection_rates(books, period, as_of=today).total.rates()
-    now = {k: r.ratio for k, r in rates.items()}
     first = periods.add(period, -11)
-    months = [(m, f.rates()["current"].ratio) for m, f in rates_mod.monthly_rates(books, f"{first}..{period}", as_of=today)]
+    monthly = rates_mod.monthly_rates(books, f"{first}..{period}", as_of=today)
+    # a month of monthly_rates is collection_rates(books, month, as_of).total by its definition: one read
+    now = {k: r.ratio for k, r in monthly[-1][1].rates().items()}
+    months = [(m, f.rates()["current"].ratio) for m, f in monthly]
     return now, months
 
 
