@@ -2,6 +2,7 @@
 beancount's own loader gives, entries, errors and options; books with a pad get the pad plugin."""
 from __future__ import annotations
 
+import gc
 import subprocess
 
 from beancount import loader
@@ -84,3 +85,20 @@ def test_an_error_in_the_books_is_reported_as_beancount_reports_it(tmp_path, mak
     ours, theirs = both(books / "main.beancount")
     assert len(ours[1]) >= 2
     assert_same(ours, theirs)
+
+
+def test_the_cycle_collector_is_back_as_it_was_after_a_load(tmp_path, make_books, run_cli, monkeypatch):
+    monkeypatch.setenv("WUYE_TODAY", "2026-03-10")
+    books = make_books(tmp_path, CONFIG, UNITS)
+    assert run_cli("bill", "2026-01", books=books).rc == 0
+    assert gc.isenabled()
+    loading.load([(str(books / "main.beancount"), True)])
+    assert gc.isenabled()
+    assert run_cli("check", books=books).rc == 0
+    assert gc.isenabled()
+    gc.disable()
+    try:  # a caller that paused it itself keeps it paused
+        loading.load([(str(books / "main.beancount"), True)])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
