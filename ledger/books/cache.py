@@ -53,6 +53,8 @@ CREATE INDEX IF NOT EXISTS p_acct_period ON postings(acct, period);
 CREATE INDEX IF NOT EXISTS p_cls ON postings(cls, acct);
 CREATE INDEX IF NOT EXISTS t_file ON txns(file);
 CREATE INDEX IF NOT EXISTS t_receipt ON txns(receipt);
+-- a unit's transactions (its statement, its detail screen) among a million
+CREATE INDEX IF NOT EXISTS t_unit ON txns(unit, date);
 -- voids and refunds are few among the payments; a day's takings read one date range of one op
 DROP INDEX IF EXISTS t_op;
 CREATE INDEX IF NOT EXISTS t_op_date ON txns(op, date);

@@ -42,7 +42,8 @@ def open_items(cache: FactCache, unit: str | None = None, as_of: dt.date | None 
     if unit:
         sql += " AND unit=?"
         args += (unit,)
-    dc, da = _asof(as_of)
+    # one unit: '+date' keeps sqlite on the unit index (by acct and date it reads every unit's rows)
+    dc, da = _asof(as_of, "+date" if unit else "date")
     sql += dc + " GROUP BY unit, item, period HAVING SUM(cents) != 0"
     return {(u, i, p): _d(c) for u, i, p, c in cache.q(sql, args + da)}
 
@@ -267,7 +268,7 @@ def item_class_sums(cache: FactCache, unit: str, as_of: dt.date | None = None,
                     debtor: str = "unit") -> list[ClassSum]:
     """The unit's receivable postings summed by (item, period, account, class, kind)."""
     accts = RECEIVABLE_ACCTS[debtor]
-    dc, da = _asof(as_of)
+    dc, da = _asof(as_of, "+date")  # on the unit index: by acct and date, 1.36 s on 5,000 x 120, 0.009 s so
     rows = cache.q(f"SELECT item, period, acct, cls, kind, SUM(cents) FROM postings WHERE acct IN ({_marks(accts)}) "
                    f"AND unit=?{dc} GROUP BY item, period, acct, cls, kind", accts + (unit,) + da)
     return [ClassSum(i, p, a, c, k, _d(s)) for i, p, a, c, k, s in rows]
