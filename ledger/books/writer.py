@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-
 from ledger.books import appended, closing, files as store, git as vcs, layout, loading, offices, recovery, verified
 from ledger.books.entries import recording
 from ledger.books.plan import Operation, Plan, PlanChanged, appended_text

@@ -20,6 +20,16 @@ UNITS = ("unit,building,area_m2,type,handover_date,parking_spaces,owner_id\n"
          "1-0101,1,100.00,residential,2025-12-01,0,O-1\n1-0102,1,80.00,residential,2025-12-01,0,O-2\n")
 
 
+def hand_edited(tmp_path, make_books, run_cli, monkeypatch, text: str):
+    """Books billed for 2026-01 whose month file then gets `text` appended by hand."""
+    monkeypatch.setenv("WUYE_TODAY", "2026-03-10")
+    books = make_books(tmp_path, CONFIG, UNITS)
+    assert run_cli("bill", "2026-01", books=books).rc == 0
+    month = books / "txns/2026/2026-01.beancount"
+    month.write_text(month.read_text(encoding="utf-8") + text, encoding="utf-8")
+    return books
+
+
 def both(main):
     ours = loading.load([(str(main), True)])
     theirs = loader._load([(str(main), True)], None, None, None)
@@ -55,14 +65,10 @@ def test_books_with_payments_load_as_beancount_loads_them(tmp_path, make_books, 
 
 
 def test_a_pad_is_filled_and_an_unused_pad_reported(tmp_path, make_books, run_cli, monkeypatch):
-    monkeypatch.setenv("WUYE_TODAY", "2026-03-10")
-    books = make_books(tmp_path, CONFIG, UNITS)
-    assert run_cli("bill", "2026-01", books=books).rc == 0
-    month = books / "txns/2026/2026-01.beancount"
-    month.write_text(month.read_text(encoding="utf-8") + (
+    books = hand_edited(tmp_path, make_books, run_cli, monkeypatch, (
         "\n2026-01-20 pad Assets:Cash Equity:Opening-Balances\n"
         "2026-01-21 balance Assets:Cash 500.00 CNY\n"
-        "\n2026-01-22 pad Assets:Bank:CMB Equity:Opening-Balances\n"), encoding="utf-8")
+        "\n2026-01-22 pad Assets:Bank:CMB Equity:Opening-Balances\n"))
     subprocess.run(["git", "-C", str(books), "commit", "-qam", "hand edit: pads"], check=True)
     ours, theirs = both(books / "main.beancount")
     assert_same(ours, theirs)
@@ -74,14 +80,10 @@ def test_a_pad_is_filled_and_an_unused_pad_reported(tmp_path, make_books, run_cl
 
 
 def test_an_error_in_the_books_is_reported_as_beancount_reports_it(tmp_path, make_books, run_cli, monkeypatch):
-    monkeypatch.setenv("WUYE_TODAY", "2026-03-10")
-    books = make_books(tmp_path, CONFIG, UNITS)
-    assert run_cli("bill", "2026-01", books=books).rc == 0
-    month = books / "txns/2026/2026-01.beancount"
-    month.write_text(month.read_text(encoding="utf-8") + (
+    books = hand_edited(tmp_path, make_books, run_cli, monkeypatch, (
         '\n2026-01-25 * "hand edit, unbalanced"\n  Assets:Cash  10.00 CNY\n  Income:LateFees  -9.00 CNY\n'
         '\n2026-01-26 * "hand edit, an account never opened"\n  Assets:Nowhere  1.00 CNY\n'
-        '  Assets:Cash  -1.00 CNY\n'), encoding="utf-8")
+        '  Assets:Cash  -1.00 CNY\n'))
     ours, theirs = both(books / "main.beancount")
     assert len(ours[1]) >= 2
     assert_same(ours, theirs)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from ledger.basics import periods
 from ledger.basics.money import ZERO
 from ledger.books.cache import FactCache
-from ledger.books.facts._common import RECEIVABLE_ACCTS, _asof, _d, _marks
+from ledger.books.facts._common import RECEIVABLE_ACCTS, _asof, _asof_of_unit, _d, _marks
 
 
 # --- due dates ----------------------------------------------------------------------------------
@@ -42,8 +42,7 @@ def open_items(cache: FactCache, unit: str | None = None, as_of: dt.date | None 
     if unit:
         sql += " AND unit=?"
         args += (unit,)
-    # one unit: '+date' keeps sqlite on the unit index (by acct and date it reads every unit's rows)
-    dc, da = _asof(as_of, "+date" if unit else "date")
+    dc, da = _asof_of_unit(as_of) if unit else _asof(as_of)
     sql += dc + " GROUP BY unit, item, period HAVING SUM(cents) != 0"
     return {(u, i, p): _d(c) for u, i, p, c in cache.q(sql, args + da)}
 
@@ -90,10 +89,9 @@ def credit_balances(cache: FactCache, unit: str | None = None, as_of: dt.date | 
     args: tuple = ()
     dc, da = _asof(as_of)
     if unit:
-        # one unit: '+' keeps sqlite on the unit index (by acct and date it reads every unit's credit rows)
-        sql = sql.replace("WHERE acct", "WHERE +acct") + " AND unit=?"
+        sql = sql.replace("WHERE acct", "WHERE +acct") + " AND unit=?"  # '+': on the unit index, as below
         args += (unit,)
-        dc, da = _asof(as_of, "+date")
+        dc, da = _asof_of_unit(as_of)
     sql += dc + " GROUP BY unit HAVING SUM(cents) != 0"
     return {u: _d(c) for u, c in cache.q(sql, args + da)}
 
@@ -268,7 +266,7 @@ def item_class_sums(cache: FactCache, unit: str, as_of: dt.date | None = None,
                     debtor: str = "unit") -> list[ClassSum]:
     """The unit's receivable postings summed by (item, period, account, class, kind)."""
     accts = RECEIVABLE_ACCTS[debtor]
-    dc, da = _asof(as_of, "+date")  # on the unit index: by acct and date, 1.36 s on 5,000 x 120, 0.009 s so
+    dc, da = _asof_of_unit(as_of)
     rows = cache.q(f"SELECT item, period, acct, cls, kind, SUM(cents) FROM postings WHERE acct IN ({_marks(accts)}) "
                    f"AND unit=?{dc} GROUP BY item, period, acct, cls, kind", accts + (unit,) + da)
     return [ClassSum(i, p, a, c, k, _d(s)) for i, p, a, c, k, s in rows]
